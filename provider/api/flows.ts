@@ -1,0 +1,150 @@
+// Ticket flows as JumpServer serves them, in either dialect, and the calls that read and write
+// them. Every write carries the full `rules` and an `approval_level` equal to their number: a PATCH
+// without rules empties the flow, and a flow without rules breaks ticket opening in its org.
+import { JumpServerClient } from "../client/client";
+
+export type Dialect = "strategy" | "selector";
+
+export const SYSTEM_ADMIN_ROLE = "00000000-0000-0000-0000-000000000001";
+export const ORG_ADMIN_ROLE = "00000000-0000-0000-0000-000000000005";
+
+export type Selector =
+  | { type: "all" }
+  | { type: "ids"; ids: string[] }
+  | { type: "attrs"; attrs: Array<{ name: string; match: string; value: unknown }> };
+
+/** A rule in the server's own write shape (what a PATCH carries). */
+export type WireRule = { strategy: string; assignees: string[] } | { users: Selector };
+
+export interface LiveFlow {
+  id: string;
+  /** undefined on servers without named flows (before v4.10.19). */
+  name?: string;
+  type: string;
+  orgId: string;
+  orgName: string;
+  approvalLevel: number;
+  dialect: Dialect;
+  /** Rules sorted by level, in the server's write shape (assignees/ids sorted). */
+  rules: WireRule[];
+  /** Display strings of the approvers per level (strategy dialect only). */
+  assigneesDisplay: string[][];
+  ccUsers?: string[];
+  raw: Record<string, unknown>;
+}
+
+export const FLOWS = "/api/v1/tickets/flows/";
+
+const valueOf = (v: unknown): unknown => (v && typeof v === "object" && "value" in v ? (v as { value: unknown }).value : v);
+
+/** Parses the server's flow representation (v3 strategy, v4.1+ selector, v4.10.19 named). */
+export function parseFlow(raw: Record<string, unknown>, fallbackDialect?: Dialect): LiveFlow {
+  const rawRules = Array.isArray(raw.rules) ? (raw.rules as Record<string, unknown>[]) : [];
+  const sorted = [...rawRules].sort((a, b) => Number(a.level ?? 0) - Number(b.level ?? 0));
+  let dialect: Dialect | undefined;
+  for (const r of sorted) {
+    if ("strategy" in r) dialect = "strategy";
+    else if ("users" in r) dialect = "selector";
+  }
+  dialect = dialect ?? fallbackDialect ?? ("name" in raw ? "selector" : "strategy");
+  const rules: WireRule[] = sorted.map((r) => {
+    if (dialect === "strategy") {
+      const strategy = String(valueOf(r.strategy) ?? "super_admin");
+      const assignees = strategy === "custom_user" ? toStrings(r.assignees_read_only ?? r.assignees) : [];
+      return { strategy, assignees: [...assignees].sort() };
+    }
+    return { users: normalizeSelector(r.users) };
+  });
+  return {
+    id: String(raw.id),
+    name: "name" in raw ? String(raw.name ?? "") : undefined,
+    type: String(valueOf(raw.type) ?? "apply_asset"),
+    orgId: String(raw.org_id ?? ""),
+    orgName: String(raw.org_name ?? ""),
+    approvalLevel: Number(valueOf(raw.approval_level) ?? rules.length),
+    dialect,
+    rules,
+    assigneesDisplay: sorted.map((r) => toStrings(r.assignees_display)),
+    ccUsers: Array.isArray(raw.cc_users)
+      ? (raw.cc_users as unknown[]).map((u) => (u && typeof u === "object" ? String((u as { id: unknown }).id) : String(u))).sort()
+      : undefined,
+    raw,
+  };
+}
+
+/** Canonical selector: `{}`/missing means "everyone in the org", shown as {type:"all"}. */
+export function normalizeSelector(users: unknown): Selector {
+  if (!users || typeof users !== "object" || Array.isArray(users) || Object.keys(users).length === 0) {
+    return { type: "all" };
+  }
+  const u = users as Record<string, unknown>;
+  if (u.type === "ids") return { type: "ids", ids: toStrings(u.ids).sort() };
+  if (u.type === "attrs") {
+    const attrs = Array.isArray(u.attrs) ? (u.attrs as Record<string, unknown>[]) : [];
+    return {
+      type: "attrs",
+      attrs: attrs.map((a) => ({
+        name: String(a.name),
+        match: String(a.match ?? "exact"),
+        value: Array.isArray(a.value) ? [...(a.value as unknown[])].map(String).sort() : a.value,
+      })),
+    };
+  }
+  return { type: "all" };
+}
+
+function toStrings(v: unknown): string[] {
+  return Array.isArray(v) ? v.map((x) => (x && typeof x === "object" && "id" in x ? String((x as { id: unknown }).id) : String(x))) : [];
+}
+
+export async function listFlows(client: JumpServerClient, orgId: string, type = "apply_asset"): Promise<LiveFlow[]> {
+  const rows = await client.list<Record<string, unknown>>(FLOWS, { query: { type }, org: orgId });
+  return rows.map((r) => parseFlow(r));
+}
+
+export async function getFlow(client: JumpServerClient, id: string, orgId: string): Promise<LiveFlow> {
+  return parseFlow(await client.get<Record<string, unknown>>(`${FLOWS}${id}/`, { org: orgId }));
+}
+
+export interface FlowWrite {
+  rules: WireRule[];
+  ccUsers?: string[];
+  name?: string;
+}
+
+export function flowBody(w: FlowWrite): Record<string, unknown> {
+  if (w.rules.length === 0) throw new Error("refusing to write a flow with no rules (the org could no longer open tickets)");
+  const body: Record<string, unknown> = { rules: w.rules, approval_level: w.rules.length };
+  if (w.ccUsers !== undefined) body.cc_users = w.ccUsers;
+  if (w.name !== undefined) body.name = w.name;
+  return body;
+}
+
+/**
+ * PATCHes a flow with its full rules. `orgId` goes in X-JMS-ORG: for a global flow seen from
+ * another org the server copies it into that org (new id), so the answer's id is the one to keep.
+ * `safe` says the PATCH may be resent after a lost answer (only for the org's own flow).
+ */
+export async function patchFlow(
+  client: JumpServerClient,
+  id: string,
+  orgId: string,
+  w: FlowWrite,
+  safe: boolean,
+): Promise<LiveFlow> {
+  const raw = await client.request<Record<string, unknown>>("PATCH", `${FLOWS}${id}/`, {
+    org: orgId,
+    body: flowBody(w),
+    retry: safe ? "safe" : "never",
+  });
+  return parseFlow(raw);
+}
+
+/** Creates a named flow (v4.10.19+) in `orgId`. */
+export async function createFlow(client: JumpServerClient, orgId: string, w: FlowWrite & { name: string }): Promise<LiveFlow> {
+  const raw = await client.request<Record<string, unknown>>("POST", FLOWS, {
+    org: orgId,
+    body: { type: "apply_asset", ...flowBody(w) },
+  });
+  return parseFlow(raw);
+}

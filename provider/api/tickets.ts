@@ -1,0 +1,206 @@
+// Apply-asset tickets and the asset permission their final approval creates. Opening, approving
+// and closing are never resent blindly (each would act twice); callers resolve a lost answer by
+// reading the ticket back.
+import { JumpServerClient } from "../client/client";
+import { JumpServerError } from "../client/errors";
+import { actionsFromServer } from "./actions";
+import { isoSeconds, parseDate } from "./dates";
+
+export const APPLY_ASSET = "/api/v1/tickets/apply-asset-tickets/";
+export const TICKETS = "/api/v1/tickets/tickets/";
+export const SUPER_TICKETS = "/api/v1/tickets/super-tickets/";
+export const PERMISSIONS = "/api/v1/perms/asset-permissions/";
+
+export interface Step {
+  level: number;
+  state: string;
+  assignees: string[];
+  processor: string;
+}
+
+export interface LiveTicket {
+  id: string;
+  title: string;
+  serialNum: string;
+  state: string;
+  status: string;
+  approvalStep: number;
+  orgId: string;
+  orgName: string;
+  /** "Name(username)" as the apply-asset serializer renders it. */
+  applicantDisplay: string;
+  applicantUsername: string;
+  assetIds: string[];
+  nodeIds: string[];
+  accounts: string[];
+  actions: string[];
+  dateStart: string;
+  dateExpired: string;
+  comment: string;
+  permissionName: string;
+  flowId?: string;
+  steps: Step[];
+  raw: Record<string, unknown>;
+}
+
+const valueOf = (v: unknown): unknown => (v && typeof v === "object" && "value" in v ? (v as { value: unknown }).value : v);
+const ids = (v: unknown): string[] =>
+  Array.isArray(v) ? v.map((x) => (x && typeof x === "object" ? String((x as { id: unknown }).id) : String(x))) : [];
+
+/** "Requester(requester)" → "requester"; the generic serializer's {id,name} gives "". */
+export function usernameFromDisplay(display: string): string {
+  const m = /\(([^()]*)\)\s*$/.exec(display);
+  return m ? m[1] : "";
+}
+
+function toIso(v: unknown): string {
+  if (typeof v !== "string" || v === "") return "";
+  const ms = parseDate(v);
+  return ms === undefined ? v : isoSeconds(ms);
+}
+
+export function parseTicket(raw: Record<string, unknown>): LiveTicket {
+  const applicant = raw.applicant;
+  const applicantDisplay =
+    typeof applicant === "string"
+      ? applicant
+      : applicant && typeof applicant === "object"
+        ? String((applicant as { name?: unknown }).name ?? "")
+        : "";
+  const steps: Step[] = (Array.isArray(raw.process_map) ? (raw.process_map as Record<string, unknown>[]) : []).map(
+    (s, i) => ({
+      level: Number(s.approval_level ?? i + 1),
+      state: String(valueOf(s.state) ?? ""),
+      assignees: ids(s.assignees),
+      processor: String(s.processor ?? ""),
+    }),
+  );
+  const flow = raw.flow as { id?: unknown } | null | undefined;
+  return {
+    id: String(raw.id),
+    title: String(raw.title ?? ""),
+    serialNum: String(raw.serial_num ?? ""),
+    state: String(valueOf(raw.state) ?? ""),
+    status: String(valueOf(raw.status) ?? ""),
+    approvalStep: Number(valueOf(raw.approval_step) ?? 1),
+    orgId: String(raw.org_id ?? ""),
+    orgName: String(raw.org_name ?? ""),
+    applicantDisplay,
+    applicantUsername: usernameFromDisplay(applicantDisplay),
+    assetIds: ids(raw.apply_assets),
+    nodeIds: ids(raw.apply_nodes),
+    accounts: Array.isArray(raw.apply_accounts) ? (raw.apply_accounts as unknown[]).map(String) : [],
+    actions: actionsFromServer(raw.apply_actions),
+    dateStart: toIso(raw.apply_date_start),
+    dateExpired: toIso(raw.apply_date_expired),
+    comment: String(raw.comment ?? ""),
+    permissionName: String(raw.apply_permission_name ?? ""),
+    flowId: flow && typeof flow === "object" && flow.id ? String(flow.id) : undefined,
+    steps,
+    raw,
+  };
+}
+
+export interface OpenBody {
+  title: string;
+  org_id: string;
+  applicant?: string;
+  apply_assets: string[];
+  apply_nodes: string[];
+  apply_accounts: string[];
+  apply_actions: string[];
+  apply_date_start: string;
+  apply_date_expired: string;
+  comment: string;
+  flow_id?: string;
+}
+
+/** Opens a ticket. Never resent: a lost answer is a JumpServerError with `ambiguous`. */
+export async function openTicket(client: JumpServerClient, body: OpenBody): Promise<LiveTicket> {
+  const raw = await client.request<Record<string, unknown>>("POST", `${APPLY_ASSET}open/`, {
+    body,
+    org: body.org_id,
+    retry: "never",
+  });
+  return parseTicket(raw);
+}
+
+export async function getTicket(client: JumpServerClient, id: string): Promise<LiveTicket> {
+  return parseTicket(await client.get<Record<string, unknown>>(`${APPLY_ASSET}${id}/`, { org: null }));
+}
+
+/** The grant an approval confirms: the ticket's own values (an omitted field is not "unchanged"). */
+export function fullGrant(t: LiveTicket): Record<string, unknown> {
+  return {
+    org_id: t.orgId,
+    apply_assets: t.assetIds,
+    apply_nodes: t.nodeIds,
+    apply_accounts: t.accounts,
+    apply_actions: t.actions,
+    apply_date_start: t.dateStart,
+    apply_date_expired: t.dateExpired,
+  };
+}
+
+/** Approves the current step with the full grant, by PATCH (a PUT resets omitted fields). */
+export async function approveTicket(client: JumpServerClient, t: LiveTicket): Promise<void> {
+  await client.request("PATCH", `${APPLY_ASSET}${t.id}/approve/`, { body: fullGrant(t), org: null, retry: "never" });
+}
+
+export async function closeTicket(client: JumpServerClient, id: string): Promise<void> {
+  await client.request("PUT", `${APPLY_ASSET}${id}/close/`, { body: {}, org: null, retry: "never" });
+}
+
+export interface SuperStatus {
+  id: string;
+  state: string;
+  status: string;
+  processor: string;
+}
+
+/** Reaches a ticket the identity is not "related" to (opened on behalf under a flow it does not approve). */
+export async function getSuperStatus(client: JumpServerClient, id: string): Promise<SuperStatus> {
+  const raw = await client.get<Record<string, unknown>>(`${SUPER_TICKETS}${id}/status/`, { org: null });
+  return {
+    id: String(raw.id ?? id),
+    state: String(valueOf(raw.state) ?? ""),
+    status: String(valueOf(raw.status) ?? ""),
+    processor: String(raw.processor ?? ""),
+  };
+}
+
+export async function superClose(client: JumpServerClient, id: string): Promise<void> {
+  await client.request("DELETE", `${SUPER_TICKETS}${id}/status/`, { org: null, retry: "never" });
+}
+
+/** Tickets related to the identity, filtered on the server by the given query (all pages). */
+export async function findTickets(
+  client: JumpServerClient,
+  query: Record<string, string | undefined>,
+): Promise<Record<string, unknown>[]> {
+  return client.list<Record<string, unknown>>(TICKETS, { query, org: null });
+}
+
+/** Deletes the asset permission a ticket's approval created (its id is the ticket id). 404 is fine. */
+export async function deletePermission(client: JumpServerClient, ticketId: string, orgId: string): Promise<boolean> {
+  try {
+    await client.request("DELETE", `${PERMISSIONS}${ticketId}/`, { org: orgId, retry: "safe" });
+    return true;
+  } catch (e) {
+    if (e instanceof JumpServerError && e.status === 404) return false;
+    throw e;
+  }
+}
+
+export async function getPermission(
+  client: JumpServerClient,
+  ticketId: string,
+  orgId: string,
+): Promise<Record<string, unknown> | undefined> {
+  try {
+    return await client.get<Record<string, unknown>>(`${PERMISSIONS}${ticketId}/`, { org: orgId });
+  } catch (e) {
+    if (e instanceof JumpServerError && e.status === 404) return undefined;
+    throw e;
+  }
+}

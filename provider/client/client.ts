@@ -1,0 +1,504 @@
+// The HTTP client every resource uses. Policies, each written down once:
+// - Auth: access key (HTTP Signature), private token, bearer token, or username/password
+//   exchanged once per process for a bearer token (never retried: 7 wrong passwords lock the user).
+// - Every request sends Accept, Date and (for org-scoped calls) X-JMS-ORG; paths end with "/".
+// - Retries (exponential backoff with jitter, axios-retry): requests marked `retry: "safe"` (GETs by
+//   default) on network errors, 502, 503 and 504, within `maxRetries`. A 429 is retried for every
+//   method, after `Retry-After`, and never fails an operation (the throttle answers before the view
+//   runs, so nothing happened). Anything else that was not marked safe (POST, approve, close,
+//   copy-on-write PATCH) is never resent: a lost answer surfaces as `JumpServerError.ambiguous`
+//   so the caller can look the object up and decide.
+// - A process-wide sliding-window budget (`requestsPerMinute`) per server and identity.
+import * as http from "http";
+import * as https from "https";
+import { createHash } from "crypto";
+import axios, { AxiosError, AxiosInstance, AxiosResponse, InternalAxiosRequestConfig } from "axios";
+import axiosRetry from "axios-retry";
+import { Settings } from "../settings";
+import { JumpServerError, RedactedRequest, codeOf, detailOf } from "./errors";
+import { processState } from "./processState";
+import { signatureHeader } from "./signing";
+import { SlidingWindow } from "./throttle";
+
+export type Query = Record<string, string | number | boolean | undefined | null>;
+
+export interface RequestOptions {
+  query?: Query;
+  body?: unknown;
+  /** Org for X-JMS-ORG; `undefined` = the settings' default org; `null` = no header. */
+  org?: string | null;
+  /** "safe" = may be resent after a lost answer or 502/503/504. Default: safe for GET only. */
+  retry?: "safe" | "never";
+}
+
+export interface ListPage<T> {
+  count: number;
+  next: string | null;
+  previous: string | null;
+  results: T[];
+}
+
+export interface ClientHooks {
+  /** Called once per attempt with a redacted one-line description (for debug logs). */
+  log?: (line: string) => void;
+}
+
+const PAGE_SIZE = 200;
+/** 429 answers are waited out, never failed; this only bounds a server that throttles forever. */
+const MAX_THROTTLED_WAITS = 50;
+
+interface AttemptState {
+  safe: boolean;
+  throttledWaits: number;
+  otherRetries: number;
+  started: number;
+}
+
+type Config = InternalAxiosRequestConfig & { jms?: AttemptState };
+
+export class JumpServerClient {
+  readonly settings: Settings;
+  private readonly http: AxiosInstance;
+  private readonly budget: SlidingWindow;
+  private readonly identity: string;
+  private readonly secrets: string[];
+  private readonly hooks: ClientHooks;
+
+  constructor(settings: Settings, hooks: ClientHooks = {}) {
+    this.settings = settings;
+    this.hooks = hooks;
+    this.identity = identityOf(settings);
+    this.secrets = secretsOf(settings);
+    const state = processState();
+    const budgetKey = `${settings.url}|${this.identity}|${settings.requestsPerMinute}`;
+    let budget = state.budgets.get(budgetKey);
+    if (!budget) {
+      budget = new SlidingWindow(settings.requestsPerMinute, 60_000);
+      state.budgets.set(budgetKey, budget);
+    }
+    this.budget = budget;
+
+    const isHttps = settings.url.toLowerCase().startsWith("https:");
+    this.http = axios.create({
+      baseURL: settings.url,
+      timeout: settings.timeoutSeconds * 1000,
+      // We read every status ourselves; axios must not throw on 4xx/5xx bodies we want to render.
+      validateStatus: () => true,
+      maxRedirects: 0, // a 301 to the slash-less URL would turn a POST into a GET
+      responseType: "text",
+      transitional: { clarifyTimeoutError: true },
+      httpAgent: isHttps ? undefined : new http.Agent({ keepAlive: true }),
+      httpsAgent: isHttps
+        ? new https.Agent({
+            keepAlive: true,
+            ca: settings.caCert,
+            rejectUnauthorized: !settings.insecure,
+          })
+        : undefined,
+    });
+    // Pace and sign every attempt (axios-retry re-runs request interceptors on each retry, so a
+    // retry gets a fresh Date and signature and is counted against the budget).
+    this.http.interceptors.request.use(async (config) => {
+      await this.budget.acquire();
+      await this.authorize(config);
+      this.hooks.log?.(`${config.method?.toUpperCase()} ${config.url}`);
+      return config;
+    });
+    axiosRetry(this.http, {
+      retries: MAX_THROTTLED_WAITS + settings.maxRetries,
+      shouldResetTimeout: true,
+      // Non-2xx answers resolve (validateStatus), so route the retryable ones through the
+      // error path axios-retry watches.
+      validateResponse: (res) => !isRetryableStatus(res.status),
+      retryCondition: (error) => this.shouldRetry(error),
+      retryDelay: (count, error) => this.retryDelay(count, error),
+    });
+  }
+
+  /** The identity's short, non-secret description (key id, username or token fingerprint). */
+  get who(): string {
+    return this.identity;
+  }
+
+  async request<T = unknown>(method: string, path: string, options: RequestOptions = {}): Promise<T> {
+    const res = await this.send(method, path, options);
+    return res.data as T;
+  }
+
+  get<T = unknown>(path: string, options: Omit<RequestOptions, "body"> = {}): Promise<T> {
+    return this.request<T>("GET", path, options);
+  }
+
+  /** Every item of a list route, walking limit/offset to the end (bare arrays are capped at 200). */
+  async list<T = unknown>(path: string, options: Omit<RequestOptions, "body"> = {}): Promise<T[]> {
+    const items: T[] = [];
+    for (let offset = 0; ; ) {
+      const page = await this.page<T>(path, { ...options, limit: PAGE_SIZE, offset });
+      items.push(...page.results);
+      offset += page.results.length;
+      if (page.results.length === 0 || offset >= page.count || !page.next) return items;
+    }
+  }
+
+  /** One page of a list route, in the envelope shape whichever shape the server answered. */
+  async page<T = unknown>(
+    path: string,
+    options: Omit<RequestOptions, "body"> & { limit: number; offset?: number },
+  ): Promise<ListPage<T>> {
+    const query = { ...options.query, limit: options.limit, offset: options.offset ?? 0 };
+    const data = await this.get<unknown>(path, { ...options, query });
+    return toPage<T>(data);
+  }
+
+  /** Sends one request and returns the response; throws JumpServerError for anything not 2xx. */
+  async send(
+    method: string,
+    path: string,
+    options: RequestOptions = {},
+    relogin = true,
+  ): Promise<AxiosResponse> {
+    const url = buildPath(path, options.query);
+    const upper = method.toUpperCase();
+    const safe = (options.retry ?? (upper === "GET" ? "safe" : "never")) === "safe";
+    const headers: Record<string, string> = { Accept: "application/json" };
+    const org = options.org === undefined ? this.settings.orgId : options.org;
+    if (org) headers["X-JMS-ORG"] = org;
+    let body: string | undefined;
+    if (options.body !== undefined) {
+      headers["Content-Type"] = "application/json";
+      body = JSON.stringify(options.body);
+    }
+    const config = {
+      method: upper,
+      url,
+      headers,
+      data: body,
+      jms: { safe, throttledWaits: 0, otherRetries: 0, started: Date.now() } as AttemptState,
+    };
+    let res: AxiosResponse;
+    try {
+      res = await this.http.request(config as never);
+    } catch (e) {
+      throw this.toError(e, upper, url, safe);
+    }
+    const data = parseBody(res);
+    res.data = data;
+    if (res.status >= 200 && res.status < 300) return res;
+    // Bearer tokens from a password login expire (24 h by default): log in again once.
+    if (res.status === 401 && relogin && this.settings.auth.kind === "password") {
+      if (processState().bearerTokens.delete(this.tokenCacheKey())) {
+        return this.send(method, path, options, false);
+      }
+    }
+    throw this.httpError(upper, url, res.status, data, res.headers?.["retry-after"]);
+  }
+
+  /** The caller's own user (`/api/v1/users/profile/`), fetched once per process and identity. */
+  profile(): Promise<{ id: string; username: string; name: string; [k: string]: unknown }> {
+    const state = processState();
+    const key = `${this.settings.url}|${this.identity}`;
+    let p = state.profiles.get(key);
+    if (!p) {
+      p = this.get("/api/v1/users/profile/", { org: null });
+      p.catch(() => state.profiles.delete(key));
+      state.profiles.set(key, p);
+    }
+    return p as Promise<{ id: string; username: string; name: string }>;
+  }
+
+  /** Removes every known credential value from a text (defence in depth for messages and logs). */
+  redact(text: string): string {
+    let out = text;
+    for (const s of this.secrets) {
+      if (s.length >= 4) out = out.split(s).join("<redacted>");
+    }
+    return out;
+  }
+
+  private async authorize(config: InternalAxiosRequestConfig): Promise<void> {
+    const headers = config.headers;
+    headers.set("Date", new Date().toUTCString());
+    const auth = this.settings.auth;
+    switch (auth.kind) {
+      case "accessKey": {
+        const plain: Record<string, string> = {
+          accept: String(headers.get("Accept") ?? "application/json"),
+          date: String(headers.get("Date")),
+        };
+        headers.set(
+          "Authorization",
+          signatureHeader(config.method ?? "get", config.url ?? "/", plain, auth.keyId, auth.secret),
+        );
+        return;
+      }
+      case "privateToken":
+        headers.set("Authorization", `Token ${auth.token}`);
+        return;
+      case "bearer":
+        headers.set("Authorization", `Bearer ${auth.token}`);
+        return;
+      case "password":
+        headers.set("Authorization", `Bearer ${await this.bearerFromPassword()}`);
+        return;
+    }
+  }
+
+  private tokenCacheKey(): string {
+    return `${this.settings.url}|${this.identity}`;
+  }
+
+  /** Exchanges username/password for a bearer token once per process (never retried). */
+  private async bearerFromPassword(): Promise<string> {
+    const auth = this.settings.auth;
+    if (auth.kind !== "password") throw new Error("not a password identity");
+    const state = processState();
+    const key = this.tokenCacheKey();
+    const cached = state.bearerTokens.get(key);
+    if (cached) return cached;
+    const url = "/api/v1/authentication/auth/";
+    let res: AxiosResponse;
+    try {
+      res = await axios.post(
+        this.settings.url + url,
+        JSON.stringify({ username: auth.username, password: auth.password }),
+        {
+          headers: { Accept: "application/json", "Content-Type": "application/json", Date: new Date().toUTCString() },
+          timeout: this.settings.timeoutSeconds * 1000,
+          validateStatus: () => true,
+          maxRedirects: 0,
+          responseType: "text",
+          httpsAgent: this.settings.url.startsWith("https:")
+            ? new https.Agent({ ca: this.settings.caCert, rejectUnauthorized: !this.settings.insecure })
+            : undefined,
+        },
+      );
+    } catch (e) {
+      throw this.toError(e, "POST", url, false);
+    }
+    const data = parseBody(res) as Record<string, unknown> | undefined;
+    const token = data && typeof data.token === "string" ? data.token : undefined;
+    if (res.status >= 200 && res.status < 300 && token) {
+      state.bearerTokens.set(key, token);
+      return token;
+    }
+    const error = data && typeof data.error === "string" ? data.error : undefined;
+    const msg = data && typeof data.msg === "string" ? data.msg : undefined;
+    const why =
+      res.status < 300
+        ? `login for ${auth.username} answered ${res.status} without a token (${error ?? "no token"}${
+            msg ? `: ${msg}` : ""
+          }); ${
+            error === "mfa_required"
+              ? "this user needs MFA, which an API client cannot answer: use an access key instead"
+              : "use an access key or a private token instead"
+          }`
+        : `login for ${auth.username} failed (${error ?? res.status}${msg ? `: ${msg}` : ""}); not retried (repeated wrong passwords lock the user)`;
+    throw new JumpServerError(this.redact(why), {
+      status: res.status,
+      code: error,
+      request: this.redactedRequest("POST", url),
+      body: undefined,
+    });
+  }
+
+  private shouldRetry(error: AxiosError): boolean {
+    const st = (error.config as Config | undefined)?.jms;
+    if (!st) return false;
+    const status = error.response?.status;
+    if (status === 429) {
+      st.throttledWaits += 1;
+      return st.throttledWaits <= MAX_THROTTLED_WAITS;
+    }
+    if (!st.safe) return false;
+    const retryable = status === undefined ? isNetworkError(error) : isRetryableStatus(status);
+    if (!retryable || st.otherRetries >= this.settings.maxRetries) return false;
+    st.otherRetries += 1;
+    return true;
+  }
+
+  private retryDelay(count: number, error: AxiosError): number {
+    const status = error.response?.status;
+    if (status === 429) {
+      const seconds = retryAfterSeconds(error.response?.headers?.["retry-after"]) ?? 1;
+      const ms = seconds * 1000 + Math.floor(Math.random() * 250);
+      this.budget.pauseFor(ms);
+      return ms;
+    }
+    const st = (error.config as Config | undefined)?.jms;
+    const attempt = st ? st.otherRetries : count;
+    const base = Math.min(8000, 200 * 2 ** (attempt - 1));
+    return base / 2 + Math.random() * (base / 2); // "equal jitter"
+  }
+
+  private toError(e: unknown, method: string, url: string, safe: boolean): JumpServerError {
+    const err = e as AxiosError;
+    if (err && err.isAxiosError && err.response) {
+      const data = parseBody(err.response);
+      return this.httpError(method, url, err.response.status, data, err.response.headers?.["retry-after"]);
+    }
+    const code = (err && (err.code as string)) || "";
+    const notSent = code === "ECONNREFUSED" || code === "ENOTFOUND" || code === "EAI_AGAIN";
+    const tls = /CERT|SSL|TLS|SELF_SIGNED|UNABLE_TO_VERIFY/i.test(code + " " + (err?.message ?? ""));
+    const ambiguous = !notSent && !tls && !safe;
+    let summary: string;
+    if (tls) {
+      summary = `TLS verification failed (${code || err?.message}); trust the server's CA with jumpserver:caCert (JUMPSERVER_CA_CERT), or set jumpserver:insecure=true to skip verification`;
+    } else if (code === "ETIMEDOUT" || code === "ECONNABORTED") {
+      summary = `no answer within ${this.settings.timeoutSeconds}s (jumpserver:timeoutSeconds)`;
+    } else {
+      summary = `connection failed (${code || err?.message || "unknown error"})`;
+    }
+    if (ambiguous) summary += "; the server may or may not have acted on it";
+    return new JumpServerError(this.redact(summary), {
+      code: code || undefined,
+      request: this.redactedRequest(method, url),
+      ambiguous,
+    });
+  }
+
+  private httpError(
+    method: string,
+    url: string,
+    status: number,
+    data: unknown,
+    retryAfter: unknown,
+  ): JumpServerError {
+    const detail = detailOf(data);
+    let summary = `HTTP ${status}${detail ? `: ${detail}` : ""}`;
+    if (status === 403 && /\/tickets\/flows\//.test(url)) {
+      summary += " (ticket flows can only be read and changed by a system administrator's credentials; an org admin gets 403)";
+    }
+    if (status === 401) summary += ` (identity ${this.identity})`;
+    // 502/503/504 on a request that was not safe to resend: the server may have acted on it.
+    const ambiguous = method !== "GET" && (status === 502 || status === 503 || status === 504);
+    if (ambiguous) summary += "; the server may or may not have acted on it";
+    const body = typeof data === "string" && data.length > 500 ? data.slice(0, 500) + "…" : data;
+    return new JumpServerError(this.redact(summary), {
+      status,
+      code: codeOf(data),
+      request: this.redactedRequest(method, url),
+      body: redactDeep(body, this),
+      ambiguous,
+      retryAfterSeconds: retryAfterSeconds(retryAfter),
+    });
+  }
+
+  private redactedRequest(method: string, url: string): RedactedRequest {
+    return {
+      method,
+      url: this.redact(this.settings.url + url),
+      headers: { Accept: "application/json", Authorization: "<redacted>" },
+    };
+  }
+}
+
+/** Normalises a route: leading "/api/v1/..." kept, trailing slash ensured, query appended in order. */
+export function buildPath(path: string, query?: Query): string {
+  const [p, existing] = path.split("?", 2);
+  let out = p.startsWith("/") ? p : `/${p}`;
+  if (!out.endsWith("/")) out += "/";
+  const params = new URLSearchParams(existing ?? "");
+  for (const [k, v] of Object.entries(query ?? {})) {
+    if (v !== undefined && v !== null) params.append(k, String(v));
+  }
+  const qs = params.toString();
+  return qs ? `${out}?${qs}` : out;
+}
+
+/** Accepts both list shapes: the bare array and the `{count,next,previous,results}` envelope. */
+export function toPage<T>(data: unknown): ListPage<T> {
+  if (Array.isArray(data)) return { count: data.length, next: null, previous: null, results: data as T[] };
+  if (data && typeof data === "object" && Array.isArray((data as ListPage<T>).results)) {
+    const d = data as ListPage<T>;
+    return {
+      count: typeof d.count === "number" ? d.count : d.results.length,
+      next: d.next ?? null,
+      previous: d.previous ?? null,
+      results: d.results,
+    };
+  }
+  throw new Error(`expected a list (array or {results}), got ${typeof data}`);
+}
+
+function parseBody(res: AxiosResponse): unknown {
+  const raw = res.data;
+  if (typeof raw !== "string") return raw;
+  if (raw === "") return undefined;
+  const type = String(res.headers?.["content-type"] ?? "");
+  if (type.includes("json") || /^[[{"]/.test(raw.trim())) {
+    try {
+      return JSON.parse(raw);
+    } catch {
+      return raw;
+    }
+  }
+  return raw;
+}
+
+function isRetryableStatus(status: number): boolean {
+  return status === 429 || status === 502 || status === 503 || status === 504;
+}
+
+function isNetworkError(error: AxiosError): boolean {
+  const code = error.code ?? "";
+  return [
+    "ECONNRESET",
+    "ECONNREFUSED",
+    "EPIPE",
+    "ETIMEDOUT",
+    "ECONNABORTED",
+    "ERR_NETWORK",
+    "EAI_AGAIN",
+    "ERR_BAD_RESPONSE",
+  ].includes(code) || /socket hang up/i.test(error.message ?? "");
+}
+
+function retryAfterSeconds(v: unknown): number | undefined {
+  if (v === undefined || v === null) return undefined;
+  const n = Number(v);
+  if (Number.isFinite(n) && n >= 0) return n;
+  const date = Date.parse(String(v));
+  return Number.isFinite(date) ? Math.max(0, Math.ceil((date - Date.now()) / 1000)) : undefined;
+}
+
+function identityOf(s: Settings): string {
+  const a = s.auth;
+  switch (a.kind) {
+    case "accessKey":
+      return `access key ${a.keyId}`;
+    case "password":
+      return `user ${a.username}`;
+    case "privateToken":
+      return `private token sha256:${fingerprint(a.token)}`;
+    case "bearer":
+      return `bearer token sha256:${fingerprint(a.token)}`;
+  }
+}
+
+function secretsOf(s: Settings): string[] {
+  const a = s.auth;
+  switch (a.kind) {
+    case "accessKey":
+      return [a.secret];
+    case "password":
+      return [a.password];
+    case "privateToken":
+    case "bearer":
+      return [a.token];
+  }
+}
+
+function fingerprint(secret: string): string {
+  return createHash("sha256").update(secret).digest("hex").slice(0, 12);
+}
+
+function redactDeep(value: unknown, client: JumpServerClient): unknown {
+  if (typeof value === "string") return client.redact(value);
+  if (Array.isArray(value)) return value.map((v) => redactDeep(v, client));
+  if (value && typeof value === "object") {
+    return Object.fromEntries(
+      Object.entries(value as Record<string, unknown>).map(([k, v]) => [k, redactDeep(v, client)]),
+    );
+  }
+  return value;
+}

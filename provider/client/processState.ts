@@ -1,0 +1,30 @@
+// Process-wide client state. Pulumi may load several copies of this code in one provider process
+// (each serialized provider text is its own module instance), so shared state hangs off a global
+// symbol rather than module variables: every copy then shares one request budget and one cache.
+
+import type { SlidingWindow } from "./throttle";
+
+export interface ProcessState {
+  budgets: Map<string, SlidingWindow>;
+  bearerTokens: Map<string, string>;
+  profiles: Map<string, Promise<unknown>>;
+  dialects: Map<string, string>;
+  [other: string]: unknown;
+}
+
+const KEY = Symbol.for("pulumi-jumpserver-tickets");
+
+export function processState(): ProcessState {
+  const g = globalThis as unknown as Record<symbol, ProcessState | undefined>;
+  let state = g[KEY];
+  if (!state) {
+    state = {
+      budgets: new Map(),
+      bearerTokens: new Map(),
+      profiles: new Map(),
+      dialects: new Map(),
+    };
+    g[KEY] = state;
+  }
+  return state;
+}

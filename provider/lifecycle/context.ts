@@ -1,0 +1,41 @@
+// Where provider methods get their client. Stack config arrives through the dynamic provider's
+// `configure` hook (once per provider process and serialized provider text); the environment is
+// the fallback. Nothing here is captured when the provider is serialized.
+import { JumpServerClient } from "../client/client";
+import { processState } from "../client/processState";
+import { resolveSettings, Settings } from "../settings";
+
+export interface ConfigSource {
+  get(key: string): string | undefined;
+}
+
+/** Stores the stack config the engine sent (shared by every provider copy in the process). */
+export function configure(config: ConfigSource | undefined): void {
+  processState().config = config;
+}
+
+export function currentSettings(): Settings {
+  const config = processState().config as ConfigSource | undefined;
+  const get = (key: string): string | undefined => {
+    try {
+      return config?.get(key);
+    } catch {
+      return undefined; // no Configure RPC yet: fall back to the environment
+    }
+  };
+  return resolveSettings(get, process.env);
+}
+
+/** One client per settings in the process, so the request budget and lookup caches are shared. */
+export function currentClient(): JumpServerClient {
+  const settings = currentSettings();
+  const state = processState();
+  const clients = (state.clients ??= new Map<string, JumpServerClient>()) as Map<string, JumpServerClient>;
+  const key = JSON.stringify(settings);
+  let client = clients.get(key);
+  if (!client) {
+    client = new JumpServerClient(settings);
+    clients.set(key, client);
+  }
+  return client;
+}
