@@ -1,4 +1,10 @@
-// The library users import: settings, the HTTP client, and (later) the resources.
+// The library users import: the resources, their providers, program-side readers, the client.
+export { TicketFlow, ticketFlowProvider } from "./resources/ticketFlow";
+export type { TicketFlowArgs, FlowRule, StrategyRule, SelectorRule } from "./resources/ticketFlow";
+export { AssetAccessTicket, assetAccessTicketProvider } from "./resources/assetAccessTicket";
+export type { AssetAccessTicketArgs } from "./resources/assetAccessTicket";
+export { getTicketFlows, getTickets } from "./readers";
+export type { TicketFlowSummary, TicketSummary } from "./readers";
 export { JumpServerClient } from "./client/client";
 export type { RequestOptions, ListPage, Query } from "./client/client";
 export { JumpServerError } from "./client/errors";

@@ -46,7 +46,12 @@ export const SETTING_KEYS = {
 } as const;
 
 /** Keys whose values are credentials: they must be set with `pulumi config set --secret`. */
-export const SECRET_SETTING_KEYS = ["accessKeySecret", "privateToken", "token", "password"] as const;
+export const SECRET_SETTING_KEYS = [
+  "accessKeySecret",
+  "privateToken",
+  "token",
+  "password",
+] as const;
 
 export type ConfigGetter = (configKey: string) => string | undefined;
 
@@ -151,10 +156,24 @@ export function resolveSettings(
   const insecure = parseBool(get(SETTING_KEYS.insecure), SETTING_KEYS.insecure, problems);
   const caCert = get(SETTING_KEYS.caCert);
   if (caCert && !caCert.includes("-----BEGIN CERTIFICATE-----")) {
-    problems.push(`${both(SETTING_KEYS.caCert)} must be a PEM bundle (-----BEGIN CERTIFICATE-----)`);
+    problems.push(
+      `${both(SETTING_KEYS.caCert)} must be a PEM bundle (-----BEGIN CERTIFICATE-----)`,
+    );
   }
-  const timeoutSeconds = parseNumber(get(SETTING_KEYS.timeoutSeconds), 30, SETTING_KEYS.timeoutSeconds, problems, 1);
-  const maxRetries = parseNumber(get(SETTING_KEYS.maxRetries), 4, SETTING_KEYS.maxRetries, problems, 0);
+  const timeoutSeconds = parseNumber(
+    get(SETTING_KEYS.timeoutSeconds),
+    30,
+    SETTING_KEYS.timeoutSeconds,
+    problems,
+    1,
+  );
+  const maxRetries = parseNumber(
+    get(SETTING_KEYS.maxRetries),
+    4,
+    SETTING_KEYS.maxRetries,
+    problems,
+    0,
+  );
   const requestsPerMinute = parseNumber(
     get(SETTING_KEYS.requestsPerMinute),
     170,

@@ -1,6 +1,14 @@
 // Asset-permission actions. Current names are bits; the seed's (v2) names are mapped onto them.
 
-export const ACTIONS = ["connect", "upload", "download", "copy", "paste", "delete", "share"] as const;
+export const ACTIONS = [
+  "connect",
+  "upload",
+  "download",
+  "copy",
+  "paste",
+  "delete",
+  "share",
+] as const;
 export type Action = (typeof ACTIONS)[number];
 
 const LEGACY: Record<string, Action[]> = {
@@ -30,7 +38,11 @@ export function normalizeActions(names: string[]): { actions: string[]; unknown:
 /** The server answers `[{value,label}]`; all seven bits read back as "all". */
 export function actionsFromServer(v: unknown): string[] {
   const names = Array.isArray(v)
-    ? v.map((x) => (x && typeof x === "object" && "value" in x ? String((x as { value: unknown }).value) : String(x)))
+    ? v.map((x) =>
+        x && typeof x === "object" && "value" in x
+          ? String((x as { value: unknown }).value)
+          : String(x),
+      )
     : [];
   return normalizeActions(names).actions;
 }

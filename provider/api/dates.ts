@@ -2,7 +2,8 @@
 // or that format. We compare instants (never strings), keep whole seconds (the server drops
 // milliseconds) and treat a date without a zone as UTC.
 
-const JMS = /^(\d{4})[/-](\d{2})[/-](\d{2})[ T](\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?\s*(Z|[+-]\d{2}:?\d{2})?$/i;
+const JMS =
+  /^(\d{4})[/-](\d{2})[/-](\d{2})[ T](\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?\s*(Z|[+-]\d{2}:?\d{2})?$/i;
 
 /** Parses an input or server date to epoch milliseconds (whole seconds), or undefined. */
 export function parseDate(text: string): number | undefined {

@@ -35,7 +35,8 @@ export interface LiveFlow {
 
 export const FLOWS = "/api/v1/tickets/flows/";
 
-const valueOf = (v: unknown): unknown => (v && typeof v === "object" && "value" in v ? (v as { value: unknown }).value : v);
+const valueOf = (v: unknown): unknown =>
+  v && typeof v === "object" && "value" in v ? (v as { value: unknown }).value : v;
 
 /** Parses the server's flow representation (v3 strategy, v4.1+ selector, v4.10.19 named). */
 export function parseFlow(raw: Record<string, unknown>, fallbackDialect?: Dialect): LiveFlow {
@@ -50,7 +51,8 @@ export function parseFlow(raw: Record<string, unknown>, fallbackDialect?: Dialec
   const rules: WireRule[] = sorted.map((r) => {
     if (dialect === "strategy") {
       const strategy = String(valueOf(r.strategy) ?? "super_admin");
-      const assignees = strategy === "custom_user" ? toStrings(r.assignees_read_only ?? r.assignees) : [];
+      const assignees =
+        strategy === "custom_user" ? toStrings(r.assignees_read_only ?? r.assignees) : [];
       return { strategy, assignees: [...assignees].sort() };
     }
     return { users: normalizeSelector(r.users) };
@@ -66,7 +68,9 @@ export function parseFlow(raw: Record<string, unknown>, fallbackDialect?: Dialec
     rules,
     assigneesDisplay: sorted.map((r) => toStrings(r.assignees_display)),
     ccUsers: Array.isArray(raw.cc_users)
-      ? (raw.cc_users as unknown[]).map((u) => (u && typeof u === "object" ? String((u as { id: unknown }).id) : String(u))).sort()
+      ? (raw.cc_users as unknown[])
+          .map((u) => (u && typeof u === "object" ? String((u as { id: unknown }).id) : String(u)))
+          .sort()
       : undefined,
     raw,
   };
@@ -74,7 +78,12 @@ export function parseFlow(raw: Record<string, unknown>, fallbackDialect?: Dialec
 
 /** Canonical selector: `{}`/missing means "everyone in the org", shown as {type:"all"}. */
 export function normalizeSelector(users: unknown): Selector {
-  if (!users || typeof users !== "object" || Array.isArray(users) || Object.keys(users).length === 0) {
+  if (
+    !users ||
+    typeof users !== "object" ||
+    Array.isArray(users) ||
+    Object.keys(users).length === 0
+  ) {
     return { type: "all" };
   }
   const u = users as Record<string, unknown>;
@@ -94,15 +103,27 @@ export function normalizeSelector(users: unknown): Selector {
 }
 
 function toStrings(v: unknown): string[] {
-  return Array.isArray(v) ? v.map((x) => (x && typeof x === "object" && "id" in x ? String((x as { id: unknown }).id) : String(x))) : [];
+  return Array.isArray(v)
+    ? v.map((x) =>
+        x && typeof x === "object" && "id" in x ? String((x as { id: unknown }).id) : String(x),
+      )
+    : [];
 }
 
-export async function listFlows(client: JumpServerClient, orgId: string, type = "apply_asset"): Promise<LiveFlow[]> {
+export async function listFlows(
+  client: JumpServerClient,
+  orgId: string,
+  type = "apply_asset",
+): Promise<LiveFlow[]> {
   const rows = await client.list<Record<string, unknown>>(FLOWS, { query: { type }, org: orgId });
   return rows.map((r) => parseFlow(r));
 }
 
-export async function getFlow(client: JumpServerClient, id: string, orgId: string): Promise<LiveFlow> {
+export async function getFlow(
+  client: JumpServerClient,
+  id: string,
+  orgId: string,
+): Promise<LiveFlow> {
   return parseFlow(await client.get<Record<string, unknown>>(`${FLOWS}${id}/`, { org: orgId }));
 }
 
@@ -113,7 +134,10 @@ export interface FlowWrite {
 }
 
 export function flowBody(w: FlowWrite): Record<string, unknown> {
-  if (w.rules.length === 0) throw new Error("refusing to write a flow with no rules (the org could no longer open tickets)");
+  if (w.rules.length === 0)
+    throw new Error(
+      "refusing to write a flow with no rules (the org could no longer open tickets)",
+    );
   const body: Record<string, unknown> = { rules: w.rules, approval_level: w.rules.length };
   if (w.ccUsers !== undefined) body.cc_users = w.ccUsers;
   if (w.name !== undefined) body.name = w.name;
@@ -141,7 +165,11 @@ export async function patchFlow(
 }
 
 /** Creates a named flow (v4.10.19+) in `orgId`. */
-export async function createFlow(client: JumpServerClient, orgId: string, w: FlowWrite & { name: string }): Promise<LiveFlow> {
+export async function createFlow(
+  client: JumpServerClient,
+  orgId: string,
+  w: FlowWrite & { name: string },
+): Promise<LiveFlow> {
   const raw = await client.request<Record<string, unknown>>("POST", FLOWS, {
     org: orgId,
     body: { type: "apply_asset", ...flowBody(w) },

@@ -46,7 +46,11 @@ function cached<T>(client: JumpServerClient, key: string, load: () => Promise<T>
 }
 
 /** Resolves a username (or passes a user id through) to a user reference. */
-export function resolveUser(client: JumpServerClient, nameOrId: string, property: string): Promise<UserRef> {
+export function resolveUser(
+  client: JumpServerClient,
+  nameOrId: string,
+  property: string,
+): Promise<UserRef> {
   return cached(client, `user:${nameOrId}`, async () => {
     const byId = UUID.test(nameOrId);
     const rows = await client.list<Record<string, unknown>>("/api/v1/users/users/", {
@@ -102,7 +106,7 @@ export async function resolveNode(
   const ref = await cached(client, `node:${nameOrId}`, async () => {
     const byId = UUID.test(nameOrId);
     const full = nameOrId.startsWith("/");
-    const value = full ? nameOrId.split("/").filter(Boolean).pop() ?? nameOrId : nameOrId;
+    const value = full ? (nameOrId.split("/").filter(Boolean).pop() ?? nameOrId) : nameOrId;
     const rows = await client.list<Record<string, unknown>>("/api/v1/assets/nodes/", {
       query: byId ? { id: nameOrId } : { value },
       org: ROOT_ORG_ID,
@@ -118,7 +122,9 @@ export async function resolveNode(
     }));
   });
   if (ref.orgId && ref.orgId !== orgId) {
-    throw new LookupError(`${property}: node "${nameOrId}" belongs to org ${ref.orgId}, not to the ticket's org ${orgId}`);
+    throw new LookupError(
+      `${property}: node "${nameOrId}" belongs to org ${ref.orgId}, not to the ticket's org ${orgId}`,
+    );
   }
   return ref;
 }
@@ -130,7 +136,8 @@ function one<T>(
   nameOrId: string,
   map: (r: Record<string, unknown>) => T,
 ): T {
-  if (rows.length === 0) throw new LookupError(`${property}: no ${kind} named "${nameOrId}" exists in JumpServer`);
+  if (rows.length === 0)
+    throw new LookupError(`${property}: no ${kind} named "${nameOrId}" exists in JumpServer`);
   if (rows.length > 1) {
     throw new LookupError(
       `${property}: ${rows.length} ${kind}s match "${nameOrId}" (ids ${rows.map((r) => r.id).join(", ")}); use the id`,

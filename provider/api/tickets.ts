@@ -43,9 +43,12 @@ export interface LiveTicket {
   raw: Record<string, unknown>;
 }
 
-const valueOf = (v: unknown): unknown => (v && typeof v === "object" && "value" in v ? (v as { value: unknown }).value : v);
+const valueOf = (v: unknown): unknown =>
+  v && typeof v === "object" && "value" in v ? (v as { value: unknown }).value : v;
 const ids = (v: unknown): string[] =>
-  Array.isArray(v) ? v.map((x) => (x && typeof x === "object" ? String((x as { id: unknown }).id) : String(x))) : [];
+  Array.isArray(v)
+    ? v.map((x) => (x && typeof x === "object" ? String((x as { id: unknown }).id) : String(x)))
+    : [];
 
 /** "Requester(requester)" → "requester"; the generic serializer's {id,name} gives "". */
 export function usernameFromDisplay(display: string): string {
@@ -67,14 +70,14 @@ export function parseTicket(raw: Record<string, unknown>): LiveTicket {
       : applicant && typeof applicant === "object"
         ? String((applicant as { name?: unknown }).name ?? "")
         : "";
-  const steps: Step[] = (Array.isArray(raw.process_map) ? (raw.process_map as Record<string, unknown>[]) : []).map(
-    (s, i) => ({
-      level: Number(s.approval_level ?? i + 1),
-      state: String(valueOf(s.state) ?? ""),
-      assignees: ids(s.assignees),
-      processor: String(s.processor ?? ""),
-    }),
-  );
+  const steps: Step[] = (
+    Array.isArray(raw.process_map) ? (raw.process_map as Record<string, unknown>[]) : []
+  ).map((s, i) => ({
+    level: Number(s.approval_level ?? i + 1),
+    state: String(valueOf(s.state) ?? ""),
+    assignees: ids(s.assignees),
+    processor: String(s.processor ?? ""),
+  }));
   const flow = raw.flow as { id?: unknown } | null | undefined;
   return {
     id: String(raw.id),
@@ -89,7 +92,9 @@ export function parseTicket(raw: Record<string, unknown>): LiveTicket {
     applicantUsername: usernameFromDisplay(applicantDisplay),
     assetIds: ids(raw.apply_assets),
     nodeIds: ids(raw.apply_nodes),
-    accounts: Array.isArray(raw.apply_accounts) ? (raw.apply_accounts as unknown[]).map(String) : [],
+    accounts: Array.isArray(raw.apply_accounts)
+      ? (raw.apply_accounts as unknown[]).map(String)
+      : [],
     actions: actionsFromServer(raw.apply_actions),
     dateStart: toIso(raw.apply_date_start),
     dateExpired: toIso(raw.apply_date_expired),
@@ -126,7 +131,9 @@ export async function openTicket(client: JumpServerClient, body: OpenBody): Prom
 }
 
 export async function getTicket(client: JumpServerClient, id: string): Promise<LiveTicket> {
-  return parseTicket(await client.get<Record<string, unknown>>(`${APPLY_ASSET}${id}/`, { org: null }));
+  return parseTicket(
+    await client.get<Record<string, unknown>>(`${APPLY_ASSET}${id}/`, { org: null }),
+  );
 }
 
 /** The grant an approval confirms: the ticket's own values (an omitted field is not "unchanged"). */
@@ -144,11 +151,19 @@ export function fullGrant(t: LiveTicket): Record<string, unknown> {
 
 /** Approves the current step with the full grant, by PATCH (a PUT resets omitted fields). */
 export async function approveTicket(client: JumpServerClient, t: LiveTicket): Promise<void> {
-  await client.request("PATCH", `${APPLY_ASSET}${t.id}/approve/`, { body: fullGrant(t), org: null, retry: "never" });
+  await client.request("PATCH", `${APPLY_ASSET}${t.id}/approve/`, {
+    body: fullGrant(t),
+    org: null,
+    retry: "never",
+  });
 }
 
 export async function closeTicket(client: JumpServerClient, id: string): Promise<void> {
-  await client.request("PUT", `${APPLY_ASSET}${id}/close/`, { body: {}, org: null, retry: "never" });
+  await client.request("PUT", `${APPLY_ASSET}${id}/close/`, {
+    body: {},
+    org: null,
+    retry: "never",
+  });
 }
 
 export interface SuperStatus {
@@ -160,7 +175,9 @@ export interface SuperStatus {
 
 /** Reaches a ticket the identity is not "related" to (opened on behalf under a flow it does not approve). */
 export async function getSuperStatus(client: JumpServerClient, id: string): Promise<SuperStatus> {
-  const raw = await client.get<Record<string, unknown>>(`${SUPER_TICKETS}${id}/status/`, { org: null });
+  const raw = await client.get<Record<string, unknown>>(`${SUPER_TICKETS}${id}/status/`, {
+    org: null,
+  });
   return {
     id: String(raw.id ?? id),
     state: String(valueOf(raw.state) ?? ""),
@@ -182,7 +199,11 @@ export async function findTickets(
 }
 
 /** Deletes the asset permission a ticket's approval created (its id is the ticket id). 404 is fine. */
-export async function deletePermission(client: JumpServerClient, ticketId: string, orgId: string): Promise<boolean> {
+export async function deletePermission(
+  client: JumpServerClient,
+  ticketId: string,
+  orgId: string,
+): Promise<boolean> {
   try {
     await client.request("DELETE", `${PERMISSIONS}${ticketId}/`, { org: orgId, retry: "safe" });
     return true;

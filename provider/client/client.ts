@@ -41,6 +41,8 @@ export interface ListPage<T> {
 export interface ClientHooks {
   /** Called once per attempt with a redacted one-line description (for debug logs). */
   log?: (line: string) => void;
+  /** The throttle's window (default 60 s, matching `requestsPerMinute`); tests shorten it. */
+  throttleWindowMs?: number;
 }
 
 const PAGE_SIZE = 200;
@@ -70,10 +72,11 @@ export class JumpServerClient {
     this.identity = identityOf(settings);
     this.secrets = secretsOf(settings);
     const state = processState();
-    const budgetKey = `${settings.url}|${this.identity}|${settings.requestsPerMinute}`;
+    const windowMs = hooks.throttleWindowMs ?? 60_000;
+    const budgetKey = `${settings.url}|${this.identity}|${settings.requestsPerMinute}|${windowMs}`;
     let budget = state.budgets.get(budgetKey);
     if (!budget) {
-      budget = new SlidingWindow(settings.requestsPerMinute, 60_000);
+      budget = new SlidingWindow(settings.requestsPerMinute, windowMs);
       state.budgets.set(budgetKey, budget);
     }
     this.budget = budget;
@@ -120,7 +123,11 @@ export class JumpServerClient {
     return this.identity;
   }
 
-  async request<T = unknown>(method: string, path: string, options: RequestOptions = {}): Promise<T> {
+  async request<T = unknown>(
+    method: string,
+    path: string,
+    options: RequestOptions = {},
+  ): Promise<T> {
     const res = await this.send(method, path, options);
     return res.data as T;
   }
@@ -130,10 +137,14 @@ export class JumpServerClient {
   }
 
   /** Every item of a list route, walking limit/offset to the end (bare arrays are capped at 200). */
-  async list<T = unknown>(path: string, options: Omit<RequestOptions, "body"> = {}): Promise<T[]> {
+  async list<T = unknown>(
+    path: string,
+    options: Omit<RequestOptions, "body"> & { pageSize?: number } = {},
+  ): Promise<T[]> {
     const items: T[] = [];
-    for (let offset = 0; ; ) {
-      const page = await this.page<T>(path, { ...options, limit: PAGE_SIZE, offset });
+    const limit = options.pageSize ?? PAGE_SIZE;
+    for (let offset = 0; ;) {
+      const page = await this.page<T>(path, { ...options, limit, offset });
       items.push(...page.results);
       offset += page.results.length;
       if (page.results.length === 0 || offset >= page.count || !page.next) return items;
@@ -179,6 +190,7 @@ export class JumpServerClient {
     try {
       res = await this.http.request(config as never);
     } catch (e) {
+      if (e instanceof JumpServerError) throw e; // from the login inside the request interceptor
       throw this.toError(e, upper, url, safe);
     }
     const data = parseBody(res);
@@ -196,7 +208,7 @@ export class JumpServerClient {
   /** The caller's own user (`/api/v1/users/profile/`), fetched once per process and identity. */
   profile(): Promise<{ id: string; username: string; name: string; [k: string]: unknown }> {
     const state = processState();
-    const key = `${this.settings.url}|${this.identity}`;
+    const key = `${this.settings.url}|${this.identity}|${fingerprint(this.secrets.join("|"))}`;
     let p = state.profiles.get(key);
     if (!p) {
       p = this.get("/api/v1/users/profile/", { org: null });
@@ -227,7 +239,13 @@ export class JumpServerClient {
         };
         headers.set(
           "Authorization",
-          signatureHeader(config.method ?? "get", config.url ?? "/", plain, auth.keyId, auth.secret),
+          signatureHeader(
+            config.method ?? "get",
+            config.url ?? "/",
+            plain,
+            auth.keyId,
+            auth.secret,
+          ),
         );
         return;
       }
@@ -244,7 +262,9 @@ export class JumpServerClient {
   }
 
   private tokenCacheKey(): string {
-    return `${this.settings.url}|${this.identity}`;
+    // The password's fingerprint is part of the key: a corrected password must not reuse a token.
+    const a = this.settings.auth;
+    return `${this.settings.url}|${this.identity}|${a.kind === "password" ? fingerprint(a.password) : ""}`;
   }
 
   /** Exchanges username/password for a bearer token once per process (never retried). */
@@ -262,13 +282,20 @@ export class JumpServerClient {
         this.settings.url + url,
         JSON.stringify({ username: auth.username, password: auth.password }),
         {
-          headers: { Accept: "application/json", "Content-Type": "application/json", Date: new Date().toUTCString() },
+          headers: {
+            Accept: "application/json",
+            "Content-Type": "application/json",
+            Date: new Date().toUTCString(),
+          },
           timeout: this.settings.timeoutSeconds * 1000,
           validateStatus: () => true,
           maxRedirects: 0,
           responseType: "text",
           httpsAgent: this.settings.url.startsWith("https:")
-            ? new https.Agent({ ca: this.settings.caCert, rejectUnauthorized: !this.settings.insecure })
+            ? new https.Agent({
+                ca: this.settings.caCert,
+                rejectUnauthorized: !this.settings.insecure,
+              })
             : undefined,
         },
       );
@@ -334,11 +361,19 @@ export class JumpServerClient {
     const err = e as AxiosError;
     if (err && err.isAxiosError && err.response) {
       const data = parseBody(err.response);
-      return this.httpError(method, url, err.response.status, data, err.response.headers?.["retry-after"]);
+      return this.httpError(
+        method,
+        url,
+        err.response.status,
+        data,
+        err.response.headers?.["retry-after"],
+      );
     }
     const code = (err && (err.code as string)) || "";
     const notSent = code === "ECONNREFUSED" || code === "ENOTFOUND" || code === "EAI_AGAIN";
-    const tls = /CERT|SSL|TLS|SELF_SIGNED|UNABLE_TO_VERIFY/i.test(code + " " + (err?.message ?? ""));
+    const tls = /CERT|SSL|TLS|SELF_SIGNED|UNABLE_TO_VERIFY/i.test(
+      code + " " + (err?.message ?? ""),
+    );
     const ambiguous = !notSent && !tls && !safe;
     let summary: string;
     if (tls) {
@@ -366,7 +401,8 @@ export class JumpServerClient {
     const detail = detailOf(data);
     let summary = `HTTP ${status}${detail ? `: ${detail}` : ""}`;
     if (status === 403 && /\/tickets\/flows\//.test(url)) {
-      summary += " (ticket flows can only be read and changed by a system administrator's credentials; an org admin gets 403)";
+      summary +=
+        " (ticket flows can only be read and changed by a system administrator's credentials; an org admin gets 403)";
     }
     if (status === 401) summary += ` (identity ${this.identity})`;
     // 502/503/504 on a request that was not safe to resend: the server may have acted on it.
@@ -407,7 +443,8 @@ export function buildPath(path: string, query?: Query): string {
 
 /** Accepts both list shapes: the bare array and the `{count,next,previous,results}` envelope. */
 export function toPage<T>(data: unknown): ListPage<T> {
-  if (Array.isArray(data)) return { count: data.length, next: null, previous: null, results: data as T[] };
+  if (Array.isArray(data))
+    return { count: data.length, next: null, previous: null, results: data as T[] };
   if (data && typeof data === "object" && Array.isArray((data as ListPage<T>).results)) {
     const d = data as ListPage<T>;
     return {
@@ -441,16 +478,18 @@ function isRetryableStatus(status: number): boolean {
 
 function isNetworkError(error: AxiosError): boolean {
   const code = error.code ?? "";
-  return [
-    "ECONNRESET",
-    "ECONNREFUSED",
-    "EPIPE",
-    "ETIMEDOUT",
-    "ECONNABORTED",
-    "ERR_NETWORK",
-    "EAI_AGAIN",
-    "ERR_BAD_RESPONSE",
-  ].includes(code) || /socket hang up/i.test(error.message ?? "");
+  return (
+    [
+      "ECONNRESET",
+      "ECONNREFUSED",
+      "EPIPE",
+      "ETIMEDOUT",
+      "ECONNABORTED",
+      "ERR_NETWORK",
+      "EAI_AGAIN",
+      "ERR_BAD_RESPONSE",
+    ].includes(code) || /socket hang up/i.test(error.message ?? "")
+  );
 }
 
 function retryAfterSeconds(v: unknown): number | undefined {

@@ -12,9 +12,9 @@ export interface ProcessState {
   [other: string]: unknown;
 }
 
-const KEY = Symbol.for("pulumi-jumpserver-tickets");
-
 export function processState(): ProcessState {
+  // Symbol.for inside the function: Pulumi's closure serializer cannot copy a captured symbol.
+  const KEY = Symbol.for("pulumi-jumpserver-tickets");
   const g = globalThis as unknown as Record<symbol, ProcessState | undefined>;
   let state = g[KEY];
   if (!state) {

@@ -31,6 +31,7 @@ export function signatureHeader(
     algorithm: "hmac-sha256",
     headers: SIGNED_HEADERS,
   });
-  if (!ok || !authorization) throw new Error("http-signature did not produce an Authorization header");
+  if (!ok || !authorization)
+    throw new Error("http-signature did not produce an Authorization header");
   return authorization;
 }

@@ -30,7 +30,10 @@ export function currentSettings(): Settings {
 export function currentClient(): JumpServerClient {
   const settings = currentSettings();
   const state = processState();
-  const clients = (state.clients ??= new Map<string, JumpServerClient>()) as Map<string, JumpServerClient>;
+  const clients = (state.clients ??= new Map<string, JumpServerClient>()) as Map<
+    string,
+    JumpServerClient
+  >;
   const key = JSON.stringify(settings);
   let client = clients.get(key);
   if (!client) {

@@ -2,7 +2,6 @@
 
 export function warn(message: string): void {
   try {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
     const log = require("@pulumi/pulumi/log") as { warn(m: string): Promise<void> | void };
     void Promise.resolve(log.warn(message)).catch(() => console.error(`warning: ${message}`));
   } catch {

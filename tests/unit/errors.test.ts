@@ -6,11 +6,10 @@ describe("JumpServerError", () => {
     assert.deepEqual(flattenFieldErrors({ rules: [{}, { users: ["This field is required."] }] }), [
       "rules[1].users: This field is required.",
     ]);
-    assert.deepEqual(flattenFieldErrors({ title: ["This field is required."], org_id: ["x", "y"] }), [
-      "title: This field is required.",
-      "org_id: x",
-      "org_id: y",
-    ]);
+    assert.deepEqual(
+      flattenFieldErrors({ title: ["This field is required."], org_id: ["x", "y"] }),
+      ["title: This field is required.", "org_id: x", "org_id: y"],
+    );
     assert.deepEqual(flattenFieldErrors(["Permission named `a` already exists"]), [
       "Permission named `a` already exists",
     ]);
@@ -33,11 +32,23 @@ describe("JumpServerError", () => {
 
   it("recognises both 'already processed' answers", () => {
     const req = { method: "PUT", url: "u", headers: {} };
-    assert.ok(new JumpServerError("x", { status: 409, request: req, body: { code: "ticket_already_processed" } }).isAlreadyProcessed);
     assert.ok(
-      new JumpServerError("x", { status: 400, request: req, body: { detail: "Ticket already closed", code: "error" } })
+      new JumpServerError("x", {
+        status: 409,
+        request: req,
+        body: { code: "ticket_already_processed" },
+      }).isAlreadyProcessed,
+    );
+    assert.ok(
+      new JumpServerError("x", {
+        status: 400,
+        request: req,
+        body: { detail: "Ticket already closed", code: "error" },
+      }).isAlreadyProcessed,
+    );
+    assert.ok(
+      !new JumpServerError("x", { status: 400, request: req, body: { title: ["bad"] } })
         .isAlreadyProcessed,
     );
-    assert.ok(!new JumpServerError("x", { status: 400, request: req, body: { title: ["bad"] } }).isAlreadyProcessed);
   });
 });

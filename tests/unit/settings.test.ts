@@ -23,15 +23,22 @@ describe("settings", () => {
   });
 
   it("falls back to the environment for every auth mode", () => {
-    const env = (e: Record<string, string>) => resolveSettings(() => undefined, { JUMPSERVER_URL: "http://h", ...e });
-    assert.deepEqual(env({ JUMPSERVER_PRIVATE_TOKEN: "pt" }).auth, { kind: "privateToken", token: "pt" });
+    const env = (e: Record<string, string>) =>
+      resolveSettings(() => undefined, { JUMPSERVER_URL: "http://h", ...e });
+    assert.deepEqual(env({ JUMPSERVER_PRIVATE_TOKEN: "pt" }).auth, {
+      kind: "privateToken",
+      token: "pt",
+    });
     assert.deepEqual(env({ JUMPSERVER_TOKEN: "bt" }).auth, { kind: "bearer", token: "bt" });
     assert.deepEqual(env({ JUMPSERVER_USERNAME: "u", JUMPSERVER_PASSWORD: "p" }).auth, {
       kind: "password",
       username: "u",
       password: "p",
     });
-    assert.equal(env({ JUMPSERVER_TOKEN: "bt", JUMPSERVER_REQUESTS_PER_MINUTE: "0" }).requestsPerMinute, 0);
+    assert.equal(
+      env({ JUMPSERVER_TOKEN: "bt", JUMPSERVER_REQUESTS_PER_MINUTE: "0" }).requestsPerMinute,
+      0,
+    );
   });
 
   it("names every missing key in one message", () => {
@@ -48,7 +55,13 @@ describe("settings", () => {
   it("rejects contradictory credentials and half-set pairs, without echoing secrets", () => {
     assert.throws(
       () =>
-        resolveSettings(fromMap({ "jumpserver:url": "http://h", "jumpserver:privateToken": "SECRET-PT", "jumpserver:token": "SECRET-BT" })),
+        resolveSettings(
+          fromMap({
+            "jumpserver:url": "http://h",
+            "jumpserver:privateToken": "SECRET-PT",
+            "jumpserver:token": "SECRET-BT",
+          }),
+        ),
       (e: Error) =>
         /more than one way to authenticate/.test(e.message) &&
         /jumpserver:privateToken/.test(e.message) &&
@@ -56,12 +69,19 @@ describe("settings", () => {
         !e.message.includes("SECRET-"),
     );
     assert.throws(
-      () => resolveSettings(fromMap({ "jumpserver:url": "http://h", "jumpserver:accessKeyId": "kid" })),
+      () =>
+        resolveSettings(fromMap({ "jumpserver:url": "http://h", "jumpserver:accessKeyId": "kid" })),
       /jumpserver:accessKeyId and jumpserver:accessKeySecret go together/,
     );
     assert.throws(
-      () => resolveSettings(() => undefined, { JUMPSERVER_URL: "http://h", JUMPSERVER_PASSWORD: "SECRET-PW" }),
-      (e: Error) => /JUMPSERVER_USERNAME and JUMPSERVER_PASSWORD go together/.test(e.message) && !e.message.includes("SECRET-PW"),
+      () =>
+        resolveSettings(() => undefined, {
+          JUMPSERVER_URL: "http://h",
+          JUMPSERVER_PASSWORD: "SECRET-PW",
+        }),
+      (e: Error) =>
+        /JUMPSERVER_USERNAME and JUMPSERVER_PASSWORD go together/.test(e.message) &&
+        !e.message.includes("SECRET-PW"),
     );
   });
 
@@ -77,9 +97,12 @@ describe("settings", () => {
         }),
       );
     assert.throws(bad, (e: Error) =>
-      ["jumpserver:url", "jumpserver:orgId", "jumpserver:timeoutSeconds", "jumpserver:insecure"].every((k) =>
-        e.message.includes(k),
-      ),
+      [
+        "jumpserver:url",
+        "jumpserver:orgId",
+        "jumpserver:timeoutSeconds",
+        "jumpserver:insecure",
+      ].every((k) => e.message.includes(k)),
     );
   });
 });

@@ -9,10 +9,21 @@ describe("access-key signing", () => {
   const headers = { accept: "application/json", date };
 
   it("signs (request-target) accept date with the query string, as JumpServer recomputes it", () => {
-    const auth = signatureHeader("GET", "/api/v1/tickets/flows/?type=apply_asset", headers, "kid", "s3cr3t");
-    assert.match(auth, /^Signature keyId="kid",algorithm="hmac-sha256",headers="\(request-target\) accept date",signature="/);
+    const auth = signatureHeader(
+      "GET",
+      "/api/v1/tickets/flows/?type=apply_asset",
+      headers,
+      "kid",
+      "s3cr3t",
+    );
+    assert.match(
+      auth,
+      /^Signature keyId="kid",algorithm="hmac-sha256",headers="\(request-target\) accept date",signature="/,
+    );
     const expected = createHmac("sha256", "s3cr3t")
-      .update(`(request-target): get /api/v1/tickets/flows/?type=apply_asset\naccept: application/json\ndate: ${date}`)
+      .update(
+        `(request-target): get /api/v1/tickets/flows/?type=apply_asset\naccept: application/json\ndate: ${date}`,
+      )
       .digest("base64");
     assert.ok(auth.endsWith(`signature="${expected}"`), auth);
   });
@@ -21,7 +32,12 @@ describe("access-key signing", () => {
     const auth = signatureHeader("POST", "/api/v1/x/?a=1", headers, "kid", "s3cr3t");
     const parse = (url: string) =>
       httpSignature.parseRequest(
-        { method: "POST", url, httpVersion: "1.1", headers: { ...headers, authorization: auth } } as never,
+        {
+          method: "POST",
+          url,
+          httpVersion: "1.1",
+          headers: { ...headers, authorization: auth },
+        } as never,
         { clockSkew: 10 ** 10 },
       );
     assert.ok(httpSignature.verifyHMAC(parse("/api/v1/x/?a=1"), "s3cr3t"));
@@ -31,7 +47,10 @@ describe("access-key signing", () => {
 
 describe("paths and list shapes", () => {
   it("always ends the path with a slash and keeps query order", () => {
-    assert.equal(buildPath("/api/v1/users/users", { username: "a b", limit: 5 }), "/api/v1/users/users/?username=a+b&limit=5");
+    assert.equal(
+      buildPath("/api/v1/users/users", { username: "a b", limit: 5 }),
+      "/api/v1/users/users/?username=a+b&limit=5",
+    );
     assert.equal(buildPath("api/v1/x/?a=1", { b: 2, c: undefined }), "/api/v1/x/?a=1&b=2");
   });
 

@@ -1,0 +1,580 @@
+// AssetAccessTicket lifecycle: the real logic behind the thin serialized provider.
+// Exactly once: every open carries a `[pulumi:<uuid>]` marker in its comment; after a lost answer
+// the ticket is looked up by that marker instead of being opened again. Once a ticket exists, a
+// failing create reports it as "created but not initialised", so it stays in state and the next
+// update finishes the job (approving, or closing a ticket the server narrowed).
+import { randomUUID } from "crypto";
+import { JumpServerClient } from "../client/client";
+import { JumpServerError } from "../client/errors";
+import { LiveFlow, SYSTEM_ADMIN_ROLE, listFlows } from "../api/flows";
+import { resolveAsset, resolveNode, resolveUser } from "../api/lookups";
+import {
+  LiveTicket,
+  OpenBody,
+  approveTicket,
+  closeTicket,
+  deletePermission,
+  findTickets,
+  getSuperStatus,
+  getTicket,
+  openTicket,
+  superClose,
+} from "../api/tickets";
+import type { Failure } from "../model/flowRules";
+import {
+  REPLACING_KEYS,
+  TICKET_INPUT_KEYS,
+  TicketInputs,
+  checkTicketInputs,
+} from "../model/ticketInputs";
+import { DEFAULT_ORG_ID, ROOT_ORG_ID, UUID } from "../settings";
+import { currentClient, currentSettings } from "./context";
+import { warn } from "./warn";
+
+export interface TicketOutputs extends TicketInputs {
+  ticketId: string;
+  serialNum: string;
+  state: string;
+  status: string;
+  approvalStep: number;
+  /** Ids of the users who can act on the current step (empty once the ticket is closed). */
+  currentApprovers: string[];
+  applicantId: string;
+  applicantDisplay: string;
+  orgName: string;
+  permissionName: string;
+  /** The asset permission the final approval created (its id is the ticket id); "" until approved. */
+  permissionId: string;
+  assetIds: string[];
+  nodeIds: string[];
+  flowId: string;
+  /** The marker written into the ticket's comment, used to find it after a lost answer. */
+  requestId: string;
+  /** Names resolved to ids at create, so names and ids compare equal without network. */
+  resolvedIds: Record<string, string>;
+  /** Work a failed create left for the next update: "approve", "close" or "". */
+  pendingAction: string;
+}
+
+/** Thrown once the ticket exists: the engine keeps it in state as created-but-not-initialised. */
+export class TicketInitError extends Error {
+  readonly id: string;
+  readonly properties: TicketOutputs;
+  readonly reasons: string[];
+  constructor(message: string, outs: TicketOutputs) {
+    super(message);
+    this.name = "TicketInitError";
+    this.id = outs.ticketId;
+    this.properties = outs;
+    this.reasons = [message];
+  }
+}
+
+function defaultOrgId(): string {
+  try {
+    return currentSettings().orgId;
+  } catch {
+    return process.env.JUMPSERVER_ORG_ID || DEFAULT_ORG_ID;
+  }
+}
+
+export async function check(
+  _olds: Record<string, unknown>,
+  news: Record<string, unknown>,
+): Promise<{ inputs?: Record<string, unknown>; failures?: Failure[] }> {
+  const { inputs, failures } = checkTicketInputs(news, defaultOrgId());
+  if (failures.length > 0 || !inputs) return { failures };
+  return { inputs: inputs as unknown as Record<string, unknown> };
+}
+
+export async function diff(
+  _id: string,
+  olds: TicketOutputs,
+  news: TicketInputs,
+): Promise<{ changes: boolean; replaces: string[]; deleteBeforeReplace: boolean }> {
+  const ids = olds.resolvedIds ?? {};
+  const canon = (key: string, v: unknown): string => {
+    if (key === "assets" || key === "nodes") {
+      return JSON.stringify(
+        ((v as string[]) ?? [])
+          .map((x) => (UUID.test(x) ? x.toLowerCase() : (ids[`${key}:${x}`] ?? x)))
+          .sort(),
+      );
+    }
+    if (key === "applicant") {
+      const x = (v as string | undefined) ?? "";
+      return UUID.test(x) ? x.toLowerCase() : (ids[`applicant:${x}`] ?? x);
+    }
+    if (key === "accounts") return JSON.stringify([...((v as string[]) ?? [])].sort());
+    if (key === "comment") return String(v ?? "");
+    return JSON.stringify(v ?? null);
+  };
+  const replaces = REPLACING_KEYS.filter(
+    (k) =>
+      canon(k, (olds as unknown as Record<string, unknown>)[k]) !==
+      canon(k, (news as unknown as Record<string, unknown>)[k]),
+  );
+  const changes =
+    replaces.length > 0 ||
+    (olds.approve ?? false) !== (news.approve ?? false) ||
+    (olds.revokeOnDelete ?? true) !== (news.revokeOnDelete ?? true) ||
+    !!olds.pendingAction;
+  // New ticket first, then the old one is closed/revoked: access never lapses during a change.
+  return { changes, replaces: [...replaces], deleteBeforeReplace: false };
+}
+
+export async function create(inputs: TicketInputs): Promise<{ id: string; outs: TicketOutputs }> {
+  const client = currentClient();
+  const me = await client.profile();
+  const applicant = inputs.applicant
+    ? await resolveUser(client, inputs.applicant, "applicant")
+    : { id: me.id, username: me.username, name: me.name };
+  const resolvedIds: Record<string, string> = {};
+  if (inputs.applicant && !UUID.test(inputs.applicant))
+    resolvedIds[`applicant:${inputs.applicant}`] = applicant.id;
+  const [assetIds, nodeIds] = await Promise.all([
+    Promise.all(
+      inputs.assets.map(async (a, i) => {
+        if (UUID.test(a)) return a.toLowerCase(); // the post-open comparison catches foreign or unknown ids
+        const ref = await resolveAsset(client, a, inputs.orgId, `assets[${i}]`);
+        resolvedIds[`assets:${a}`] = ref.id;
+        return ref.id;
+      }),
+    ),
+    Promise.all(
+      inputs.nodes.map(async (n, i) => {
+        if (UUID.test(n)) return n.toLowerCase();
+        const ref = await resolveNode(client, n, inputs.orgId, `nodes[${i}]`);
+        resolvedIds[`nodes:${n}`] = ref.id;
+        return ref.id;
+      }),
+    ),
+  ]);
+  const flowId = inputs.flow ? await resolveFlowId(client, inputs.flow, inputs.orgId) : undefined;
+  const requestId = randomUUID();
+  const marker = `[pulumi:${requestId}]`;
+  const body: OpenBody = {
+    title: inputs.title,
+    org_id: inputs.orgId,
+    apply_assets: assetIds,
+    apply_nodes: nodeIds,
+    apply_accounts: inputs.accounts,
+    apply_actions: inputs.actions,
+    apply_date_start: inputs.dateStart,
+    apply_date_expired: inputs.dateExpired,
+    comment: inputs.comment ? `${inputs.comment} ${marker}` : marker,
+  };
+  if (applicant.id !== me.id) body.applicant = applicant.id;
+  if (flowId) body.flow_id = flowId;
+
+  const ticket = await openExactlyOnce(client, body, {
+    inputs,
+    requestId,
+    applicantId: applicant.id,
+    meId: me.id,
+    marker,
+  });
+
+  // From here on the ticket exists: any failure must leave it recorded, never orphaned.
+  let outs = outputsFrom(inputs, ticket, { requestId, resolvedIds, applicantId: applicant.id });
+  const mismatch = compareWithRequest(ticket, applicant.username, assetIds, nodeIds);
+  if (mismatch) {
+    outs = { ...outs, pendingAction: "close" };
+    try {
+      await closeAnyway(client, ticket.id);
+      outs = {
+        ...outs,
+        state: "closed",
+        status: "closed",
+        currentApprovers: [],
+        pendingAction: "",
+      };
+    } catch {
+      // keep pendingAction: the next update closes it
+    }
+    throw new TicketInitError(
+      `ticket ${ticket.serialNum || ticket.id} was opened narrower than asked and has been closed: ${mismatch}`,
+      outs,
+    );
+  }
+  if (inputs.approve) {
+    try {
+      const approved = await approveWhileAssignee(client, ticket, me.id);
+      outs = outputsFrom(inputs, approved, { requestId, resolvedIds, applicantId: applicant.id });
+    } catch (e) {
+      throw new TicketInitError(
+        `ticket ${ticket.serialNum || ticket.id} was opened but approving it failed (the next \`pulumi up\` retries the approval, without opening another ticket): ${message(e)}`,
+        { ...outs, pendingAction: "approve" },
+      );
+    }
+  }
+  return { id: ticket.id, outs };
+}
+
+export async function read(
+  id: string,
+  props: TicketOutputs,
+): Promise<{ id: string; props: TicketOutputs; inputs: TicketInputs }> {
+  const client = currentClient();
+  let next: TicketOutputs;
+  try {
+    const t = await getTicket(client, id);
+    next = { ...outputsFrom(props, t, props), pendingAction: props.pendingAction ?? "" };
+  } catch (e) {
+    if (!(e instanceof JumpServerError && e.status === 404)) throw e;
+    // Opened on behalf under a flow this identity does not approve: the detail route hides it.
+    try {
+      const s = await getSuperStatus(client, id);
+      next = {
+        ...props,
+        state: s.state,
+        status: s.status,
+        currentApprovers: s.status === "closed" ? [] : props.currentApprovers,
+        permissionId: s.state === "approved" ? id : "",
+      };
+    } catch (e2) {
+      warn(
+        `AssetAccessTicket ${props.serialNum || id}: the ticket is not visible to this identity (${message(e2)}); keeping its last known state "${props.state}"`,
+      );
+      next = props;
+    }
+  }
+  return { id, props: next, inputs: pickInputs(props) };
+}
+
+export async function update(
+  id: string,
+  olds: TicketOutputs,
+  news: TicketInputs,
+): Promise<{ outs: TicketOutputs }> {
+  const client = currentClient();
+  let outs: TicketOutputs = { ...olds, ...pickInputs(news) };
+  if (olds.pendingAction === "close") {
+    await closeAnyway(client, id);
+    throw new Error(
+      `ticket ${olds.serialNum || id} did not grant what was asked and is now closed; change the inputs (a new ticket will be opened)`,
+    );
+  }
+  const wantsApproval = (news.approve && !olds.approve) || olds.pendingAction === "approve";
+  if (wantsApproval && news.approve) {
+    const me = await client.profile();
+    const t = await getTicket(client, id);
+    const approved = await approveWhileAssignee(client, t, me.id);
+    outs = outputsFrom({ ...olds, ...pickInputs(news) }, approved, olds);
+  }
+  return { outs: { ...outs, pendingAction: "" } };
+}
+
+export async function remove(id: string, props: TicketOutputs): Promise<void> {
+  const client = currentClient();
+  if (props.state === "approved") return revoke(client, id, props);
+  if (props.state === "rejected" || props.state === "closed" || props.status === "closed") return;
+  try {
+    await closeTicket(client, id);
+    return;
+  } catch (e) {
+    if (!(e instanceof JumpServerError)) throw e;
+    if (e.status === 403 || e.status === 404) {
+      try {
+        await superClose(client, id);
+        return;
+      } catch (e2) {
+        if (!(e2 instanceof JumpServerError && e2.isAlreadyProcessed)) throw e2;
+      }
+    } else if (!e.isAlreadyProcessed && !e.ambiguous) {
+      throw e;
+    }
+  }
+  // The state moved (approved or closed elsewhere, or our close answer was lost): look again.
+  const state = await currentState(client, id);
+  if (state === "approved") await revoke(client, id, props);
+  else if (state === "pending") await closeAnyway(client, id);
+}
+
+async function revoke(client: JumpServerClient, id: string, props: TicketOutputs): Promise<void> {
+  if (props.revokeOnDelete === false) return;
+  await deletePermission(client, id, props.orgId);
+}
+
+async function currentState(client: JumpServerClient, id: string): Promise<string> {
+  try {
+    return (await getTicket(client, id)).state;
+  } catch (e) {
+    if (!(e instanceof JumpServerError && e.status === 404)) throw e;
+    return (await getSuperStatus(client, id)).state;
+  }
+}
+
+/** Closes a pending ticket whatever the identity's relation to it; "already closed" is success. */
+async function closeAnyway(client: JumpServerClient, id: string): Promise<void> {
+  try {
+    await closeTicket(client, id);
+  } catch (e) {
+    if (!(e instanceof JumpServerError)) throw e;
+    if (e.isAlreadyProcessed) return;
+    if (e.status !== 403 && e.status !== 404) throw e;
+    try {
+      await superClose(client, id);
+    } catch (e2) {
+      if (!(e2 instanceof JumpServerError && e2.isAlreadyProcessed)) throw e2;
+    }
+  }
+}
+
+interface OpenContext {
+  inputs: TicketInputs;
+  requestId: string;
+  applicantId: string;
+  meId: string;
+  marker: string;
+}
+
+/**
+ * Opens the ticket; after an answer that may have been lost, finds the ticket by its marker.
+ * Opens again only when nothing was found AND the list is known to show the ticket to this
+ * identity (it is the applicant or an approver of the governing flow); otherwise fails, naming it.
+ */
+async function openExactlyOnce(
+  client: JumpServerClient,
+  body: OpenBody,
+  ctx: OpenContext,
+): Promise<LiveTicket> {
+  const attempts = client.settings.maxRetries + 1;
+  let visible: boolean | undefined;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await openTicket(client, body);
+    } catch (e) {
+      if (!(e instanceof JumpServerError && e.ambiguous)) throw explainOpen(e);
+      const found = await findByMarker(client, ctx);
+      if (found) return found;
+      visible ??=
+        ctx.applicantId === ctx.meId ||
+        (await identityApproves(client, ctx.inputs.orgId, body.flow_id, ctx.meId));
+      if (!visible) {
+        throw new Error(
+          `opening ticket "${ctx.inputs.title}" for applicant ${ctx.applicantId} got no answer (${e.message.split("\n")[0]}), and this identity cannot see that applicant's tickets to check whether it was created; look for a ticket whose comment contains [pulumi:${ctx.requestId}] before retrying`,
+        );
+      }
+      if (attempt >= attempts) throw e;
+    }
+  }
+}
+
+async function findByMarker(
+  client: JumpServerClient,
+  ctx: OpenContext,
+): Promise<LiveTicket | undefined> {
+  const rows = await findTickets(client, {
+    type: "apply_asset",
+    title: ctx.inputs.title,
+    applicant: ctx.applicantId,
+  });
+  const row = rows.find((r) => String(r.comment ?? "").includes(ctx.marker));
+  return row ? getTicket(client, String(row.id)) : undefined;
+}
+
+/** Would the governing flow's steps include this identity (so the ticket list shows the ticket)? */
+async function identityApproves(
+  client: JumpServerClient,
+  orgId: string,
+  flowId: string | undefined,
+  meId: string,
+): Promise<boolean> {
+  const me = (await client.profile()) as Record<string, unknown>;
+  const isAdmin =
+    me.is_superuser === true ||
+    (Array.isArray(me.system_roles) &&
+      (me.system_roles as unknown[]).some(
+        (r) => (r && typeof r === "object" ? (r as { id?: unknown }).id : r) === SYSTEM_ADMIN_ROLE,
+      ));
+  let flows: LiveFlow[];
+  try {
+    flows = await listFlows(client, orgId);
+  } catch {
+    return false;
+  }
+  const flow =
+    (flowId && flows.find((f) => f.id === flowId)) ||
+    flows.find((f) => f.orgId === orgId && !f.name) ||
+    flows.find((f) => f.orgId === ROOT_ORG_ID && !f.name);
+  if (!flow) return false;
+  return flow.rules.some((r) => {
+    if ("strategy" in r) {
+      if (r.strategy === "custom_user") return r.assignees.includes(meId);
+      return isAdmin && r.strategy !== "org_admin";
+    }
+    const u = r.users;
+    if (u.type === "all") return true;
+    if (u.type === "ids") return u.ids.includes(meId);
+    return (
+      isAdmin &&
+      u.attrs.every(
+        (a) =>
+          a.name === "system_roles" &&
+          Array.isArray(a.value) &&
+          a.value.includes(SYSTEM_ADMIN_ROLE),
+      )
+    );
+  });
+}
+
+/** Approves each level at which this identity is a current assignee; stops where someone else must act. */
+async function approveWhileAssignee(
+  client: JumpServerClient,
+  ticket: LiveTicket,
+  meId: string,
+): Promise<LiveTicket> {
+  let t = ticket;
+  for (let guard = 0; guard < 12; guard++) {
+    if (t.state !== "pending" || t.status === "closed") return t;
+    const step = t.steps.find((s) => s.level === t.approvalStep);
+    if (!step || !step.assignees.includes(meId)) return t;
+    try {
+      await approveTicket(client, t);
+    } catch (e) {
+      if (!(e instanceof JumpServerError)) throw e;
+      if (e.status === 403) return t;
+      if (e.ambiguous || e.isAlreadyProcessed) {
+        // Lost answer, or the state moved under us: read it again and decide.
+        t = await getTicket(client, t.id);
+        continue;
+      }
+      throw e;
+    }
+    t = afterApproval(t, meId);
+  }
+  return t;
+}
+
+/** The ticket after an approval of its current step, as the server computes it (saves a read). */
+function afterApproval(t: LiveTicket, meId: string): LiveTicket {
+  const steps = t.steps.map((s) =>
+    s.level === t.approvalStep ? { ...s, state: "approved", processor: meId } : s,
+  );
+  const last = t.approvalStep >= t.steps.length;
+  return last
+    ? { ...t, steps, state: "approved", status: "closed" }
+    : { ...t, steps, approvalStep: t.approvalStep + 1 };
+}
+
+function compareWithRequest(
+  t: LiveTicket,
+  username: string,
+  assetIds: string[],
+  nodeIds: string[],
+): string | undefined {
+  const problems: string[] = [];
+  if (t.applicantUsername && username && t.applicantUsername !== username) {
+    problems.push(
+      `applicant is ${t.applicantDisplay}, not ${username} (opening on behalf of someone needs a system admin identity)`,
+    );
+  }
+  const missing = (asked: string[], got: string[]) => asked.filter((x) => !got.includes(x));
+  const ma = missing(assetIds, t.assetIds);
+  if (ma.length > 0)
+    problems.push(
+      `assets ${ma.join(", ")} were dropped by the server (unknown or of another org than ${t.orgId})`,
+    );
+  const mn = missing(nodeIds, t.nodeIds);
+  if (mn.length > 0)
+    problems.push(
+      `nodes ${mn.join(", ")} were dropped by the server (of another org than ${t.orgId})`,
+    );
+  return problems.length > 0 ? problems.join("; ") : undefined;
+}
+
+async function resolveFlowId(
+  client: JumpServerClient,
+  flow: string,
+  orgId: string,
+): Promise<string> {
+  if (UUID.test(flow)) return flow.toLowerCase();
+  const options = await client.get<unknown>("/api/v1/tickets/flows/options/", {
+    query: { type: "apply_asset", org_id: orgId },
+    org: orgId,
+  });
+  const rows = Array.isArray(options) ? (options as Record<string, unknown>[]) : [];
+  const matches = rows.filter((r) => String(r.name ?? "").toLowerCase() === flow.toLowerCase());
+  if (matches.length !== 1) {
+    throw new Error(
+      `flow: ${matches.length === 0 ? "no" : "more than one"} apply_asset flow named "${flow}" is usable in org ${orgId}${
+        rows.length
+          ? ` (available: ${rows.map((r) => JSON.stringify(r.name)).join(", ")})`
+          : " (named flows need JumpServer v4.10.19+)"
+      }`,
+    );
+  }
+  return String(matches[0].id);
+}
+
+const FIELD_TO_INPUT: Record<string, string> = {
+  title: "title",
+  org_id: "orgId",
+  applicant: "applicant",
+  apply_assets: "assets",
+  apply_nodes: "nodes",
+  apply_accounts: "accounts",
+  apply_actions: "actions",
+  apply_date_start: "dateStart",
+  apply_date_expired: "dateExpired",
+  comment: "comment",
+  flow_id: "flow",
+};
+
+/** Names our inputs beside the server's field names in an open error. */
+function explainOpen(e: unknown): unknown {
+  if (e instanceof JumpServerError && e.fieldErrors.length > 0) {
+    e.message = e.message
+      .split("\n")
+      .map((line) =>
+        line.replace(/^(\s*)([a-z_]+)(\[\d+\])?:/, (m, sp, f, idx) =>
+          FIELD_TO_INPUT[f] ? `${sp}${FIELD_TO_INPUT[f]}${idx ?? ""} (${f}):` : m,
+        ),
+      )
+      .join("\n");
+  }
+  return e;
+}
+
+function outputsFrom(
+  inputs: TicketInputs,
+  t: LiveTicket,
+  extra: Pick<TicketOutputs, "requestId" | "resolvedIds" | "applicantId">,
+): TicketOutputs {
+  const step = t.steps.find((s) => s.level === t.approvalStep);
+  const open = t.state === "pending" && t.status !== "closed";
+  return {
+    ...pickInputs(inputs),
+    ticketId: t.id,
+    serialNum: t.serialNum,
+    state: t.state,
+    status: t.status,
+    approvalStep: t.approvalStep,
+    currentApprovers: open && step ? step.assignees : [],
+    applicantId: extra.applicantId,
+    applicantDisplay: t.applicantDisplay,
+    orgName: t.orgName,
+    permissionName: t.permissionName,
+    permissionId: t.state === "approved" ? t.id : "",
+    assetIds: t.assetIds,
+    nodeIds: t.nodeIds,
+    flowId: t.flowId ?? "",
+    requestId: extra.requestId,
+    resolvedIds: extra.resolvedIds ?? {},
+    pendingAction: "",
+  };
+}
+
+function pickInputs(x: TicketInputs): TicketInputs {
+  const out = {} as Record<string, unknown>;
+  for (const k of TICKET_INPUT_KEYS) {
+    const v = (x as unknown as Record<string, unknown>)[k];
+    if (v !== undefined) out[k] = v;
+  }
+  return out as unknown as TicketInputs;
+}
+
+function message(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}

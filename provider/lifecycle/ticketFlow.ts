@@ -1,0 +1,423 @@
+// TicketFlow lifecycle: the real logic behind the thin serialized provider (resources/ticketFlow.ts).
+// JumpServer cannot delete flows, and before v4.10.19 cannot create them: create adopts the flow that
+// governs (org, type) and records its rules; delete writes them back.
+import { JumpServerClient } from "../client/client";
+import { JumpServerError } from "../client/errors";
+import {
+  Dialect,
+  LiveFlow,
+  WireRule,
+  createFlow,
+  getFlow,
+  listFlows,
+  patchFlow,
+} from "../api/flows";
+import { resolveUser } from "../api/lookups";
+import {
+  Failure,
+  FlowRule,
+  canonicalRules,
+  checkRules,
+  fromWire,
+  namesIn,
+  sameJson,
+  toWire,
+  userDialect,
+} from "../model/flowRules";
+import { DEFAULT_ORG_ID, ROOT_ORG_ID, UUID } from "../settings";
+import { currentClient, currentSettings } from "./context";
+import { warn } from "./warn";
+
+export interface TicketFlowInputs {
+  type: string;
+  orgId: string;
+  name?: string;
+  rules: FlowRule[];
+  ccUsers?: string[];
+  restoreOnDelete: boolean;
+}
+
+export interface TicketFlowOutputs extends TicketFlowInputs {
+  flowId: string;
+  orgName: string;
+  dialect: Dialect;
+  /** The server has named flows, CC users and up to 5 levels (v4.10.19+). */
+  namedFlows: boolean;
+  approvalLevel: number;
+  /** How the flow was obtained: the org's own, a copy of the global flow, the global flow itself, or created (named). */
+  adopted: "own" | "global-copy" | "global" | "created";
+  /** The rules last written, in the server's shape (drift is judged against these). */
+  appliedRules: WireRule[];
+  appliedCcUsers?: string[];
+  /** The rules (and cc users) the flow had before adoption; delete restores them. */
+  previousRules: WireRule[];
+  previousCcUsers?: string[];
+  /** Usernames resolved to ids, so usernames and ids compare equal without network. */
+  userIds: Record<string, string>;
+}
+
+const INPUT_KEYS = ["type", "orgId", "name", "rules", "ccUsers", "restoreOnDelete"] as const;
+
+function defaultOrgId(): string {
+  try {
+    return currentSettings().orgId;
+  } catch {
+    return process.env.JUMPSERVER_ORG_ID || DEFAULT_ORG_ID;
+  }
+}
+
+export async function check(
+  _olds: Record<string, unknown>,
+  news: Record<string, unknown>,
+): Promise<{ inputs?: Record<string, unknown>; failures?: Failure[] }> {
+  const failures: Failure[] = [];
+  const type = news.type === undefined ? "apply_asset" : news.type;
+  if (type !== "apply_asset") {
+    failures.push({
+      property: "type",
+      reason: `only "apply_asset" flows exist in JumpServer's API, got ${JSON.stringify(type)}`,
+    });
+  }
+  const orgId = news.orgId === undefined || news.orgId === "" ? defaultOrgId() : news.orgId;
+  if (typeof orgId !== "string" || !UUID.test(orgId)) {
+    failures.push({
+      property: "orgId",
+      reason: `expected an organization UUID, got ${JSON.stringify(orgId)}`,
+    });
+  }
+  let name: string | undefined;
+  if (news.name !== undefined && news.name !== null && news.name !== "") {
+    if (typeof news.name !== "string" || news.name.length > 128) {
+      failures.push({ property: "name", reason: "expected a flow name of at most 128 characters" });
+    } else name = news.name;
+  }
+  const { rules, failures: ruleFailures } = checkRules(news.rules);
+  failures.push(...ruleFailures);
+  let ccUsers: string[] | undefined;
+  if (news.ccUsers !== undefined && news.ccUsers !== null) {
+    if (
+      !Array.isArray(news.ccUsers) ||
+      news.ccUsers.some((u) => typeof u !== "string" || u === "")
+    ) {
+      failures.push({ property: "ccUsers", reason: "expected a list of usernames or user ids" });
+    } else ccUsers = [...new Set(news.ccUsers as string[])];
+  }
+  let restoreOnDelete = true;
+  if (news.restoreOnDelete !== undefined) {
+    if (typeof news.restoreOnDelete !== "boolean") {
+      failures.push({ property: "restoreOnDelete", reason: "expected true or false" });
+    } else restoreOnDelete = news.restoreOnDelete;
+  }
+  const unknown = Object.keys(news).filter(
+    (k) => k !== "__provider" && !(INPUT_KEYS as readonly string[]).includes(k),
+  );
+  for (const k of unknown)
+    failures.push({
+      property: k,
+      reason: `unknown input; TicketFlow takes ${INPUT_KEYS.join(", ")}`,
+    });
+  if (failures.length > 0) return { failures };
+  const inputs: Record<string, unknown> = { type, orgId, rules, restoreOnDelete };
+  if (name !== undefined) inputs.name = name;
+  if (ccUsers !== undefined) inputs.ccUsers = ccUsers;
+  return { inputs };
+}
+
+export async function diff(
+  _id: string,
+  olds: TicketFlowOutputs,
+  news: TicketFlowInputs,
+): Promise<{ changes: boolean; replaces: string[]; deleteBeforeReplace: boolean }> {
+  const replaces: string[] = [];
+  if ((olds.type ?? "apply_asset") !== (news.type ?? "apply_asset")) replaces.push("type");
+  if (olds.orgId !== news.orgId) replaces.push("orgId");
+  if ((olds.name || undefined) !== (news.name || undefined)) replaces.push("name");
+  const ids = olds.userIds ?? {};
+  let changes = replaces.length > 0;
+  if (canonicalRules(olds.rules ?? [], ids) !== canonicalRules(news.rules ?? [], ids))
+    changes = true;
+  if (
+    news.ccUsers !== undefined &&
+    !sameSet(mapIds(olds.ccUsers ?? [], ids), mapIds(news.ccUsers, ids))
+  )
+    changes = true;
+  if ((olds.restoreOnDelete ?? true) !== (news.restoreOnDelete ?? true)) changes = true;
+  // The same flow can't exist twice: replacing must restore the old one before adopting again.
+  return { changes, replaces, deleteBeforeReplace: replaces.length > 0 };
+}
+
+export async function create(
+  inputs: TicketFlowInputs,
+): Promise<{ id: string; outs: TicketFlowOutputs }> {
+  const client = currentClient();
+  const flows = await listFlowsExplained(client, inputs.orgId);
+  const dialect = dialectOf(flows);
+  const named = flows.some((f) => f.name !== undefined);
+  assertServerSupports(inputs, named);
+  const userIds = await resolveNames(client, namesIn(inputs.rules, inputs.ccUsers ?? []), {});
+  const wire = toWireOrThrow(inputs.rules, dialect, userIds);
+  const cc = inputs.ccUsers?.map((u) => userIds[u] ?? u).sort();
+  const write = { rules: wire, ccUsers: named ? cc : undefined };
+
+  let live: LiveFlow;
+  let previous: LiveFlow | undefined;
+  let adopted: TicketFlowOutputs["adopted"];
+  if (inputs.name) {
+    previous = flows.find(
+      (f) =>
+        f.orgId === inputs.orgId && (f.name ?? "").toLowerCase() === inputs.name!.toLowerCase(),
+    );
+    if (previous) {
+      adopted = "own";
+      live = await patchFlow(client, previous.id, inputs.orgId, write, true);
+    } else {
+      adopted = "created";
+      live = await createFlow(client, inputs.orgId, { ...write, name: inputs.name });
+    }
+  } else {
+    const own = flows.find((f) => f.orgId === inputs.orgId && !f.name);
+    const global = flows.find((f) => f.orgId === ROOT_ORG_ID && !f.name);
+    if (own) {
+      adopted = inputs.orgId === ROOT_ORG_ID ? "global" : "own";
+      previous = own;
+      live = await patchFlow(client, own.id, inputs.orgId, write, true);
+    } else if (global) {
+      adopted = "global-copy";
+      previous = global;
+      live = await copyOnWrite(client, global, inputs.orgId, write);
+    } else {
+      throw new Error(
+        `orgId: no apply_asset flow governs org ${inputs.orgId} (neither its own nor the global one) and this server cannot create unnamed flows; give the TicketFlow a name (v4.10.19+) or create the flow in JumpServer first`,
+      );
+    }
+  }
+  const outs: TicketFlowOutputs = {
+    ...pickInputs(inputs),
+    flowId: live.id,
+    orgName: live.orgName,
+    dialect: live.dialect,
+    namedFlows: named,
+    approvalLevel: live.rules.length,
+    adopted,
+    appliedRules: live.rules,
+    appliedCcUsers: live.ccUsers,
+    previousRules: previous?.rules ?? [],
+    previousCcUsers: previous?.ccUsers,
+    userIds,
+  };
+  return { id: live.id, outs };
+}
+
+export async function read(
+  id: string,
+  props: TicketFlowOutputs,
+): Promise<{ id: string; props?: TicketFlowOutputs; inputs?: TicketFlowInputs }> {
+  const client = currentClient();
+  let live: LiveFlow;
+  try {
+    live = await getFlow(client, id, props.orgId);
+  } catch (e) {
+    if (e instanceof JumpServerError && e.status === 404) return { id: "" };
+    throw e;
+  }
+  const ids = props.userIds ?? {};
+  const names = Object.fromEntries(Object.entries(ids).map(([n, i]) => [i, n]));
+  const unchanged = sameJson(live.rules, props.appliedRules);
+  const rules = unchanged
+    ? props.rules
+    : fromWire(live.rules, userDialect(props.rules ?? []), names);
+  let ccUsers = props.ccUsers;
+  if (
+    props.ccUsers !== undefined &&
+    live.ccUsers !== undefined &&
+    !sameJson(live.ccUsers, props.appliedCcUsers)
+  ) {
+    ccUsers = live.ccUsers.map((i) => names[i] ?? i).sort();
+  }
+  const next: TicketFlowOutputs = {
+    ...props,
+    rules,
+    ccUsers,
+    flowId: live.id,
+    orgName: live.orgName,
+    dialect: live.dialect,
+    approvalLevel: live.rules.length,
+    appliedRules: live.rules,
+    appliedCcUsers: live.ccUsers,
+  };
+  return { id: live.id, props: next, inputs: pickInputs(next) };
+}
+
+export async function update(
+  id: string,
+  olds: TicketFlowOutputs,
+  news: TicketFlowInputs,
+): Promise<{ outs: TicketFlowOutputs }> {
+  const client = currentClient();
+  const named = olds.namedFlows === true;
+  assertServerSupports(news, named);
+  const userIds = await resolveNames(
+    client,
+    namesIn(news.rules, news.ccUsers ?? []),
+    olds.userIds ?? {},
+  );
+  const wire = toWireOrThrow(news.rules, olds.dialect, userIds);
+  const cc = news.ccUsers?.map((u) => userIds[u] ?? u).sort();
+  let live: LiveFlow;
+  if (
+    canonicalRules(olds.rules, olds.userIds ?? {}) === canonicalRules(news.rules, userIds) &&
+    sameJson(cc, olds.appliedCcUsers ?? cc)
+  ) {
+    // Only restoreOnDelete changed: nothing to send.
+    return { outs: { ...olds, ...pickInputs(news), userIds } };
+  }
+  try {
+    live = await patchFlow(
+      client,
+      id,
+      olds.orgId,
+      { rules: wire, ccUsers: named ? cc : undefined },
+      true,
+    );
+  } catch (e) {
+    throw explain(e);
+  }
+  return {
+    outs: {
+      ...olds,
+      ...pickInputs(news),
+      flowId: live.id,
+      orgName: live.orgName,
+      approvalLevel: live.rules.length,
+      appliedRules: live.rules,
+      appliedCcUsers: live.ccUsers,
+      userIds,
+    },
+  };
+}
+
+export async function remove(id: string, props: TicketFlowOutputs): Promise<void> {
+  if (props.restoreOnDelete === false) return;
+  const client = currentClient();
+  if (!props.previousRules || props.previousRules.length === 0) {
+    warn(
+      props.adopted === "created"
+        ? `TicketFlow ${props.name ?? id}: JumpServer cannot delete flows; the named flow "${props.name}" stays in org ${props.orgName || props.orgId} with its current rules`
+        : `TicketFlow ${id}: the flow had no rules before it was adopted; leaving the current rules in place (a flow without rules breaks ticket opening)`,
+    );
+    return;
+  }
+  try {
+    await patchFlow(
+      client,
+      id,
+      props.orgId,
+      { rules: props.previousRules, ccUsers: props.previousCcUsers },
+      true,
+    );
+  } catch (e) {
+    if (e instanceof JumpServerError && e.status === 404) return;
+    throw explain(e);
+  }
+}
+
+/** The server's copy-on-write update of a global flow is not idempotent: after a lost answer, look before resending. */
+async function copyOnWrite(
+  client: JumpServerClient,
+  global: LiveFlow,
+  orgId: string,
+  write: { rules: WireRule[]; ccUsers?: string[] },
+): Promise<LiveFlow> {
+  try {
+    return await patchFlow(client, global.id, orgId, write, false);
+  } catch (e) {
+    if (!(e instanceof JumpServerError && e.ambiguous)) throw explain(e);
+    const own = (await listFlows(client, orgId)).find((f) => f.orgId === orgId && !f.name);
+    if (own) return patchFlow(client, own.id, orgId, write, true);
+    return patchFlow(client, global.id, orgId, write, false);
+  }
+}
+
+async function listFlowsExplained(client: JumpServerClient, orgId: string): Promise<LiveFlow[]> {
+  try {
+    return await listFlows(client, orgId);
+  } catch (e) {
+    throw explain(e);
+  }
+}
+
+function explain(e: unknown): unknown {
+  if (e instanceof JumpServerError && e.status === 400 && e.fieldErrors.length > 0) {
+    e.message +=
+      "\n(the server rejected the flow; field paths refer to the rules as sent, in the same order as `rules`)";
+  }
+  return e;
+}
+
+function dialectOf(flows: LiveFlow[]): Dialect {
+  const withRules = flows.find((f) => f.rules.length > 0);
+  if (withRules) return withRules.dialect;
+  return flows.some((f) => f.name !== undefined) ? "selector" : "strategy";
+}
+
+function assertServerSupports(inputs: TicketFlowInputs, named: boolean): void {
+  const max = named ? 5 : 2;
+  if (inputs.rules.length > max) {
+    throw new Error(
+      `rules: this JumpServer allows at most ${max} approval levels, got ${inputs.rules.length}`,
+    );
+  }
+  if (!named && inputs.name) {
+    throw new Error(
+      `name: this JumpServer has one flow per org and type (named flows arrived in v4.10.19); remove \`name\``,
+    );
+  }
+  if (!named && inputs.ccUsers !== undefined) {
+    throw new Error(
+      `ccUsers: this JumpServer has no flow CC users (they arrived in v4.10.19); remove \`ccUsers\``,
+    );
+  }
+}
+
+function toWireOrThrow(
+  rules: FlowRule[],
+  dialect: Dialect,
+  ids: Record<string, string>,
+): WireRule[] {
+  return toWire(rules, dialect, ids);
+}
+
+async function resolveNames(
+  client: JumpServerClient,
+  names: string[],
+  known: Record<string, string>,
+): Promise<Record<string, string>> {
+  const out: Record<string, string> = {};
+  const needed = names.filter((n) => !known[n]);
+  for (const n of names) if (known[n]) out[n] = known[n];
+  const refs = await Promise.all(
+    needed.map((n) => resolveUser(client, n, `user "${n}" (rules/ccUsers)`)),
+  );
+  needed.forEach((n, i) => (out[n] = refs[i].id));
+  return out;
+}
+
+function pickInputs(x: TicketFlowInputs): TicketFlowInputs {
+  const out: TicketFlowInputs = {
+    type: x.type ?? "apply_asset",
+    orgId: x.orgId,
+    rules: x.rules,
+    restoreOnDelete: x.restoreOnDelete ?? true,
+  };
+  if (x.name) out.name = x.name;
+  if (x.ccUsers !== undefined) out.ccUsers = x.ccUsers;
+  return out;
+}
+
+function mapIds(xs: string[], ids: Record<string, string>): string[] {
+  return xs.map((x) => (UUID.test(x) ? x.toLowerCase() : (ids[x] ?? `name:${x}`)));
+}
+
+function sameSet(a: string[], b: string[]): boolean {
+  return sameJson([...a].sort(), [...b].sort());
+}

@@ -1,0 +1,234 @@
+// AssetAccessTicket inputs, validated without network access. Every failure names the property.
+import { normalizeActions } from "../api/actions";
+import { normalizeDate, parseDate } from "../api/dates";
+import { UUID } from "../settings";
+import type { Failure } from "./flowRules";
+
+export interface TicketInputs {
+  title: string;
+  orgId: string;
+  applicant?: string;
+  assets: string[];
+  nodes: string[];
+  accounts: string[];
+  actions: string[];
+  dateStart: string;
+  dateExpired: string;
+  comment: string;
+  flow?: string;
+  approve: boolean;
+  revokeOnDelete: boolean;
+}
+
+export const TICKET_INPUT_KEYS = [
+  "title",
+  "orgId",
+  "applicant",
+  "assets",
+  "nodes",
+  "accounts",
+  "actions",
+  "dateStart",
+  "dateExpired",
+  "comment",
+  "flow",
+  "approve",
+  "revokeOnDelete",
+] as const;
+
+/** Inputs whose change asks for a different ticket (tickets are immutable): they replace. */
+export const REPLACING_KEYS = [
+  "title",
+  "orgId",
+  "applicant",
+  "assets",
+  "nodes",
+  "accounts",
+  "actions",
+  "dateStart",
+  "dateExpired",
+  "comment",
+  "flow",
+] as const;
+
+const ACCOUNT_ALIASES = ["@ALL", "@SPEC", "@INPUT", "@USER", "@ANON"];
+
+export function checkTicketInputs(
+  news: Record<string, unknown>,
+  defaultOrgId: string,
+): { inputs?: TicketInputs; failures: Failure[] } {
+  const failures: Failure[] = [];
+  const fail = (property: string, reason: string) => failures.push({ property, reason });
+
+  const title = news.title;
+  if (typeof title !== "string" || title.trim() === "") fail("title", "expected a non-empty title");
+  else if (title.length > 256)
+    fail("title", `expected at most 256 characters, got ${title.length}`);
+
+  const orgId = news.orgId === undefined || news.orgId === "" ? defaultOrgId : news.orgId;
+  if (typeof orgId !== "string" || !UUID.test(orgId))
+    fail("orgId", `expected an organization UUID, got ${JSON.stringify(orgId)}`);
+
+  let applicant: string | undefined;
+  if (news.applicant !== undefined && news.applicant !== null && news.applicant !== "") {
+    if (typeof news.applicant !== "string") fail("applicant", "expected a username or user id");
+    else applicant = news.applicant.trim();
+  }
+
+  const assets = names(news.assets, "assets", fail);
+  const nodes = names(news.nodes, "nodes", fail);
+
+  let accounts = ["@ALL"];
+  if (news.accounts !== undefined) {
+    const list = names(news.accounts, "accounts", fail);
+    list.forEach((a, i) => {
+      if (a.startsWith("@") && !ACCOUNT_ALIASES.includes(a)) {
+        fail(
+          `accounts[${i}]`,
+          `unknown alias ${a}; expected ${ACCOUNT_ALIASES.join(", ")}, an account name, or %<template id>`,
+        );
+      }
+    });
+    if (list.includes("@SPEC") && list.filter((a) => !a.startsWith("@")).length === 0) {
+      fail(
+        "accounts",
+        '"@SPEC" must be followed by the account names it grants, e.g. ["@SPEC", "readonly"]',
+      );
+    }
+    accounts = list;
+  }
+
+  let actions = ["all"];
+  if (news.actions !== undefined) {
+    if (!Array.isArray(news.actions) || news.actions.some((a) => typeof a !== "string")) {
+      fail("actions", "expected a list of action names");
+    } else {
+      const { actions: mapped, unknown } = normalizeActions(news.actions as string[]);
+      unknown.forEach((u) =>
+        fail(
+          "actions",
+          `unknown action "${u}"; expected all, connect, upload, download, copy, paste, delete, share (or upload_file, download_file, updownload, clipboard_copy, clipboard_paste, clipboard_copy_paste)`,
+        ),
+      );
+      if (mapped.length === 0 && unknown.length === 0)
+        fail("actions", "expected at least one action (an empty list grants nothing)");
+      actions = mapped;
+    }
+  }
+
+  const dateStart = date(news.dateStart, "dateStart", fail);
+  const dateExpired = date(news.dateExpired, "dateExpired", fail);
+  if (dateStart && dateExpired && parseDate(dateExpired)! <= parseDate(dateStart)!) {
+    fail(
+      "dateExpired",
+      `must be later than dateStart (to the second): ${dateStart} → ${dateExpired}`,
+    );
+  }
+
+  let comment = "";
+  if (news.comment !== undefined && news.comment !== null) {
+    if (typeof news.comment !== "string") fail("comment", "expected text");
+    else if (/\[pulumi:[0-9a-f-]+\]/i.test(news.comment))
+      fail("comment", "must not contain a [pulumi:…] marker (the provider adds its own)");
+    else comment = news.comment;
+  }
+
+  let flow: string | undefined;
+  if (news.flow !== undefined && news.flow !== null && news.flow !== "") {
+    if (typeof news.flow !== "string") fail("flow", "expected a flow name or id");
+    else flow = news.flow;
+  }
+
+  const approve = bool(news.approve, false, "approve", fail);
+  const revokeOnDelete = bool(news.revokeOnDelete, true, "revokeOnDelete", fail);
+
+  if (approve) {
+    // JumpServer's final-step rule, caught before anything is opened.
+    if (assets.length + nodes.length === 0)
+      fail(
+        "assets",
+        "with approve: true, name at least one asset or node (JumpServer refuses the final approval otherwise)",
+      );
+    if (accounts.length === 0)
+      fail("accounts", "with approve: true, name at least one account or alias such as @ALL");
+  }
+
+  const unknown = Object.keys(news).filter(
+    (k) => k !== "__provider" && !(TICKET_INPUT_KEYS as readonly string[]).includes(k),
+  );
+  unknown.forEach((k) =>
+    fail(k, `unknown input; AssetAccessTicket takes ${TICKET_INPUT_KEYS.join(", ")}`),
+  );
+
+  if (failures.length > 0) return { failures };
+  const inputs: TicketInputs = {
+    title: (title as string).trim(),
+    orgId: orgId as string,
+    assets,
+    nodes,
+    accounts,
+    actions,
+    dateStart: dateStart!,
+    dateExpired: dateExpired!,
+    comment,
+    approve,
+    revokeOnDelete,
+  };
+  if (applicant !== undefined) inputs.applicant = applicant;
+  if (flow !== undefined) inputs.flow = flow;
+  return { inputs, failures };
+}
+
+function names(v: unknown, property: string, fail: (p: string, r: string) => void): string[] {
+  if (v === undefined || v === null) return [];
+  if (!Array.isArray(v)) {
+    fail(property, "expected a list of names or ids");
+    return [];
+  }
+  const out: string[] = [];
+  v.forEach((x, i) => {
+    if (typeof x !== "string" || x.trim() === "")
+      fail(`${property}[${i}]`, "expected a non-empty name or id");
+    else if (!out.includes(x.trim())) out.push(x.trim());
+  });
+  return out;
+}
+
+function date(
+  v: unknown,
+  property: string,
+  fail: (p: string, r: string) => void,
+): string | undefined {
+  if (v === undefined || v === null || v === "") {
+    fail(
+      property,
+      "required: an ISO-8601 date (2026-12-01T00:00:00Z; without a zone it is UTC) or JumpServer's 2026/12/01 08:00:00 +0800",
+    );
+    return undefined;
+  }
+  if (typeof v !== "string") {
+    fail(property, "expected a date string");
+    return undefined;
+  }
+  const iso = normalizeDate(v);
+  if (!iso)
+    fail(
+      property,
+      `not a date: ${JSON.stringify(v)}; expected ISO-8601 or YYYY/MM/DD HH:MM:SS +ZZZZ`,
+    );
+  return iso;
+}
+
+function bool(
+  v: unknown,
+  fallback: boolean,
+  property: string,
+  fail: (p: string, r: string) => void,
+): boolean {
+  if (v === undefined || v === null) return fallback;
+  if (typeof v !== "boolean") {
+    fail(property, "expected true or false");
+    return fallback;
+  }
+  return v;
+}

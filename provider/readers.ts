@@ -1,0 +1,103 @@
+// Program-side readers for programs that only want to look: every flow or ticket, all pages.
+// They run in the Pulumi program (not the provider), with the same settings: stack config
+// `jumpserver:*`, then the environment.
+import * as pulumi from "@pulumi/pulumi";
+import { parseFlow } from "./api/flows";
+import { parseTicket } from "./api/tickets";
+import { JumpServerClient } from "./client/client";
+import { resolveSettings } from "./settings";
+
+function programClient(): JumpServerClient {
+  // getConfig reads raw values (secrets included) without the SDK's "use getSecret" warning.
+  const getConfig = (key: string) => pulumi.runtime.getConfig(key);
+  return new JumpServerClient(resolveSettings(getConfig, process.env));
+}
+
+export interface TicketFlowSummary {
+  id: string;
+  name?: string;
+  type: string;
+  orgId: string;
+  orgName: string;
+  approvalLevel: number;
+  dialect: "strategy" | "selector";
+  /** Rules in the server's write shape, sorted by level. */
+  rules: unknown[];
+  ccUsers?: string[];
+}
+
+/** The flows visible in an org (its own plus the global ones it has not overridden). */
+export async function getTicketFlows(
+  args: { orgId?: string; type?: string } = {},
+): Promise<TicketFlowSummary[]> {
+  const client = programClient();
+  const orgId = args.orgId ?? client.settings.orgId;
+  const rows = await client.list<Record<string, unknown>>("/api/v1/tickets/flows/", {
+    query: { type: args.type },
+    org: orgId,
+  });
+  return rows.map((r) => {
+    const f = parseFlow(r);
+    return {
+      id: f.id,
+      name: f.name,
+      type: f.type,
+      orgId: f.orgId,
+      orgName: f.orgName,
+      approvalLevel: f.approvalLevel,
+      dialect: f.dialect,
+      rules: f.rules,
+      ccUsers: f.ccUsers,
+    };
+  });
+}
+
+export interface TicketSummary {
+  id: string;
+  title: string;
+  serialNum: string;
+  type: string;
+  state: string;
+  status: string;
+  orgId: string;
+  orgName: string;
+  approvalStep: number;
+  comment: string;
+}
+
+/**
+ * Tickets related to the identity (applicant, approver or CC), all pages. `orgId` is filtered here,
+ * not by the server (v3 ignores an org_id filter).
+ */
+export async function getTickets(
+  args: { state?: string; status?: string; type?: string; orgId?: string; title?: string } = {},
+): Promise<TicketSummary[]> {
+  const client = programClient();
+  const rows = await client.list<Record<string, unknown>>("/api/v1/tickets/tickets/", {
+    query: { state: args.state, status: args.status, type: args.type, title: args.title },
+    org: null,
+  });
+  return rows
+    .map((r) => {
+      const t = parseTicket(r);
+      const type =
+        r.type && typeof r.type === "object"
+          ? String((r.type as { value: unknown }).value)
+          : String(r.type ?? "");
+      return {
+        id: t.id,
+        title: t.title,
+        serialNum: t.serialNum,
+        type,
+        state: t.state,
+        status: t.status,
+        orgId: t.orgId,
+        orgName: t.orgName,
+        approvalStep: t.approvalStep,
+        comment: t.comment,
+      };
+    })
+    .filter((t) => (args.orgId ? t.orgId === args.orgId : true))
+    .filter((t) => (args.state ? t.state === args.state : true))
+    .filter((t) => (args.title ? t.title.toLowerCase() === args.title.toLowerCase() : true));
+}

@@ -1,0 +1,64 @@
+// Checks that run in the Pulumi program (not the provider): they see the whole stack's resources
+// and its config, which the provider process does not.
+import * as pulumi from "@pulumi/pulumi";
+import { DEFAULT_ORG_ID, SECRET_SETTING_KEYS } from "../settings";
+
+const claims = new Map<string, string>();
+
+/** Two TicketFlows for the same (org, type, name) would fight over one JumpServer flow. */
+export function claimFlow(
+  resourceName: string,
+  args: { orgId?: pulumi.Input<string>; type?: pulumi.Input<string>; name?: pulumi.Input<string> },
+): void {
+  const config = new pulumi.Config("jumpserver");
+  const defaultOrg = config.get("orgId") ?? process.env.JUMPSERVER_ORG_ID ?? DEFAULT_ORG_ID;
+  const register = (
+    orgId: string | undefined,
+    type: string | undefined,
+    name: string | undefined,
+  ) => {
+    const key = `${orgId || defaultOrg}|${type || "apply_asset"}|${(name || "").toLowerCase()}`;
+    const other = claims.get(key);
+    if (other !== undefined && other !== resourceName) {
+      throw new Error(
+        `TicketFlow "${resourceName}" and TicketFlow "${other}" both manage the ${type || "apply_asset"} flow${
+          name ? ` named "${name}"` : ""
+        } of org ${orgId || defaultOrg}; keep one of them`,
+      );
+    }
+    claims.set(key, resourceName);
+  };
+  const plain = (v: unknown): v is string | undefined => v === undefined || typeof v === "string";
+  if (plain(args.orgId) && plain(args.type) && plain(args.name)) {
+    register(args.orgId, args.type, args.name);
+  } else {
+    pulumi.all([args.orgId, args.type, args.name]).apply(([o, t, n]) => register(o, t, n));
+  }
+}
+
+let warned = false;
+
+/** Credentials set with `pulumi config set` but without `--secret` are stored in plaintext in the stack. */
+export function warnAboutPlaintextCredentials(): void {
+  if (warned) return;
+  warned = true;
+  const config = new pulumi.Config("jumpserver");
+  // isConfigSecret is exported by the SDK's runtime but not declared in its typings.
+  const runtimeConfig = require("@pulumi/pulumi/runtime/config") as {
+    isConfigSecret?: (k: string) => boolean;
+  };
+  for (const key of SECRET_SETTING_KEYS) {
+    const isSecret = runtimeConfig.isConfigSecret?.(`jumpserver:${key}`) ?? true;
+    if (config.get(key) !== undefined && !isSecret) {
+      void pulumi.log.warn(
+        `jumpserver:${key} is set in plaintext stack config; set it with \`pulumi config set --secret jumpserver:${key}\` (or use the environment)`,
+      );
+    }
+  }
+}
+
+/** For tests: forget claims made by earlier programs in this process. */
+export function resetProgramChecks(): void {
+  claims.clear();
+  warned = false;
+}

@@ -1,0 +1,115 @@
+import { strict as assert } from "assert";
+import axios from "axios";
+import { Sandbox } from "../../sandbox";
+import { JumpServerClient } from "../../provider/client/client";
+import { JumpServerError } from "../../provider/client/errors";
+import { signatureHeader } from "../../provider/client/signing";
+import { resolveSettings } from "../../provider/settings";
+import { client, sandbox, user } from "../support/sandbox";
+
+describe("client auth against the sandbox", () => {
+  let sb: Sandbox;
+  before(async () => (sb = await sandbox()));
+  after(async () => sb.close());
+
+  for (const mode of ["accessKey", "privateToken", "password"] as const) {
+    it(`authenticates with ${mode}`, async () => {
+      const me = await client(sb, "approver", mode).get<{ username: string }>(
+        "/api/v1/users/profile/",
+        { org: null },
+      );
+      assert.equal(me.username, "approver");
+    });
+  }
+
+  it("authenticates with a bearer token from /authentication/auth/", async () => {
+    const u = user(sb, "requester");
+    const res = await axios.post(`${sb.url}/api/v1/authentication/auth/`, {
+      username: u.username,
+      password: u.password,
+    });
+    assert.equal(res.status, 201);
+    const c = new JumpServerClient(
+      resolveSettings(() => undefined, {
+        JUMPSERVER_URL: sb.url,
+        JUMPSERVER_TOKEN: res.data.token,
+      }),
+    );
+    const me = await c.get<{ username: string }>("/api/v1/users/profile/", { org: null });
+    assert.equal(me.username, "requester");
+  });
+
+  it("fails a wrong password once, naming the cause, and never retries the login", async () => {
+    sb.resetStats();
+    const c = new JumpServerClient(
+      resolveSettings(() => undefined, {
+        JUMPSERVER_URL: sb.url,
+        JUMPSERVER_USERNAME: "approver",
+        JUMPSERVER_PASSWORD: "WRONG-PASSWORD-123",
+      }),
+    );
+    await assert.rejects(c.get("/api/v1/users/profile/"), (e: Error) => {
+      assert.match(e.message, /login for approver failed \(password_failed/);
+      assert.ok(!e.message.includes("WRONG-PASSWORD-123"));
+      assert.ok(!JSON.stringify(e).includes("WRONG-PASSWORD-123"));
+      return true;
+    });
+    assert.equal(sb.stats().byRoute["POST /api/v1/authentication/auth/"], 1);
+  });
+
+  it("signs the query string: a signature made for another query, path, method or date is refused", async () => {
+    const u = user(sb, "admin");
+    const date = new Date().toUTCString();
+    const headers = { accept: "application/json", date };
+    const signed = signatureHeader(
+      "GET",
+      "/api/v1/users/users/?username=admin",
+      headers,
+      u.accessKey.id,
+      u.accessKey.secret,
+    );
+    const send = (method: string, path: string, d = date) =>
+      axios.request({
+        method,
+        url: sb.url + path,
+        headers: { Accept: "application/json", Date: d, Authorization: signed },
+        validateStatus: () => true,
+      });
+    assert.equal((await send("GET", "/api/v1/users/users/?username=admin")).status, 200);
+    for (const [method, path, d] of [
+      ["GET", "/api/v1/users/users/?username=approver", date],
+      ["GET", "/api/v1/users/users/", date],
+      ["DELETE", "/api/v1/users/users/?username=admin", date],
+      ["GET", "/api/v1/users/users/?username=admin", new Date(Date.now() - 3600_000).toUTCString()],
+    ] as const) {
+      const res = await send(method, path, d);
+      assert.equal(res.status, 401, `${method} ${path} ${d}`);
+      assert.deepEqual(res.data, { detail: "Invalid signature.", code: "authentication_failed" });
+    }
+  });
+
+  it("reports a bad secret as a 401 that names the identity but not the secret", async () => {
+    const u = user(sb, "admin");
+    const c = client(sb, "admin", "accessKey", {
+      "jumpserver:accessKeySecret": "NOT-THE-SECRET-42",
+    });
+    await assert.rejects(c.get("/api/v1/tickets/flows/"), (e: unknown) => {
+      assert.ok(e instanceof JumpServerError);
+      assert.equal(e.status, 401);
+      assert.equal(e.code, "authentication_failed");
+      assert.match(e.message, new RegExp(`access key ${u.accessKey.id}`));
+      assert.ok(!JSON.stringify({ m: e.message, e }).includes("NOT-THE-SECRET-42"));
+      assert.equal(e.request.headers.Authorization, "<redacted>");
+      return true;
+    });
+  });
+
+  it("sends X-JMS-ORG, Accept and Date, and explains an org admin's 403 on flows", async () => {
+    await assert.rejects(client(sb, "orgadmin").get("/api/v1/tickets/flows/"), (e: unknown) => {
+      assert.ok(e instanceof JumpServerError);
+      assert.equal(e.status, 403);
+      assert.match(e.message, /system administrator/);
+      return true;
+    });
+  });
+});
