@@ -58,6 +58,7 @@ export type ConfigGetter = (configKey: string) => string | undefined;
 export class SettingsError extends Error {
   constructor(problems: string[]) {
     super(`JumpServer provider settings: ${problems.join("; ")}`);
+    this.message = `JumpServer provider settings: ${problems.join("; ")}`; // see client/errors.ts
     this.name = "SettingsError";
   }
 }

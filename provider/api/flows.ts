@@ -35,7 +35,7 @@ export interface LiveFlow {
 
 export const FLOWS = "/api/v1/tickets/flows/";
 
-const valueOf = (v: unknown): unknown =>
+const choiceValue = (v: unknown): unknown =>
   v && typeof v === "object" && "value" in v ? (v as { value: unknown }).value : v;
 
 /** Parses the server's flow representation (v3 strategy, v4.1+ selector, v4.10.19 named). */
@@ -50,7 +50,7 @@ export function parseFlow(raw: Record<string, unknown>, fallbackDialect?: Dialec
   dialect = dialect ?? fallbackDialect ?? ("name" in raw ? "selector" : "strategy");
   const rules: WireRule[] = sorted.map((r) => {
     if (dialect === "strategy") {
-      const strategy = String(valueOf(r.strategy) ?? "super_admin");
+      const strategy = String(choiceValue(r.strategy) ?? "super_admin");
       const assignees =
         strategy === "custom_user" ? toStrings(r.assignees_read_only ?? r.assignees) : [];
       return { strategy, assignees: [...assignees].sort() };
@@ -60,10 +60,10 @@ export function parseFlow(raw: Record<string, unknown>, fallbackDialect?: Dialec
   return {
     id: String(raw.id),
     name: "name" in raw ? String(raw.name ?? "") : undefined,
-    type: String(valueOf(raw.type) ?? "apply_asset"),
+    type: String(choiceValue(raw.type) ?? "apply_asset"),
     orgId: String(raw.org_id ?? ""),
     orgName: String(raw.org_name ?? ""),
-    approvalLevel: Number(valueOf(raw.approval_level) ?? rules.length),
+    approvalLevel: Number(choiceValue(raw.approval_level) ?? rules.length),
     dialect,
     rules,
     assigneesDisplay: sorted.map((r) => toStrings(r.assignees_display)),

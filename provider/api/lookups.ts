@@ -24,22 +24,18 @@ export interface NodeRef {
 export class LookupError extends Error {
   constructor(message: string) {
     super(message);
+    this.message = message; // see client/errors.ts
     this.name = "LookupError";
   }
 }
 
-const caches = new WeakMap<JumpServerClient, Map<string, Promise<unknown>>>();
-
+/** Memoised per client (clients live for the provider process), so each name costs one request. */
 function cached<T>(client: JumpServerClient, key: string, load: () => Promise<T>): Promise<T> {
-  let c = caches.get(client);
-  if (!c) {
-    c = new Map();
-    caches.set(client, c);
-  }
+  const c = client.memo;
   let p = c.get(key) as Promise<T> | undefined;
   if (!p) {
     p = load();
-    p.catch(() => c!.delete(key));
+    p.catch(() => c.delete(key));
     c.set(key, p);
   }
   return p;

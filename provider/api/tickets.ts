@@ -43,7 +43,7 @@ export interface LiveTicket {
   raw: Record<string, unknown>;
 }
 
-const valueOf = (v: unknown): unknown =>
+const choiceValue = (v: unknown): unknown =>
   v && typeof v === "object" && "value" in v ? (v as { value: unknown }).value : v;
 const ids = (v: unknown): string[] =>
   Array.isArray(v)
@@ -74,7 +74,7 @@ export function parseTicket(raw: Record<string, unknown>): LiveTicket {
     Array.isArray(raw.process_map) ? (raw.process_map as Record<string, unknown>[]) : []
   ).map((s, i) => ({
     level: Number(s.approval_level ?? i + 1),
-    state: String(valueOf(s.state) ?? ""),
+    state: String(choiceValue(s.state) ?? ""),
     assignees: ids(s.assignees),
     processor: String(s.processor ?? ""),
   }));
@@ -83,9 +83,9 @@ export function parseTicket(raw: Record<string, unknown>): LiveTicket {
     id: String(raw.id),
     title: String(raw.title ?? ""),
     serialNum: String(raw.serial_num ?? ""),
-    state: String(valueOf(raw.state) ?? ""),
-    status: String(valueOf(raw.status) ?? ""),
-    approvalStep: Number(valueOf(raw.approval_step) ?? 1),
+    state: String(choiceValue(raw.state) ?? ""),
+    status: String(choiceValue(raw.status) ?? ""),
+    approvalStep: Number(choiceValue(raw.approval_step) ?? 1),
     orgId: String(raw.org_id ?? ""),
     orgName: String(raw.org_name ?? ""),
     applicantDisplay,
@@ -180,8 +180,8 @@ export async function getSuperStatus(client: JumpServerClient, id: string): Prom
   });
   return {
     id: String(raw.id ?? id),
-    state: String(valueOf(raw.state) ?? ""),
-    status: String(valueOf(raw.status) ?? ""),
+    state: String(choiceValue(raw.state) ?? ""),
+    status: String(choiceValue(raw.status) ?? ""),
     processor: String(raw.processor ?? ""),
   };
 }

@@ -60,6 +60,8 @@ type Config = InternalAxiosRequestConfig & { jms?: AttemptState };
 
 export class JumpServerClient {
   readonly settings: Settings;
+  /** Per-client memo for lookups (names to ids) that do not change during one Pulumi operation. */
+  readonly memo = new Map<string, Promise<unknown>>();
   private readonly http: AxiosInstance;
   private readonly budget: SlidingWindow;
   private readonly identity: string;

@@ -33,6 +33,9 @@ export class JumpServerError extends Error {
     const where = `${options.request.method} ${options.request.url}`;
     const lines = [`${where}: ${summary}`, ...fieldErrors.map((l) => `  ${l}`)];
     super(lines.join("\n"));
+    // Set explicitly: when Pulumi serializes this class by value, `super` becomes a plain call of
+    // Error, which does not set `message` on the instance.
+    this.message = lines.join("\n");
     this.name = "JumpServerError";
     this.status = options.status;
     this.code = options.code;

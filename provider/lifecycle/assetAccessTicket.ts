@@ -29,6 +29,7 @@ import {
 } from "../model/ticketInputs";
 import { DEFAULT_ORG_ID, ROOT_ORG_ID, UUID } from "../settings";
 import { currentClient, currentSettings } from "./context";
+import { plain } from "./plain";
 import { warn } from "./warn";
 
 export interface TicketOutputs extends TicketInputs {
@@ -63,6 +64,7 @@ export class TicketInitError extends Error {
   readonly reasons: string[];
   constructor(message: string, outs: TicketOutputs) {
     super(message);
+    this.message = message; // see client/errors.ts
     this.name = "TicketInitError";
     this.id = outs.ticketId;
     this.properties = outs;
@@ -84,7 +86,7 @@ export async function check(
 ): Promise<{ inputs?: Record<string, unknown>; failures?: Failure[] }> {
   const { inputs, failures } = checkTicketInputs(news, defaultOrgId());
   if (failures.length > 0 || !inputs) return { failures };
-  return { inputs: inputs as unknown as Record<string, unknown> };
+  return { inputs: plain(inputs) as unknown as Record<string, unknown> };
 }
 
 export async function diff(
@@ -208,7 +210,7 @@ export async function create(inputs: TicketInputs): Promise<{ id: string; outs: 
       );
     }
   }
-  return { id: ticket.id, outs };
+  return { id: ticket.id, outs: plain(outs) };
 }
 
 export async function read(
@@ -239,7 +241,7 @@ export async function read(
       next = props;
     }
   }
-  return { id, props: next, inputs: pickInputs(props) };
+  return { id, props: plain(next), inputs: plain(pickInputs(props)) };
 }
 
 export async function update(
@@ -262,7 +264,7 @@ export async function update(
     const approved = await approveWhileAssignee(client, t, me.id);
     outs = outputsFrom({ ...olds, ...pickInputs(news) }, approved, olds);
   }
-  return { outs: { ...outs, pendingAction: "" } };
+  return { outs: plain({ ...outs, pendingAction: "" }) };
 }
 
 export async function remove(id: string, props: TicketOutputs): Promise<void> {

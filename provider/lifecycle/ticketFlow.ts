@@ -26,6 +26,7 @@ import {
 } from "../model/flowRules";
 import { DEFAULT_ORG_ID, ROOT_ORG_ID, UUID } from "../settings";
 import { currentClient, currentSettings } from "./context";
+import { plain } from "./plain";
 import { warn } from "./warn";
 
 export interface TicketFlowInputs {
@@ -120,7 +121,7 @@ export async function check(
   const inputs: Record<string, unknown> = { type, orgId, rules, restoreOnDelete };
   if (name !== undefined) inputs.name = name;
   if (ccUsers !== undefined) inputs.ccUsers = ccUsers;
-  return { inputs };
+  return { inputs: plain(inputs) };
 }
 
 export async function diff(
@@ -205,7 +206,7 @@ export async function create(
     previousCcUsers: previous?.ccUsers,
     userIds,
   };
-  return { id: live.id, outs };
+  return { id: live.id, outs: plain(outs) };
 }
 
 export async function read(
@@ -245,7 +246,7 @@ export async function read(
     appliedRules: live.rules,
     appliedCcUsers: live.ccUsers,
   };
-  return { id: live.id, props: next, inputs: pickInputs(next) };
+  return { id: live.id, props: plain(next), inputs: plain(pickInputs(next)) };
 }
 
 export async function update(
@@ -269,7 +270,7 @@ export async function update(
     sameJson(cc, olds.appliedCcUsers ?? cc)
   ) {
     // Only restoreOnDelete changed: nothing to send.
-    return { outs: { ...olds, ...pickInputs(news), userIds } };
+    return { outs: plain({ ...olds, ...pickInputs(news), userIds }) };
   }
   try {
     live = await patchFlow(
@@ -283,7 +284,7 @@ export async function update(
     throw explain(e);
   }
   return {
-    outs: {
+    outs: plain({
       ...olds,
       ...pickInputs(news),
       flowId: live.id,
@@ -292,7 +293,7 @@ export async function update(
       appliedRules: live.rules,
       appliedCcUsers: live.ccUsers,
       userIds,
-    },
+    }),
   };
 }
 

@@ -223,6 +223,7 @@ export class TranslationError extends Error {
     reason: string,
   ) {
     super(`${property}: ${reason}`);
+    this.message = `${property}: ${reason}`; // see errors.ts: kept when serialized by value
     this.name = "TranslationError";
   }
 }

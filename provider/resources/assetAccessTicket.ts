@@ -1,7 +1,7 @@
 // The AssetAccessTicket resource: a thin serialized provider that delegates to the lifecycle module.
 import * as pulumi from "@pulumi/pulumi";
 import * as lifecycle from "../lifecycle/assetAccessTicket";
-import * as context from "../lifecycle/context";
+import * as providerContext from "../lifecycle/context";
 import { warnAboutPlaintextCredentials } from "./programChecks";
 
 export interface AssetAccessTicketArgs {
@@ -35,7 +35,7 @@ export interface AssetAccessTicketArgs {
 /* eslint-disable @typescript-eslint/no-explicit-any -- the engine hands these methods untyped property bags */
 class AssetAccessTicketProvider implements pulumi.dynamic.ResourceProvider {
   async configure(req: pulumi.dynamic.ConfigureRequest) {
-    return context.configure(req.config);
+    return providerContext.configure(req.config);
   }
   async check(olds: any, news: any) {
     return lifecycle.check(olds, news);

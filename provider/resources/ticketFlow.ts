@@ -2,7 +2,7 @@
 // module, so the serialized `__provider` is a small `require(...)` of this package (when installed
 // from npm) rather than a copy of the logic, and never holds a credential.
 import * as pulumi from "@pulumi/pulumi";
-import * as context from "../lifecycle/context";
+import * as providerContext from "../lifecycle/context";
 import * as lifecycle from "../lifecycle/ticketFlow";
 import type { FlowRule } from "../model/flowRules";
 import { claimFlow, warnAboutPlaintextCredentials } from "./programChecks";
@@ -27,7 +27,7 @@ export interface TicketFlowArgs {
 /* eslint-disable @typescript-eslint/no-explicit-any -- the engine hands these methods untyped property bags */
 class TicketFlowProvider implements pulumi.dynamic.ResourceProvider {
   async configure(req: pulumi.dynamic.ConfigureRequest) {
-    return context.configure(req.config);
+    return providerContext.configure(req.config);
   }
   async check(olds: any, news: any) {
     return lifecycle.check(olds, news);
