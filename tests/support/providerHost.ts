@@ -5,7 +5,6 @@ import { ChildProcess, spawn } from "child_process";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 
-/* eslint-disable @typescript-eslint/no-explicit-any -- protobuf and gRPC modules are untyped JS here */
 const grpc = require("@grpc/grpc-js");
 const provproto = require("@pulumi/pulumi/proto/provider_pb");
 const provrpc = require("@pulumi/pulumi/proto/provider_grpc_pb");
@@ -94,8 +93,9 @@ export class ProviderHost {
     return `urn:pulumi:test::test::${this.type}::${name}`;
   }
 
+  /** The engine never sends `undefined`; drop it as its JSON-like Structs do. */
   private withProvider(props: Props): Props {
-    return { ...props, __provider: this.providerText };
+    return JSON.parse(JSON.stringify({ ...props, __provider: this.providerText }));
   }
 
   private call(method: string, req: any): Promise<any> {
