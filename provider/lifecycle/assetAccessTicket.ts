@@ -27,8 +27,8 @@ import {
   TicketInputs,
   checkTicketInputs,
 } from "../model/ticketInputs";
-import { DEFAULT_ORG_ID, ROOT_ORG_ID, UUID } from "../settings";
-import { currentClient, currentSettings } from "./context";
+import { ROOT_ORG_ID, UUID } from "../settings";
+import { configuredOrgId, currentClient } from "./context";
 import { plain } from "./plain";
 import { warn } from "./warn";
 
@@ -72,19 +72,12 @@ export class TicketInitError extends Error {
   }
 }
 
-function defaultOrgId(): string {
-  try {
-    return currentSettings().orgId;
-  } catch {
-    return process.env.JUMPSERVER_ORG_ID || DEFAULT_ORG_ID;
-  }
-}
 
 export async function check(
   _olds: Record<string, unknown>,
   news: Record<string, unknown>,
 ): Promise<{ inputs?: Record<string, unknown>; failures?: Failure[] }> {
-  const { inputs, failures } = checkTicketInputs(news, defaultOrgId());
+  const { inputs, failures } = checkTicketInputs(news, configuredOrgId());
   if (failures.length > 0 || !inputs) return { failures };
   return { inputs: plain(inputs) as unknown as Record<string, unknown> };
 }

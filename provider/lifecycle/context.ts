@@ -3,7 +3,7 @@
 // the fallback. Nothing here is captured when the provider is serialized.
 import { JumpServerClient } from "../client/client";
 import { processState } from "../client/processState";
-import { resolveSettings, Settings } from "../settings";
+import { DEFAULT_ORG_ID, resolveSettings, Settings } from "../settings";
 
 export interface ConfigSource {
   get(key: string): string | undefined;
@@ -41,4 +41,16 @@ export function currentClient(): JumpServerClient {
     clients.set(key, client);
   }
   return client;
+}
+
+/** The default org for resources, read without requiring credentials (check runs without them). */
+export function configuredOrgId(): string {
+  const config = processState().config as ConfigSource | undefined;
+  let fromConfig: string | undefined;
+  try {
+    fromConfig = config?.get("jumpserver:orgId");
+  } catch {
+    fromConfig = undefined;
+  }
+  return fromConfig || process.env.JUMPSERVER_ORG_ID || DEFAULT_ORG_ID;
 }

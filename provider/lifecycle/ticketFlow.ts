@@ -24,8 +24,8 @@ import {
   toWire,
   userDialect,
 } from "../model/flowRules";
-import { DEFAULT_ORG_ID, ROOT_ORG_ID, UUID } from "../settings";
-import { currentClient, currentSettings } from "./context";
+import { ROOT_ORG_ID, UUID } from "../settings";
+import { configuredOrgId, currentClient } from "./context";
 import { plain } from "./plain";
 import { warn } from "./warn";
 
@@ -59,13 +59,6 @@ export interface TicketFlowOutputs extends TicketFlowInputs {
 
 const INPUT_KEYS = ["type", "orgId", "name", "rules", "ccUsers", "restoreOnDelete"] as const;
 
-function defaultOrgId(): string {
-  try {
-    return currentSettings().orgId;
-  } catch {
-    return process.env.JUMPSERVER_ORG_ID || DEFAULT_ORG_ID;
-  }
-}
 
 export async function check(
   _olds: Record<string, unknown>,
@@ -79,7 +72,7 @@ export async function check(
       reason: `only "apply_asset" flows exist in JumpServer's API, got ${JSON.stringify(type)}`,
     });
   }
-  const orgId = news.orgId === undefined || news.orgId === "" ? defaultOrgId() : news.orgId;
+  const orgId = news.orgId === undefined || news.orgId === "" ? configuredOrgId() : news.orgId;
   if (typeof orgId !== "string" || !UUID.test(orgId)) {
     failures.push({
       property: "orgId",
