@@ -72,7 +72,6 @@ export class TicketInitError extends Error {
   }
 }
 
-
 export async function check(
   _olds: Record<string, unknown>,
   news: Record<string, unknown>,

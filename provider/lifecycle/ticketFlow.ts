@@ -59,7 +59,6 @@ export interface TicketFlowOutputs extends TicketFlowInputs {
 
 const INPUT_KEYS = ["type", "orgId", "name", "rules", "ccUsers", "restoreOnDelete"] as const;
 
-
 export async function check(
   _olds: Record<string, unknown>,
   news: Record<string, unknown>,

@@ -1,7 +1,7 @@
 // The AssetAccessTicket resource: a thin serialized provider that delegates to the lifecycle module.
 import * as pulumi from "@pulumi/pulumi";
 import * as lifecycle from "../lifecycle/assetAccessTicket";
-import * as providerContext from "../lifecycle/context";
+import { DelegatingProvider } from "./delegatingProvider";
 import { warnAboutPlaintextCredentials } from "./programChecks";
 
 export interface AssetAccessTicketArgs {
@@ -32,35 +32,10 @@ export interface AssetAccessTicketArgs {
   revokeOnDelete?: pulumi.Input<boolean>;
 }
 
-/* eslint-disable @typescript-eslint/no-explicit-any -- the engine hands these methods untyped property bags */
-class AssetAccessTicketProvider implements pulumi.dynamic.ResourceProvider {
-  async configure(req: pulumi.dynamic.ConfigureRequest) {
-    return providerContext.configure(req.config);
-  }
-  async check(olds: any, news: any) {
-    return lifecycle.check(olds, news);
-  }
-  async diff(id: string, olds: any, news: any) {
-    return lifecycle.diff(id, olds, news);
-  }
-  async create(inputs: any) {
-    return lifecycle.create(inputs);
-  }
-  async read(id: string, props: any) {
-    return lifecycle.read(id, props);
-  }
-  async update(id: string, olds: any, news: any) {
-    return lifecycle.update(id, olds, news);
-  }
-  async delete(id: string, props: any) {
-    return lifecycle.remove(id, props);
-  }
-}
-/* eslint-enable @typescript-eslint/no-explicit-any */
-
 /** The provider instance `AssetAccessTicket` uses (exported so tests can serialize and drive it like the engine). */
-export const assetAccessTicketProvider: pulumi.dynamic.ResourceProvider =
-  new AssetAccessTicketProvider();
+export const assetAccessTicketProvider: pulumi.dynamic.ResourceProvider = new DelegatingProvider(
+  lifecycle,
+);
 
 export class AssetAccessTicket extends pulumi.dynamic.Resource {
   declare readonly title: pulumi.Output<string>;

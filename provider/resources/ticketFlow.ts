@@ -2,9 +2,9 @@
 // module, so the serialized `__provider` is a small `require(...)` of this package (when installed
 // from npm) rather than a copy of the logic, and never holds a credential.
 import * as pulumi from "@pulumi/pulumi";
-import * as providerContext from "../lifecycle/context";
 import * as lifecycle from "../lifecycle/ticketFlow";
 import type { FlowRule } from "../model/flowRules";
+import { DelegatingProvider } from "./delegatingProvider";
 import { claimFlow, warnAboutPlaintextCredentials } from "./programChecks";
 
 export type { FlowRule, StrategyRule, SelectorRule } from "../model/flowRules";
@@ -24,35 +24,10 @@ export interface TicketFlowArgs {
   restoreOnDelete?: pulumi.Input<boolean>;
 }
 
-/* eslint-disable @typescript-eslint/no-explicit-any -- the engine hands these methods untyped property bags */
-class TicketFlowProvider implements pulumi.dynamic.ResourceProvider {
-  async configure(req: pulumi.dynamic.ConfigureRequest) {
-    return providerContext.configure(req.config);
-  }
-  async check(olds: any, news: any) {
-    return lifecycle.check(olds, news);
-  }
-  async diff(id: string, olds: any, news: any) {
-    return lifecycle.diff(id, olds, news);
-  }
-  async create(inputs: any) {
-    return lifecycle.create(inputs);
-  }
-  async read(id: string, props: any) {
-    return lifecycle.read(id, props);
-  }
-  async update(id: string, olds: any, news: any) {
-    return lifecycle.update(id, olds, news);
-  }
-  async delete(id: string, props: any) {
-    return lifecycle.remove(id, props);
-  }
-}
-
-/* eslint-enable @typescript-eslint/no-explicit-any */
-
 /** The provider instance `TicketFlow` uses (exported so tests can serialize and drive it like the engine). */
-export const ticketFlowProvider: pulumi.dynamic.ResourceProvider = new TicketFlowProvider();
+export const ticketFlowProvider: pulumi.dynamic.ResourceProvider = new DelegatingProvider(
+  lifecycle,
+);
 
 export class TicketFlow extends pulumi.dynamic.Resource {
   declare readonly type: pulumi.Output<string>;
