@@ -1,0 +1,497 @@
+#!/usr/bin/env node
+// Finds a Pulumi CLI that can run this project's end-to-end suite offline, or
+// builds one from the published Go modules (docs/pulumi-cli.md).
+//
+//   node scripts/ensure-pulumi-cli.js [--require]
+//
+// Order: `pulumi` on PATH (with its Node.js language host and dynamic-provider
+// launcher), then the cached build, then a fresh build when Go is new enough.
+// Progress goes to stderr; stdout gets one line: the bin dir, or nothing when
+// no CLI is available. The outcome is also written to <cache>/cli.json for the
+// tests (tests/e2e/pulumiCli.ts). Exit 0 even when unavailable, unless
+// --require is given. Plain CommonJS on purpose: it runs before the build.
+"use strict";
+
+const childProcess = require("node:child_process");
+const crypto = require("node:crypto");
+const fs = require("node:fs");
+const os = require("node:os");
+const path = require("node:path");
+const { setInterval, clearInterval } = require("node:timers");
+
+const REPO_ROOT = path.resolve(__dirname, "..");
+const WRAPPERS = path.join(__dirname, "pulumi-cli");
+const CLI_MODULE = path.join(WRAPPERS, "cli");
+const HOST_MODULE = path.join(WRAPPERS, "language-nodejs");
+const PKG = "github.com/pulumi/pulumi/pkg/v3";
+const SDK = "github.com/pulumi/pulumi/sdk/v3";
+const CLI_PACKAGE = `${PKG}/cmd/pulumi`;
+const HOST_PACKAGE = `${SDK}/nodejs/cmd/pulumi-language-nodejs`;
+const VERSION_VAR = `${SDK}/go/common/version.Version`;
+const LAUNCHER = "pulumi-resource-pulumi-nodejs";
+// The launcher @pulumi/pulumi ships, used when node_modules is not there yet.
+const FALLBACK_LAUNCHER = `#!/bin/sh
+PULUMI_DYNAMIC_PROVIDER_SCRIPT_PATH=$(node -e "console.log(require.resolve('@pulumi/pulumi/cmd/dynamic-provider'))")
+if [ ! -z "$PULUMI_DYNAMIC_PROVIDER_SCRIPT_PATH" ]; then
+    node "$PULUMI_DYNAMIC_PROVIDER_SCRIPT_PATH" $@
+fi
+`;
+
+// Overridable so a test or CI can use a scratch cache; the default survives
+// fresh clones, which is what makes the 6-minute build a one-off.
+const CACHE_ROOT =
+  process.env.PULUMI_JUMPSERVER_TICKETS_CACHE ||
+  path.join(os.homedir(), ".cache", "pulumi-jumpserver-tickets");
+
+function log(message) {
+  process.stderr.write(`[pulumi-cli] ${message}\n`);
+}
+
+class Unavailable extends Error {}
+
+/** The versions the wrapper modules pin (single source of truth: their go.mod files). */
+function readWrapper(dir) {
+  const text = fs.readFileSync(path.join(dir, "go.mod"), "utf8");
+  const goLine = /^go\s+(\S+)/m.exec(text);
+  const requires = {};
+  for (const m of text.matchAll(
+    /^\s*(?:require\s+)?(github\.com\/pulumi\/pulumi\/(?:pkg|sdk)\/v3)\s+(v\S+)/gm,
+  )) {
+    requires[m[1]] = m[2];
+  }
+  return { dir, go: goLine ? goLine[1] : "0", requires, replaces: parseReplaces(text) };
+}
+
+/** `replace` lines whose target is a module version (local paths are skipped, as Go does for dependencies). */
+function parseReplaces(goModText) {
+  const out = {};
+  const lines = goModText.replace(/\/\/.*$/gm, "").split("\n");
+  let inBlock = false;
+  for (const raw of lines) {
+    const line = raw.trim();
+    if (/^replace\s*\($/.test(line)) {
+      inBlock = true;
+      continue;
+    }
+    if (inBlock && line === ")") {
+      inBlock = false;
+      continue;
+    }
+    const body = inBlock ? line : (/^replace\s+(.*)$/.exec(line) || [])[1];
+    if (!body) continue;
+    const m = /^(\S+)(?:\s+\S+)?\s+=>\s+(\S+)(?:\s+(\S+))?$/.exec(body);
+    if (!m || !m[3]) continue; // `=> ../sdk` style: local, not repeatable
+    out[m[1]] = `${m[2]} ${m[3]}`;
+  }
+  return out;
+}
+
+function compareVersions(a, b) {
+  const pa = a
+    .replace(/^v|^go/, "")
+    .split(/[.-]/)
+    .map(Number);
+  const pb = b
+    .replace(/^v|^go/, "")
+    .split(/[.-]/)
+    .map(Number);
+  for (let i = 0; i < Math.max(pa.length, pb.length); i++) {
+    const d = (pa[i] || 0) - (pb[i] || 0);
+    if (d !== 0) return d;
+  }
+  return 0;
+}
+
+function run(file, args, options = {}) {
+  return childProcess.spawnSync(file, args, { encoding: "utf8", timeout: 30_000, ...options });
+}
+
+function which(name, pathVar = process.env.PATH || "") {
+  for (const dir of pathVar.split(path.delimiter)) {
+    if (!dir) continue;
+    const candidate = path.join(dir, name);
+    try {
+      fs.accessSync(candidate, fs.constants.X_OK);
+      if (fs.statSync(candidate).isFile()) return candidate;
+    } catch {
+      // not here
+    }
+  }
+  return undefined;
+}
+
+function pulumiVersion(pulumiPath) {
+  const r = run(pulumiPath, ["version"], {
+    env: { ...process.env, PULUMI_SKIP_UPDATE_CHECK: "true" },
+  });
+  if (r.error || r.status !== 0) return undefined;
+  return r.stdout.trim();
+}
+
+/** Go embeds its module list in every binary; reading it needs no Go toolchain and no execution. */
+function embedsModule(binaryPath, modulePath, version) {
+  try {
+    return fs.readFileSync(binaryPath).includes(`\t${modulePath}\t${version}\t`);
+  } catch {
+    return false;
+  }
+}
+
+function isExecutable(file) {
+  try {
+    fs.accessSync(file, fs.constants.X_OK);
+    return fs.statSync(file).isFile();
+  } catch {
+    return false;
+  }
+}
+
+// ---- 1. pulumi on PATH ----------------------------------------------------
+
+function fromPath() {
+  const pulumi = which("pulumi");
+  if (!pulumi) {
+    log("no `pulumi` on PATH");
+    return undefined;
+  }
+  const version = pulumiVersion(pulumi);
+  if (!version) {
+    log(`${pulumi} does not answer \`pulumi version\`; ignoring it`);
+    return undefined;
+  }
+  // The engine looks for bundled plugins next to its own (resolved) executable, then on PATH.
+  const ownDir = path.dirname(fs.realpathSync(pulumi));
+  const missing = ["pulumi-language-nodejs", LAUNCHER].filter(
+    (name) => !isExecutable(path.join(ownDir, name)) && !which(name),
+  );
+  if (missing.length > 0) {
+    log(
+      `${pulumi} (${version}) found, but not ${missing.join(" or ")} next to it or on PATH; ignoring it`,
+    );
+    return undefined;
+  }
+  log(`using ${pulumi} (${version}) from PATH`);
+  return { binDir: path.dirname(pulumi), source: "path", pulumiVersion: version };
+}
+
+// ---- 2. the cached build -------------------------------------------------
+
+function cacheDirFor(cli) {
+  return path.join(CACHE_ROOT, `pulumi-cli-${cli.requires[PKG]}`);
+}
+
+/** Why the build at `dir` is not usable, or undefined when it is. */
+function checkBuild(dir, cli, host) {
+  const bin = path.join(dir, "bin");
+  if (!fs.existsSync(dir)) return "not built yet";
+  for (const name of ["pulumi", "pulumi-language-nodejs", LAUNCHER]) {
+    if (!isExecutable(path.join(bin, name))) return `${name} is missing`;
+  }
+  const version = pulumiVersion(path.join(bin, "pulumi"));
+  if (version !== cli.requires[PKG])
+    return `pulumi reports ${version || "nothing"}, wanted ${cli.requires[PKG]}`;
+  if (!embedsModule(path.join(bin, "pulumi-language-nodejs"), SDK, host.requires[SDK])) {
+    return `pulumi-language-nodejs is not built from ${SDK} ${host.requires[SDK]}`;
+  }
+  return undefined;
+}
+
+// ---- 3. building ---------------------------------------------------------
+
+function goVersion() {
+  const r = run("go", ["version"], { env: { ...process.env, GOTOOLCHAIN: "local" } });
+  if (r.error) return undefined;
+  const m = /go(\d+\.\d+(?:\.\d+)?)/.exec(r.stdout);
+  return m ? m[1] : undefined;
+}
+
+function goEnv() {
+  // GOTOOLCHAIN=local: never fetch another Go; GOFLAGS cleared so a user's -mod=vendor etc. cannot interfere.
+  return {
+    ...process.env,
+    GOTOOLCHAIN: "local",
+    CGO_ENABLED: "0",
+    GOFLAGS: "-mod=mod",
+    GOWORK: "off",
+  };
+}
+
+/** go.mod text of a published module version (downloads it into the module cache, which the build needs anyway). */
+function upstreamGoMod(modulePath, version) {
+  const r = run("go", ["mod", "download", "-json", `${modulePath}@${version}`], {
+    env: goEnv(),
+    cwd: os.tmpdir(),
+    timeout: 600_000,
+  });
+  let info;
+  try {
+    info = JSON.parse(r.stdout);
+  } catch {
+    throw new Unavailable(
+      `go mod download ${modulePath}@${version} failed: ${tail(r.stderr || r.stdout, 5)}`,
+    );
+  }
+  if (info.Error || !info.GoMod) {
+    throw new Unavailable(
+      `go mod download ${modulePath}@${version} failed: ${info.Error || "no go.mod"}`,
+    );
+  }
+  return fs.readFileSync(info.GoMod, "utf8");
+}
+
+/** The wrapper must repeat every non-local replace of the modules it builds from (Go ignores dependencies' replaces). */
+function checkReplaces(wrapper, upstreams) {
+  const wanted = {};
+  for (const [modulePath, version] of upstreams) {
+    Object.assign(wanted, parseReplaces(upstreamGoMod(modulePath, version)));
+  }
+  const problems = Object.entries(wanted)
+    .filter(([from, to]) => wrapper.replaces[from] !== to)
+    .map(([from, to]) => `replace ${from} => ${to}`);
+  if (problems.length > 0) {
+    throw new Unavailable(
+      `${path.relative(REPO_ROOT, wrapper.dir)}/go.mod must repeat the upstream replaces: ${problems.join("; ")}`,
+    );
+  }
+}
+
+function tail(text, lines) {
+  return String(text || "")
+    .trim()
+    .split("\n")
+    .slice(-lines)
+    .join("\n");
+}
+
+function elapsed(since) {
+  const s = Math.round((Date.now() - since) / 1000);
+  return `${Math.floor(s / 60)}m${String(s % 60).padStart(2, "0")}s`;
+}
+
+/** Runs `go build` in a copy of a wrapper module, with a heartbeat while Go downloads and compiles. */
+function goBuild(wrapper, workDir, goPackage, version, output) {
+  const src = path.join(workDir, path.basename(wrapper.dir));
+  fs.mkdirSync(src, { recursive: true });
+  for (const name of ["go.mod", "go.sum"]) {
+    if (fs.existsSync(path.join(wrapper.dir, name)))
+      fs.copyFileSync(path.join(wrapper.dir, name), path.join(src, name));
+  }
+  const args = [
+    "build",
+    "-mod=mod",
+    "-trimpath",
+    "-tags",
+    "osusergo,grpcnotrace",
+    "-ldflags",
+    `-s -w -X ${VERSION_VAR}=${version}`,
+    "-o",
+    output,
+    goPackage,
+  ];
+  const started = Date.now();
+  log(`go ${args.map((a) => (/\s/.test(a) ? JSON.stringify(a) : a)).join(" ")}`);
+  return new Promise((resolve, reject) => {
+    const child = childProcess.spawn("go", args, {
+      cwd: src,
+      env: goEnv(),
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let outputText = "";
+    let downloads = 0;
+    const collect = (chunk) => {
+      const text = chunk.toString();
+      downloads += (text.match(/go: downloading /g) || []).length;
+      outputText = (outputText + text).slice(-20_000);
+    };
+    child.stdout.on("data", collect);
+    child.stderr.on("data", collect);
+    const heartbeat = setInterval(
+      () =>
+        log(
+          `  ... ${path.basename(output)}: ${elapsed(started)}, ${downloads} modules downloaded so far`,
+        ),
+      30_000,
+    );
+    child.on("error", (e) => {
+      clearInterval(heartbeat);
+      reject(new Unavailable(`could not run go: ${e.message}`));
+    });
+    child.on("close", (code, signal) => {
+      clearInterval(heartbeat);
+      if (code === 0) {
+        log(
+          `  built ${path.basename(output)} in ${elapsed(started)} (${downloads} modules downloaded)`,
+        );
+        resolve();
+      } else {
+        reject(
+          new Unavailable(
+            `go build of ${goPackage} failed (${signal || `exit ${code}`}); last lines:\n${tail(outputText, 15)}`,
+          ),
+        );
+      }
+    });
+  });
+}
+
+function launcherText() {
+  try {
+    const pkgJson = require.resolve("@pulumi/pulumi/package.json", { paths: [REPO_ROOT] });
+    return fs.readFileSync(path.join(path.dirname(pkgJson), LAUNCHER), "utf8");
+  } catch {
+    return FALLBACK_LAUNCHER;
+  }
+}
+
+async function build(cli, host, finalDir) {
+  const have = goVersion();
+  if (!have) throw new Unavailable("no Go toolchain (`go` not on PATH) and no `pulumi` on PATH");
+  const need = [cli.go, host.go].sort(compareVersions).pop();
+  if (compareVersions(have, need) < 0) {
+    throw new Unavailable(
+      `Go ${have} is too old: building Pulumi ${cli.requires[PKG]} needs Go >= ${need}`,
+    );
+  }
+  log(
+    `building Pulumi ${cli.requires[PKG]} with Go ${have} (cold: ~6-7 min and ~311 MiB from the Go module proxy)`,
+  );
+  const started = Date.now();
+  checkReplaces(cli, [
+    [PKG, cli.requires[PKG]],
+    [SDK, cli.requires[SDK]],
+  ]);
+  checkReplaces(host, [[SDK, host.requires[SDK]]]);
+
+  // Everything happens in a temp dir beside the final one; only a complete,
+  // verified build is renamed into place, so a half-built cache never exists.
+  fs.mkdirSync(CACHE_ROOT, { recursive: true });
+  removeAbandonedBuilds();
+  const workDir = fs.mkdtempSync(path.join(CACHE_ROOT, ".build-"));
+  try {
+    const stage = path.join(workDir, "out");
+    const bin = path.join(stage, "bin");
+    fs.mkdirSync(bin, { recursive: true });
+    await goBuild(
+      host,
+      workDir,
+      HOST_PACKAGE,
+      host.requires[SDK],
+      path.join(bin, "pulumi-language-nodejs"),
+    );
+    await goBuild(cli, workDir, CLI_PACKAGE, cli.requires[PKG], path.join(bin, "pulumi"));
+    fs.writeFileSync(path.join(bin, LAUNCHER), launcherText(), { mode: 0o755 });
+    fs.writeFileSync(
+      path.join(stage, "build.json"),
+      JSON.stringify(
+        {
+          pulumi: cli.requires[PKG],
+          languageHost: `${SDK} ${host.requires[SDK]}`,
+          go: have,
+          builtAt: new Date().toISOString(),
+          seconds: Math.round((Date.now() - started) / 1000),
+        },
+        null,
+        2,
+      ) + "\n",
+    );
+    const problem = checkBuild(stage, cli, host);
+    if (problem) throw new Unavailable(`the fresh build is not usable: ${problem}`);
+    moveIntoPlace(stage, finalDir, () => !checkBuild(finalDir, cli, host));
+    log(`build done in ${elapsed(started)}`);
+  } finally {
+    fs.rmSync(workDir, { recursive: true, force: true });
+  }
+}
+
+/** Temp dirs of builds that were killed (a live build is far younger than this). */
+function removeAbandonedBuilds() {
+  const cutoff = Date.now() - 2 * 60 * 60 * 1000;
+  for (const name of fs.readdirSync(CACHE_ROOT)) {
+    const dir = path.join(CACHE_ROOT, name);
+    if (/^\.build-/.test(name) && fs.statSync(dir).mtimeMs < cutoff) {
+      log(`removing the abandoned build ${dir}`);
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  }
+}
+
+function moveIntoPlace(stage, finalDir, isGood) {
+  if (fs.existsSync(finalDir)) {
+    // Another run may have finished the same build meanwhile: keep a good one
+    // (something may be using it); move a bad one aside (rename cannot replace
+    // a non-empty dir).
+    if (isGood()) return;
+    const aside = `${finalDir}.old-${crypto.randomBytes(4).toString("hex")}`;
+    fs.renameSync(finalDir, aside);
+    fs.rmSync(aside, { recursive: true, force: true });
+  }
+  try {
+    fs.renameSync(stage, finalDir);
+  } catch (e) {
+    // Lost a race with another run that renamed its build into place first.
+    if (!fs.existsSync(finalDir) || !isGood()) throw e;
+  }
+}
+
+// ---- main ----------------------------------------------------------------
+
+function writeResult(result) {
+  fs.mkdirSync(CACHE_ROOT, { recursive: true });
+  const file = path.join(CACHE_ROOT, "cli.json");
+  const tmp = `${file}.${process.pid}.tmp`;
+  fs.writeFileSync(
+    tmp,
+    JSON.stringify({ ...result, checkedAt: new Date().toISOString() }, null, 2) + "\n",
+  );
+  fs.renameSync(tmp, file);
+}
+
+async function ensure() {
+  const found = fromPath();
+  if (found) return found;
+
+  const cli = readWrapper(CLI_MODULE);
+  const host = readWrapper(HOST_MODULE);
+  const dir = cacheDirFor(cli);
+  const problem = checkBuild(dir, cli, host);
+  if (!problem) {
+    log(`using the cached build in ${dir}`);
+    return { binDir: path.join(dir, "bin"), source: "cache", pulumiVersion: cli.requires[PKG] };
+  }
+  log(`cached build in ${dir}: ${problem}`);
+  try {
+    await build(cli, host, dir);
+  } catch (e) {
+    // Disk full, permissions...: still "unavailable", never a crash of `npm test`.
+    if (e instanceof Unavailable) throw e;
+    throw new Unavailable(`building failed: ${e && e.message ? e.message : e}`);
+  }
+  return { binDir: path.join(dir, "bin"), source: "built", pulumiVersion: cli.requires[PKG] };
+}
+
+async function main() {
+  const requireCli = process.argv.includes("--require");
+  let result;
+  try {
+    result = { ok: true, ...(await ensure()) };
+  } catch (e) {
+    if (!(e instanceof Unavailable)) throw e;
+    result = { ok: false, reason: e.message };
+  }
+  writeResult(result);
+  if (result.ok) {
+    process.stdout.write(`${result.binDir}\n`);
+    return 0;
+  }
+  log(`no Pulumi CLI available: ${result.reason}`);
+  log("the end-to-end tests will be skipped; see docs/pulumi-cli.md");
+  return requireCli ? 1 : 0;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (e) => {
+    log(`unexpected failure: ${e && e.stack ? e.stack : e}`);
+    process.exit(1);
+  },
+);
