@@ -28,7 +28,8 @@ export function normalizeActions(names: string[]): { actions: string[]; unknown:
     const n = String(raw).trim();
     if (n === "all") return { actions: ["all"], unknown: [] };
     if ((ACTIONS as readonly string[]).includes(n)) set.add(n);
-    else if (LEGACY[n]) LEGACY[n].forEach((a) => set.add(a));
+    // Own keys only: "valueOf" or "constructor" must not find Object.prototype's members.
+    else if (Object.prototype.hasOwnProperty.call(LEGACY, n)) LEGACY[n].forEach((a) => set.add(a));
     else unknown.push(n);
   }
   if (set.size === ACTIONS.length) return { actions: ["all"], unknown };

@@ -113,7 +113,8 @@ export async function diff(
     (olds.approve ?? false) !== (news.approve ?? false) ||
     (olds.revokeOnDelete ?? true) !== (news.revokeOnDelete ?? true) ||
     !!olds.pendingAction;
-  // New ticket first, then the old one is closed/revoked: access never lapses during a change.
+  // New ticket first, then the old one is closed/revoked in the same `up`. (If the new ticket still
+  // waits for a person's approval, the old grant is revoked all the same: the docs say so.)
   return { changes, replaces: [...replaces], deleteBeforeReplace: false };
 }
 
@@ -484,10 +485,19 @@ async function resolveFlowId(
   orgId: string,
 ): Promise<string> {
   if (UUID.test(flow)) return flow.toLowerCase();
-  const options = await client.get<unknown>("/api/v1/tickets/flows/options/", {
-    query: { type: "apply_asset", org_id: orgId },
-    org: orgId,
-  });
+  // One lookup per org and process, like every other name (a large apply would otherwise pay one
+  // request per ticket); a failed lookup is forgotten so the next ticket asks again.
+  const key = `flow-options:${orgId}`;
+  let pending = client.memo.get(key) as Promise<unknown> | undefined;
+  if (!pending) {
+    pending = client.get<unknown>("/api/v1/tickets/flows/options/", {
+      query: { type: "apply_asset", org_id: orgId },
+      org: orgId,
+    });
+    pending.catch(() => client.memo.delete(key));
+    client.memo.set(key, pending);
+  }
+  const options = await pending;
   const rows = Array.isArray(options) ? (options as Record<string, unknown>[]) : [];
   const matches = rows.filter((r) => String(r.name ?? "").toLowerCase() === flow.toLowerCase());
   if (matches.length !== 1) {

@@ -144,6 +144,10 @@ export async function create(
 ): Promise<{ id: string; outs: TicketFlowOutputs }> {
   const client = currentClient();
   const flows = await listFlowsExplained(client, inputs.orgId);
+  const foreign = flows.find(
+    (f) => f.orgId !== inputs.orgId && f.orgId !== ROOT_ORG_ID && inputs.orgId !== ROOT_ORG_ID,
+  );
+  if (foreign) throw wrongOrg(inputs.orgId, foreign.orgName || foreign.orgId);
   const dialect = dialectOf(flows);
   const named = flows.some((f) => f.name !== undefined);
   assertServerSupports(inputs, named);
@@ -183,6 +187,16 @@ export async function create(
         `orgId: no apply_asset flow governs org ${inputs.orgId} (neither its own nor the global one) and this server cannot create unnamed flows; give the TicketFlow a name (v4.10.19+) or create the flow in JumpServer first`,
       );
     }
+  }
+  if (live.orgId && live.orgId !== inputs.orgId) {
+    // The write landed in another org (community editions read any org header but Default's and
+    // the root's as Default): put that flow's rules back, then stop.
+    if (previous && previous.rules.length > 0) {
+      await patchFlow(client, live.id, live.orgId, { rules: previous.rules }, true).catch(
+        () => undefined,
+      );
+    }
+    throw wrongOrg(inputs.orgId, live.orgName || live.orgId);
   }
   const outs: TicketFlowOutputs = {
     ...pickInputs(inputs),
@@ -345,6 +359,12 @@ function explain(e: unknown): unknown {
       "\n(the server rejected the flow; field paths refer to the rules as sent, in the same order as `rules`)";
   }
   return e;
+}
+
+function wrongOrg(asked: string, answered: string): Error {
+  return new Error(
+    `orgId: JumpServer answered for org ${answered} when asked for org ${asked}; community editions treat X-JMS-ORG of any org but Default and the root as Default, so this org's flow cannot be managed through the API (manage the Default or global flow instead)`,
+  );
 }
 
 function dialectOf(flows: LiveFlow[]): Dialect {

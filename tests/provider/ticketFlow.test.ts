@@ -281,3 +281,38 @@ for (const mode of modes) {
     });
   });
 }
+
+describe("TicketFlow on a community edition, for an org other than Default", function () {
+  let sb: Sandbox;
+  let host: ProviderHost;
+  before(async () => {
+    sb = await sandbox({ dialect: "selector", errors: "conflict" });
+    host = await ProviderHost.start(ticketFlowProvider, TYPE, stackConfig(sb, "admin"));
+  });
+  after(async () => {
+    await host?.close();
+    await sb?.close();
+  });
+
+  it("fails naming orgId instead of silently rewriting Default's flow, and leaves Default's rules as they were", async () => {
+    const ops = sb.seed.orgs.find((o) => o.name === "Ops")!.id;
+    const before = await client(sb, "admin").list<Record<string, any>>(FLOWS, { org: DEFAULT });
+    const { inputs } = await host.check(
+      {},
+      { orgId: ops, rules: [{ users: { type: "ids", ids: ["approver"] } }] },
+    );
+    await assert.rejects(
+      host.create(inputs),
+      /orgId: JumpServer answered for org .* when asked for org 00000000-0000-0000-0000-0000000000a1/,
+    );
+    const after = await client(sb, "admin").list<Record<string, any>>(FLOWS, { org: DEFAULT });
+    assert.deepEqual(
+      after.map((f) => f.rules.map((r: any) => r.users)),
+      before.map((f) => f.rules.map((r: any) => r.users)),
+    );
+    // a second attempt (Default now has its own copy) is refused before anything is written
+    sb.resetStats();
+    await assert.rejects(host.create(inputs), /orgId: JumpServer answered for org/);
+    assert.equal(sb.stats().byRoute["PATCH /api/v1/tickets/flows/{id}/"] ?? 0, 0);
+  });
+});

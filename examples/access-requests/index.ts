@@ -1,0 +1,111 @@
+// A platform team's JumpServer access program. The approval flow of the Default org is kept here,
+// and every access request is one entry of `requests` below: a pull request adds an entry, CI runs
+// `pulumi preview` on it, and merging runs `pulumi up`, which opens the ticket in JumpServer on
+// behalf of the requester and approves the levels the pipeline's identity may approve. Deleting an
+// entry closes the ticket, or revokes the access if it was granted.
+import * as pulumi from "@pulumi/pulumi";
+import { AssetAccessTicket, TicketFlow } from "pulumi-jumpserver-tickets";
+
+const config = new pulumi.Config();
+/** The Default org's id; every JumpServer has it. */
+const DEFAULT_ORG = "00000000-0000-0000-0000-000000000002";
+/** The person who gives the final approval (JumpServer username or user id). */
+const finalApprover = config.get("finalApprover") ?? "approver";
+
+// Who approves access requests in the Default org: first a system administrator (the pipeline's
+// own identity is one, so it approves this level itself), then a named person, in JumpServer.
+const flow = new TicketFlow("apply-asset-default-org", {
+  orgId: DEFAULT_ORG,
+  rules: [{ strategy: "super_admin" }, { strategy: "custom_user", assignees: [finalApprover] }],
+});
+
+/** One access request, as a pull request adds it. */
+interface AccessRequest {
+  /** JumpServer username of the person who needs access; the ticket is opened on their behalf. */
+  requester: string;
+  /** Why the access is needed; becomes the ticket title that approvers read. */
+  reason: string;
+  /** Asset names (or ids) in the Default org. */
+  assets?: string[];
+  /** Node values such as "probe-servers" (or full values, or ids): every asset under them. */
+  nodes?: string[];
+  /** Default ["@ALL"]; "@SPEC" followed by account names grants only those. */
+  accounts?: string[];
+  /** Default ["all"]; connect, upload, download, copy, paste, delete, share. */
+  actions?: string[];
+  /** ISO-8601; without a zone, UTC. */
+  from: string;
+  until: string;
+  /** Approve the levels the pipeline may approve. Default true; false only opens the ticket. */
+  approve?: boolean;
+}
+
+// Keys are stable resource names: never reuse one for a different request.
+const requests: Record<string, AccessRequest> = {
+  "requester-db-01-incident-4521": {
+    requester: "requester",
+    reason: "read-only access to db-01 for incident 4521",
+    assets: ["db-01"],
+    accounts: ["@SPEC", "readonly"],
+    actions: ["connect", "download_file"], // older names are accepted and mapped
+    from: "2027-01-04T08:00:00Z",
+    until: "2027-01-11T08:00:00Z",
+  },
+  "requester-probe-servers-rollout": {
+    requester: "requester",
+    reason: "deploy the probe agent on the probe servers",
+    nodes: ["probe-servers"],
+    actions: ["connect", "upload"],
+    from: "2027-01-04T08:00:00Z",
+    until: "2027-01-05T08:00:00Z",
+  },
+  "approver-web-02-audit": {
+    requester: "approver",
+    reason: "quarterly audit of web-02",
+    assets: ["web-02"],
+    actions: ["connect"],
+    from: "2027-01-15T00:00:00Z",
+    until: "2027-01-16T00:00:00Z",
+    approve: false, // opened only: the approvers decide in JumpServer
+  },
+};
+
+const tickets = Object.entries(requests).map(
+  ([key, r]) =>
+    [
+      key,
+      new AssetAccessTicket(
+        key,
+        {
+          title: `${r.requester}: ${r.reason}`,
+          orgId: DEFAULT_ORG,
+          applicant: r.requester,
+          assets: r.assets,
+          nodes: r.nodes,
+          accounts: r.accounts,
+          actions: r.actions,
+          dateStart: r.from,
+          dateExpired: r.until,
+          approve: r.approve ?? true,
+        },
+        // Open tickets only once the flow above governs the org.
+        { dependsOn: [flow] },
+      ),
+    ] as const,
+);
+
+export const flowId = flow.flowId;
+export const approvalLevels = flow.approvalLevel;
+/** Per request: the JumpServer serial number, where the ticket stands, and who must act next. */
+export const accessRequests = Object.fromEntries(
+  tickets.map(([key, t]) => [
+    key,
+    {
+      serialNum: t.serialNum,
+      state: t.state,
+      approvalStep: t.approvalStep,
+      waitingFor: t.currentApprovers,
+      permissionId: t.permissionId,
+    },
+  ]),
+);
