@@ -131,12 +131,14 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     const fault = faults.decide(method, path, rawUrl);
     if (fault.delayMs > 0) await sleep(fault.delayMs);
     if (fault.kind === "drop") {
+      stats.outcome("dropped");
       req.socket.destroy();
       return;
     }
     if (fault.kind === "error") {
       const throttled = fault.status === 429;
       const wait = fault.retryAfter ?? 1;
+      stats.outcome(fault.status);
       return sendJson(
         res,
         fault.status,
@@ -159,6 +161,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     } catch (e) {
       if (e instanceof BodyTooLarge) {
         res.setHeader("Connection", "close");
+        stats.outcome(413);
         sendJson(res, 413, {
           detail: `Request body larger than ${MAX_BODY_BYTES} bytes.`,
           code: "request_too_large",
@@ -166,6 +169,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
         req.socket.end();
         return;
       }
+      stats.outcome("dropped");
       req.socket.destroy();
       return;
     }
@@ -196,12 +200,14 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       }
     }
     if (fault.kind === "dropAfter") {
+      stats.outcome("dropped");
       req.socket.destroy();
       return;
     }
     const headers: Record<string, string> = { ...(reply.headers ?? {}) };
     if (reply.status === 401) headers["WWW-Authenticate"] = profile.wwwAuthenticate;
     if (hazards.length) headers["X-Sandbox-Hazard"] = [...new Set(hazards)].join(", ");
+    stats.outcome(reply.status);
     sendJson(res, reply.status, reply.body, headers, reply.raw);
   };
 
@@ -300,7 +306,10 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const listener = (req: IncomingMessage, res: ServerResponse) => {
     handle(req, res).catch((e) => {
       process.stderr.write(`jms-sandbox: ${(e as Error).stack ?? String(e)}\n`);
-      if (!res.headersSent) sendJson(res, 500, { error: "Server internal error" });
+      if (!res.headersSent) {
+        stats.outcome(500);
+        sendJson(res, 500, { error: "Server internal error" });
+      }
     });
   };
   const server = options.tls

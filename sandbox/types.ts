@@ -111,6 +111,8 @@ export interface Hazard {
 export interface SandboxStats {
   total: number;
   byRoute: Record<string, number>;
+  /** Counted requests by how they ended: status code ("200", "429", "503"…) or "dropped". */
+  byStatus: Record<string, number>;
   hazards: Hazard[];
 }
 

@@ -9,12 +9,19 @@ export const routeKey = (method: string, path: string): string =>
 export class Stats {
   private total = 0;
   private byRoute: Record<string, number> = {};
+  private byStatus: Record<string, number> = {};
   private hazards: Hazard[] = [];
 
   count(method: string, path: string): void {
     this.total++;
     const key = routeKey(method, path);
     this.byRoute[key] = (this.byRoute[key] ?? 0) + 1;
+  }
+
+  /** How a counted request ended: its status code, or "dropped" when no answer was sent. */
+  outcome(status: number | "dropped"): void {
+    const key = String(status);
+    this.byStatus[key] = (this.byStatus[key] ?? 0) + 1;
   }
 
   hazard(h: Hazard): void {
@@ -25,6 +32,7 @@ export class Stats {
     return {
       total: this.total,
       byRoute: { ...this.byRoute },
+      byStatus: { ...this.byStatus },
       hazards: this.hazards.map((h) => ({ ...h })),
     };
   }
@@ -32,6 +40,7 @@ export class Stats {
   reset(): void {
     this.total = 0;
     this.byRoute = {};
+    this.byStatus = {};
     this.hazards = [];
   }
 }

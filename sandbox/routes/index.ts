@@ -83,10 +83,19 @@ export function matchRoute(path: string): { route: Route; params: Record<string,
     let okMatch = true;
     for (let i = 0; i < segs.length && okMatch; i++) {
       const want = route.pattern[i];
-      if (want === ":id") params.id = decodeURIComponent(segs[i]);
+      if (want === ":id") params.id = decodeSegment(segs[i]);
       else if (want !== segs[i]) okMatch = false;
     }
     if (okMatch) return { route, params };
   }
   return null;
+}
+
+/** A malformed %-escape stays as sent (Django decodes with replacement; either way not a UUID). */
+function decodeSegment(seg: string): string {
+  try {
+    return decodeURIComponent(seg);
+  } catch {
+    return seg;
+  }
 }

@@ -3,11 +3,22 @@
 import { Sandbox, SandboxOptions, SeedUser, startSandbox } from "../../sandbox";
 import { ClientHooks, JumpServerClient } from "../../provider/client/client";
 import { resolveSettings } from "../../provider/settings";
+import { hazardRegistry } from "./hazards";
 
 export type AuthMode = "accessKey" | "privateToken" | "bearer" | "password";
 
 export async function sandbox(options: SandboxOptions = {}): Promise<Sandbox> {
-  return startSandbox({ rateLimit: "off", ...options });
+  const sb = await startSandbox({ rateLimit: "off", ...options });
+  // The root hook in ./hazards fails the run if any of these sandboxes saw a hazardous request;
+  // resetStats clears the hazard list, so collect it first.
+  hazardRegistry.watch(sb, `${sb.seed.version} at ${sb.url}`);
+  const reset = sb.resetStats.bind(sb);
+  sb.resetStats = () => {
+    hazardRegistry.collect(sb);
+    reset();
+    hazardRegistry.resetSeen(sb);
+  };
+  return sb;
 }
 
 export function user(sb: Sandbox, username: string): SeedUser {

@@ -1,0 +1,397 @@
+// npm run bench [-- --quick]: the performance figures of issue #9. Prints a table per section and
+// writes the same figures to bench-results/bench.json (git-ignored). Asserts nothing.
+//  1. HTTP requests per provider operation, counted by the sandbox, in each server mode;
+//  2. the serialized provider (`__provider`) per resource when installed from the packed
+//     package, and whether it stays byte-identical across a version whose provider logic changed;
+//  3. wall time to apply N tickets (open + approve) through the provider host at parallelism 10,
+//     against a raw-HTTP floor (the same requests sent straight with axios at the same concurrency);
+//  4. sandbox throughput on loopback for signed GETs and ticket opens.
+import { execFile } from "child_process";
+import * as fs from "fs";
+import * as http from "http";
+import * as os from "os";
+import * as path from "path";
+import { promisify } from "util";
+import axios from "axios";
+import { startSandbox, Sandbox } from "../sandbox";
+import { signatureHeader } from "../provider/client/signing";
+import { assetAccessTicketProvider } from "../provider/resources/assetAccessTicket";
+import { measureRequestCounts } from "../tests/performance/requestCounts";
+import { applyAll, pool } from "../tests/reliability/apply";
+import { DEFAULT_ORG, TICKET_TYPE } from "../tests/reliability/faultScenario";
+import { ProviderHost } from "../tests/support/providerHost";
+import { stackConfig } from "../tests/support/sandbox";
+import { createScratchProject, packThisPackage } from "../tests/e2e/scratchProject";
+
+const run = promisify(execFile);
+const ROOT = path.resolve(__dirname, "..");
+const quick = process.argv.includes("--quick");
+const results: Record<string, unknown> = {};
+
+function table(title: string, head: string[], rows: Array<Array<string | number>>): void {
+  const cells = [head, ...rows.map((r) => r.map(String))];
+  const widths = head.map((_, i) => Math.max(...cells.map((r) => r[i].length)));
+  console.log(`\n${title}`);
+  for (const [n, r] of cells.entries()) {
+    console.log(
+      "  " + r.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join("  "),
+    );
+    if (n === 0) console.log("  " + widths.map((w) => "-".repeat(w)).join("  "));
+  }
+}
+
+async function requestCounts(): Promise<void> {
+  const modes = [
+    { dialect: "strategy" as const },
+    { dialect: "selector" as const, errors: "legacy" as const },
+    { dialect: "selector" as const, errors: "conflict" as const },
+  ];
+  const all: Record<string, unknown> = {};
+  for (const mode of modes) {
+    const { version, rows } = await measureRequestCounts(mode);
+    all[version] = rows.map(({ operation, requests, lookups, allowed }) => ({
+      operation,
+      requests,
+      lookups,
+      allowed,
+    }));
+    table(
+      `Requests per operation, JumpServer ${version} (sandbox), fresh provider process`,
+      ["operation", "requests", "of which lookups", "allowed"],
+      rows.map((r) => [r.operation, r.requests, r.lookups, r.allowed]),
+    );
+  }
+  results.requestsPerOperation = all;
+}
+
+const SERIALIZE_JS = `
+const pulumi = require("@pulumi/pulumi");
+const pkg = require("pulumi-jumpserver-tickets");
+(async () => {
+  const out = {};
+  for (const [name, provider] of [["TicketFlow", pkg.ticketFlowProvider], ["AssetAccessTicket", pkg.assetAccessTicketProvider]]) {
+    out[name] = (await pulumi.runtime.serializeFunction(() => provider, { allowSecrets: true })).text;
+  }
+  process.stdout.write(JSON.stringify(out));
+})().catch((e) => { console.error(e); process.exit(1); });
+`;
+
+async function serializedSize(): Promise<void> {
+  const project = await createScratchProject({
+    program: 'import "pulumi-jumpserver-tickets";\n',
+    files: { "serialize.js": SERIALIZE_JS },
+  });
+  const copy = fs.mkdtempSync(path.join(os.tmpdir(), "pjt-bench-copy-"));
+  try {
+    const serialize = async () =>
+      JSON.parse(
+        (await run("node", ["serialize.js"], { cwd: project.dir, maxBuffer: 1 << 26 })).stdout,
+      ) as Record<string, string>;
+    const v1 = await serialize();
+    // A second version that differs only in provider logic: a temporary copy of the repo with a
+    // comment added to a lifecycle file and the version bumped, built and packed there.
+    for (const entry of [
+      "package.json",
+      "tsconfig.json",
+      "tsconfig.build.json",
+      "index.ts",
+      "provider",
+      "sandbox",
+      "README.md",
+      "docs",
+    ]) {
+      const from = path.join(ROOT, entry);
+      if (fs.existsSync(from)) fs.cpSync(from, path.join(copy, entry), { recursive: true });
+    }
+    fs.symlinkSync(path.join(ROOT, "node_modules"), path.join(copy, "node_modules"), "dir");
+    const lifecycle = path.join(copy, "provider", "lifecycle", "assetAccessTicket.ts");
+    fs.appendFileSync(
+      lifecycle,
+      "\n// bench: a later version whose logic changed\nexport const BENCH_CHANGED = true;\n",
+    );
+    const pkgFile = path.join(copy, "package.json");
+    const pkg = JSON.parse(fs.readFileSync(pkgFile, "utf8")) as { version: string };
+    pkg.version = `${pkg.version}-bench.1`;
+    fs.writeFileSync(pkgFile, JSON.stringify(pkg, null, 2) + "\n");
+    await run(
+      process.execPath,
+      [path.join(ROOT, "node_modules", "typescript", "bin", "tsc"), "-p", "tsconfig.build.json"],
+      { cwd: copy },
+    );
+    const { stdout } = await run(
+      "npm",
+      ["pack", "--json", "--ignore-scripts", "--pack-destination", copy],
+      { cwd: copy },
+    );
+    const tarball2 = path.join(copy, (JSON.parse(stdout) as { filename: string }[])[0].filename);
+    await run("npm", ["install", "--no-save", "--no-audit", "--no-fund", "--offline", tarball2], {
+      cwd: project.dir,
+    });
+    const v2 = await serialize();
+    const rows = Object.keys(v1).map((name) => ({
+      resource: name,
+      bytes: Buffer.byteLength(v1[name]),
+      identicalAcrossVersions: v1[name] === v2[name],
+      requiresInstalledPackage: /require\("pulumi-jumpserver-tickets\//.test(v1[name]),
+    }));
+    const tarball1 = await packThisPackage();
+    results.serializedProvider = {
+      tarball: path.basename(tarball1),
+      secondVersion: pkg.version,
+      rows,
+    };
+    table(
+      `Serialized provider (__provider) when installed from ${path.basename(tarball1)}; second version ${pkg.version} changes a lifecycle file`,
+      ["resource", "bytes", "byte-identical across versions", "logic loaded by require()"],
+      rows.map((r) => [
+        r.resource,
+        r.bytes,
+        String(r.identicalAcrossVersions),
+        String(r.requiresInstalledPackage),
+      ]),
+    );
+  } finally {
+    project.cleanup();
+    fs.rmSync(copy, { recursive: true, force: true });
+  }
+}
+
+function ticketInputs(n: number, label: string) {
+  return Array.from({ length: n }, (_, i) => ({
+    title: `${label} ${i}`,
+    orgId: DEFAULT_ORG,
+    applicant: "requester",
+    assets: ["web-01"],
+    accounts: ["@ALL"],
+    actions: ["connect"],
+    dateStart: "2030-01-01T00:00:00Z",
+    dateExpired: "2030-01-02T00:00:00Z",
+    approve: true,
+  }));
+}
+
+/** The same two requests per ticket the provider sends (open, approve with the full grant), signed, over axios. */
+async function rawFloor(sb: Sandbox, n: number, parallelism: number): Promise<number> {
+  const admin = sb.seed.users.find((u) => u.username === "admin")!;
+  const requester = sb.seed.users.find((u) => u.username === "requester")!;
+  const web01 = sb.seed.assets.find((a) => a.name === "web-01")!;
+  const ax = axios.create({
+    baseURL: sb.url,
+    httpAgent: new http.Agent({ keepAlive: true }),
+    validateStatus: () => true,
+  });
+  const send = async (method: string, url: string, body: unknown) => {
+    const date = new Date().toUTCString();
+    const headers: Record<string, string> = {
+      Accept: "application/json",
+      Date: date,
+      "Content-Type": "application/json",
+    };
+    headers.Authorization = signatureHeader(
+      method,
+      url,
+      { accept: headers.Accept, date },
+      admin.accessKey.id,
+      admin.accessKey.secret,
+    );
+    const res = await ax.request({ method, url, headers, data: JSON.stringify(body) });
+    if (res.status >= 300)
+      throw new Error(`${method} ${url}: ${res.status} ${JSON.stringify(res.data)}`);
+    return res.data as { id: string };
+  };
+  const started = Date.now();
+  await pool(ticketInputs(n, "raw"), parallelism, async (t) => {
+    const opened = await send("POST", "/api/v1/tickets/apply-asset-tickets/open/", {
+      title: t.title,
+      org_id: DEFAULT_ORG,
+      applicant: requester.id,
+      apply_assets: [web01.id],
+      apply_nodes: [],
+      apply_accounts: t.accounts,
+      apply_actions: t.actions,
+      apply_date_start: t.dateStart,
+      apply_date_expired: t.dateExpired,
+      comment: "[pulumi:raw]",
+    });
+    await send("PATCH", `/api/v1/tickets/apply-asset-tickets/${opened.id}/approve/`, {
+      org_id: DEFAULT_ORG,
+      apply_assets: [web01.id],
+      apply_nodes: [],
+      apply_accounts: t.accounts,
+      apply_actions: t.actions,
+      apply_date_start: t.dateStart,
+      apply_date_expired: t.dateExpired,
+    });
+  });
+  return Date.now() - started;
+}
+
+async function applyTimes(): Promise<void> {
+  const rows: Array<Record<string, number>> = [];
+  for (const n of quick ? [50] : [50, 200, 500]) {
+    const sb = await startSandbox({ dialect: "selector", errors: "legacy", rateLimit: "off" });
+    const host = await ProviderHost.start(
+      assetAccessTicketProvider,
+      TICKET_TYPE,
+      stackConfig(sb, "admin"),
+    );
+    try {
+      // Warm both paths (process start-up, the profile and name lookups, JIT) on a few tickets.
+      await applyAll(host, ticketInputs(5, "warm"), { parallelism: 5, maxRuns: 1 });
+      await rawFloor(sb, 5, 5);
+      sb.resetStats();
+      const t0 = Date.now();
+      const report = await applyAll(host, ticketInputs(n, "bench"), {
+        parallelism: 10,
+        maxRuns: 1,
+      });
+      const providerMs = Date.now() - t0;
+      const providerRequests = sb.stats().total;
+      if (report.unfinished)
+        throw new Error(`apply of ${n} left ${report.unfinished} unfinished: ${report.errors[0]}`);
+      sb.resetStats();
+      const floorMs = await rawFloor(sb, n, 10);
+      const floorRequests = sb.stats().total;
+      rows.push({
+        tickets: n,
+        providerMs,
+        providerRequests,
+        floorMs,
+        floorRequests,
+        ratio: +(providerMs / floorMs).toFixed(2),
+      });
+    } finally {
+      await host.close();
+      await sb.close();
+    }
+  }
+  results.applyWallTime = { parallelism: 10, server: "sandbox v4.10.16, no throttle", rows };
+  table(
+    "Apply N tickets (open + approve) at parallelism 10: provider host vs raw axios floor (same run)",
+    ["tickets", "provider ms", "requests", "raw floor ms", "requests", "ratio"],
+    rows.map((r) => [
+      r.tickets,
+      r.providerMs,
+      r.providerRequests,
+      r.floorMs,
+      r.floorRequests,
+      `${r.ratio}×`,
+    ]),
+  );
+}
+
+async function sandboxThroughput(): Promise<void> {
+  const seconds = quick ? 1 : 2;
+  const sb = await startSandbox({ rateLimit: "off" });
+  const admin = sb.seed.users.find((u) => u.username === "admin")!;
+  const requester = sb.seed.users.find((u) => u.username === "requester")!;
+  const ax = axios.create({
+    baseURL: sb.url,
+    httpAgent: new http.Agent({ keepAlive: true }),
+    validateStatus: () => true,
+  });
+  const signed = (user: typeof admin, method: string, url: string, body?: unknown) => {
+    const date = new Date().toUTCString();
+    const headers: Record<string, string> = {
+      Accept: "application/json",
+      Date: date,
+      "X-JMS-ORG": DEFAULT_ORG,
+    };
+    if (body !== undefined) headers["Content-Type"] = "application/json";
+    headers.Authorization = signatureHeader(
+      method,
+      url,
+      { accept: headers.Accept, date },
+      user.accessKey.id,
+      user.accessKey.secret,
+    );
+    return ax
+      .request({
+        method,
+        url,
+        headers,
+        data: body === undefined ? undefined : JSON.stringify(body),
+      })
+      .then((r) => r.status);
+  };
+  let n = 0;
+  const kinds: Array<[string, () => Promise<number>]> = [
+    [
+      "signed GET (flows page)",
+      () => signed(admin, "GET", "/api/v1/tickets/flows/?limit=10&offset=0"),
+    ],
+    [
+      "ticket open (signed POST)",
+      () =>
+        signed(requester, "POST", "/api/v1/tickets/apply-asset-tickets/open/", {
+          title: `tp-${n++}`,
+          org_id: DEFAULT_ORG,
+          apply_assets: [sb.seed.assets[0].id],
+          apply_accounts: ["@ALL"],
+          apply_actions: ["connect"],
+          apply_date_start: "2030-01-01T00:00:00Z",
+          apply_date_expired: "2030-01-02T00:00:00Z",
+        }),
+    ],
+  ];
+  const rows: Array<{ kind: string; concurrency: number; perSecond: number; errors: number }> = [];
+  for (const [kind, one] of kinds) {
+    for (const concurrency of [1, 10]) {
+      const until = Date.now() + seconds * 1000;
+      let done = 0;
+      let errors = 0;
+      const t0 = Date.now();
+      await Promise.all(
+        Array.from({ length: concurrency }, async () => {
+          while (Date.now() < until) {
+            const status = await one().catch(() => 0);
+            if (status >= 200 && status < 300) done++;
+            else errors++;
+          }
+        }),
+      );
+      rows.push({
+        kind,
+        concurrency,
+        perSecond: Math.round((done / (Date.now() - t0)) * 1000),
+        errors,
+      });
+    }
+  }
+  await sb.close();
+  results.sandboxThroughput = { seconds, keepAlive: true, rows };
+  table(
+    `Sandbox throughput on loopback (${sb.seed.version}, keep-alive, ${seconds} s per figure)`,
+    ["request", "concurrency", "requests/s", "errors"],
+    rows.map((r) => [r.kind, r.concurrency, r.perSecond, r.errors]),
+  );
+}
+
+async function main(): Promise<void> {
+  const started = Date.now();
+  const { stdout: nproc } = await run("nproc").catch(() => ({ stdout: String(os.cpus().length) }));
+  results.machine = {
+    nproc: Number(nproc.trim()),
+    cpu: os.cpus()[0]?.model ?? "unknown",
+    node: process.version,
+    platform: `${os.platform()} ${os.release()}`,
+    date: new Date().toISOString(),
+  };
+  console.log(`pulumi-jumpserver-tickets bench on ${JSON.stringify(results.machine)}`);
+  await requestCounts();
+  await serializedSize();
+  await applyTimes();
+  await sandboxThroughput();
+  results.totalSeconds = Math.round((Date.now() - started) / 1000);
+  const out = path.join(ROOT, "bench-results", "bench.json");
+  fs.mkdirSync(path.dirname(out), { recursive: true });
+  fs.writeFileSync(out, JSON.stringify(results, null, 2) + "\n");
+  console.log(
+    `\n${results.totalSeconds} s in all; figures written to ${path.relative(process.cwd(), out)}`,
+  );
+}
+
+main().catch((e) => {
+  console.error(e instanceof Error ? (e.stack ?? e.message) : e);
+  process.exitCode = 1;
+});

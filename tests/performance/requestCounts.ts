@@ -1,0 +1,149 @@
+// HTTP requests per provider operation, counted by the sandbox (stats() deltas), for one server
+// mode. Each row carries the budget issue #9 allows, so tests/performance/requestCounts.test.ts
+// asserts it and scripts/bench.ts prints it. Runs in fresh provider hosts (fresh processes), so
+// name lookups start uncached; the identity's profile is fetched once per process, and rows say
+// whether it was already cached.
+import { Sandbox, SandboxOptions } from "../../sandbox";
+import { assetAccessTicketProvider } from "../../provider/resources/assetAccessTicket";
+import { ticketFlowProvider } from "../../provider/resources/ticketFlow";
+import { ProviderHost, Props } from "../support/providerHost";
+import { sandbox, stackConfig } from "../support/sandbox";
+import { DEFAULT_ORG, FLOW_TYPE, TICKET_TYPE } from "../reliability/faultScenario";
+
+export interface CountRow {
+  operation: string;
+  requests: number;
+  /** Name lookups among them (GET users/assets/nodes lists). */
+  lookups: number;
+  /** The most issue #9 allows. */
+  allowed: number;
+  /** Exactly this many when the operation cannot legitimately need fewer. */
+  exact?: boolean;
+  routes: Record<string, number>;
+}
+
+const LOOKUP = /^GET \/api\/v1\/(users\/users|assets\/assets|assets\/nodes)\/$/;
+
+export async function measureRequestCounts(
+  mode: SandboxOptions,
+): Promise<{ version: string; rows: CountRow[] }> {
+  const sb: Sandbox = await sandbox(mode);
+  const config = stackConfig(sb, "admin");
+  const flows = await ProviderHost.start(ticketFlowProvider, FLOW_TYPE, config);
+  const tickets = await ProviderHost.start(assetAccessTicketProvider, TICKET_TYPE, config);
+  const rows: CountRow[] = [];
+  async function count<T>(
+    operation: string,
+    allowed: number,
+    exact: boolean,
+    fn: () => Promise<T>,
+  ): Promise<T> {
+    sb.resetStats();
+    const out = await fn();
+    const s = sb.stats();
+    const lookups = Object.entries(s.byRoute)
+      .filter(([k]) => LOOKUP.test(k))
+      .reduce((n, [, v]) => n + v, 0);
+    rows.push({ operation, requests: s.total, lookups, allowed, exact, routes: s.byRoute });
+    return out;
+  }
+  const strategy = mode.dialect === "strategy";
+  const twoUsers = strategy
+    ? [{ strategy: "custom_user", assignees: ["approver", "requester"] }]
+    : [{ users: { type: "ids", ids: ["approver", "requester"] } }];
+  const adminsOnly = strategy
+    ? [{ strategy: "super_admin" }]
+    : [
+        {
+          users: {
+            type: "attrs",
+            attrs: [
+              {
+                name: "system_roles",
+                match: "m2m",
+                value: ["00000000-0000-0000-0000-000000000001"],
+              },
+            ],
+          },
+        },
+      ];
+  const ticket = (i: number, extra: Props): Props => ({
+    title: `counted ${i}`,
+    orgId: DEFAULT_ORG,
+    accounts: ["@ALL"],
+    actions: ["connect"],
+    dateStart: "2030-01-01T00:00:00Z",
+    dateExpired: "2030-01-02T00:00:00Z",
+    ...extra,
+  });
+  try {
+    const fIn = await count("TicketFlow check", 0, true, async () => {
+      const r = await flows.check({}, { orgId: DEFAULT_ORG, rules: twoUsers });
+      return r.inputs;
+    });
+    const f = await count("TicketFlow create (2 distinct user names)", 2 + 2, false, () =>
+      flows.create(fIn),
+    );
+    const fIn2 = (await flows.check({}, { orgId: DEFAULT_ORG, rules: adminsOnly })).inputs;
+    await count("TicketFlow diff", 0, true, () => flows.diff(f.id, f.outs, fIn2));
+    const fOuts = await count("TicketFlow update (rules, no new names)", 1, true, () =>
+      flows.update(f.id, f.outs, fIn2),
+    );
+    const fRead = await count("TicketFlow read", 1, true, () => flows.read(f.id, fOuts));
+
+    const warmIn = (await tickets.check({}, ticket(0, { assets: ["web-01"], approve: true })))
+      .inputs;
+    await count(
+      "AssetAccessTicket open+approve, first in the process (profile + 1 name)",
+      2 + 1 + 1,
+      true,
+      () => tickets.create(warmIn),
+    );
+    const tIn = await count("AssetAccessTicket check", 0, true, async () => {
+      const r = await tickets.check(
+        {},
+        ticket(1, { applicant: "requester", assets: ["web-02", "db-01"], approve: true }),
+      );
+      return r.inputs;
+    });
+    await count(
+      "AssetAccessTicket open+approve, 1-level flow (profile cached, 3 new names)",
+      2 + 3,
+      true,
+      () => tickets.create(tIn),
+    );
+    const t2In = (
+      await tickets.check(
+        {},
+        ticket(2, { applicant: "requester", assets: ["web-02", "db-01"], approve: true }),
+      )
+    ).inputs;
+    const t = await count(
+      "AssetAccessTicket open+approve, 1-level flow (names cached)",
+      2,
+      true,
+      () => tickets.create(t2In),
+    );
+    await count("AssetAccessTicket diff", 0, true, () => tickets.diff(t.id, t.outs, t2In));
+    const tr = await count("AssetAccessTicket read", 1, true, () => tickets.read(t.id, t.outs));
+    await count("AssetAccessTicket delete, approved (permission DELETE)", 1, true, () =>
+      tickets.delete(t.id, tr.props),
+    );
+    const pIn = (await tickets.check({}, ticket(3, { applicant: "requester", assets: ["web-02"] })))
+      .inputs;
+    const p = await count("AssetAccessTicket open, no approve (names cached)", 1, true, () =>
+      tickets.create(pIn),
+    );
+    await count("AssetAccessTicket delete, pending (close)", 1, true, () =>
+      tickets.delete(p.id, p.outs),
+    );
+    await count("TicketFlow delete (restore previous rules)", 1, true, () =>
+      flows.delete(f.id, fRead.props),
+    );
+    return { version: sb.seed.version, rows };
+  } finally {
+    await flows.close();
+    await tickets.close();
+    await sb.close();
+  }
+}
