@@ -6,6 +6,7 @@
 import { randomUUID } from "crypto";
 import { JumpServerClient } from "../client/client";
 import { JumpServerError } from "../client/errors";
+import { sleep } from "../client/throttle";
 import { LiveFlow, SYSTEM_ADMIN_ROLE, listFlows } from "../api/flows";
 import { resolveAsset, resolveNode, resolveUser } from "../api/lookups";
 import {
@@ -341,7 +342,7 @@ async function openExactlyOnce(
       return await openTicket(client, body);
     } catch (e) {
       if (!(e instanceof JumpServerError && e.ambiguous)) throw explainOpen(e);
-      const found = await findByMarker(client, ctx);
+      const found = await findByMarkerPatiently(client, ctx);
       if (found) return found;
       visible ??=
         ctx.applicantId === ctx.meId ||
@@ -352,6 +353,34 @@ async function openExactlyOnce(
         );
       }
       if (attempt >= attempts) throw e;
+    }
+  }
+}
+
+/**
+ * The lookup after a lost answer decides between "found" and "open again", so it must not give up
+ * easily: a failure here would leave a ticket that exists but that no state records, and the
+ * next `up` would open a second one. Each round is a list with its own retries.
+ */
+async function findByMarkerPatiently(
+  client: JumpServerClient,
+  ctx: OpenContext,
+): Promise<LiveTicket | undefined> {
+  for (let round = 1; ; round++) {
+    try {
+      return await findByMarker(client, ctx);
+    } catch (e) {
+      const final =
+        e instanceof JumpServerError &&
+        e.status !== undefined &&
+        e.status < 500 &&
+        e.status !== 429;
+      if (round >= 5 || final) {
+        throw new Error(
+          `opening ticket "${ctx.inputs.title}" got no answer, and looking it up failed too (${message(e).split("\n")[0]}); before retrying, look for a ticket whose comment contains [pulumi:${ctx.requestId}]`,
+        );
+      }
+      await sleep(1000 * 2 ** (round - 1));
     }
   }
 }
@@ -386,8 +415,10 @@ async function identityApproves(
   let flows: LiveFlow[];
   try {
     flows = await listFlows(client, orgId);
-  } catch {
-    return false;
+  } catch (e) {
+    // Only a refusal means "cannot tell" (flows need a system admin); anything else is a failure.
+    if (e instanceof JumpServerError && e.status === 403) return false;
+    throw e;
   }
   const flow =
     (flowId && flows.find((f) => f.id === flowId)) ||

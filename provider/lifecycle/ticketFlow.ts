@@ -20,6 +20,7 @@ import {
   checkRules,
   fromWire,
   namesIn,
+  own,
   sameJson,
   toWire,
   userDialect,
@@ -153,7 +154,7 @@ export async function create(
   assertServerSupports(inputs, named);
   const userIds = await resolveNames(client, namesIn(inputs.rules, inputs.ccUsers ?? []), {});
   const wire = toWireOrThrow(inputs.rules, dialect, userIds);
-  const cc = inputs.ccUsers?.map((u) => userIds[u] ?? u).sort();
+  const cc = inputs.ccUsers?.map((u) => own(userIds, u) ?? u).sort();
   const write = { rules: wire, ccUsers: named ? cc : undefined };
 
   let live: LiveFlow;
@@ -239,7 +240,7 @@ export async function read(
     live.ccUsers !== undefined &&
     !sameJson(live.ccUsers, props.appliedCcUsers)
   ) {
-    ccUsers = live.ccUsers.map((i) => names[i] ?? i).sort();
+    ccUsers = live.ccUsers.map((i) => own(names, i) ?? i).sort();
   }
   const next: TicketFlowOutputs = {
     ...props,
@@ -269,7 +270,7 @@ export async function update(
     olds.userIds ?? {},
   );
   const wire = toWireOrThrow(news.rules, olds.dialect, userIds);
-  const cc = news.ccUsers?.map((u) => userIds[u] ?? u).sort();
+  const cc = news.ccUsers?.map((u) => own(userIds, u) ?? u).sort();
   let live: LiveFlow;
   if (
     canonicalRules(olds.rules, olds.userIds ?? {}) === canonicalRules(news.rules, userIds) &&
@@ -406,8 +407,8 @@ async function resolveNames(
   known: Record<string, string>,
 ): Promise<Record<string, string>> {
   const out: Record<string, string> = {};
-  const needed = names.filter((n) => !known[n]);
-  for (const n of names) if (known[n]) out[n] = known[n];
+  const needed = names.filter((n) => !own(known, n));
+  for (const n of names) if (own(known, n)) out[n] = known[n];
   const refs = await Promise.all(
     needed.map((n) => resolveUser(client, n, `user "${n}" (rules/ccUsers)`)),
   );
@@ -428,7 +429,7 @@ function pickInputs(x: TicketFlowInputs): TicketFlowInputs {
 }
 
 function mapIds(xs: string[], ids: Record<string, string>): string[] {
-  return xs.map((x) => (UUID.test(x) ? x.toLowerCase() : (ids[x] ?? `name:${x}`)));
+  return xs.map((x) => (UUID.test(x) ? x.toLowerCase() : (own(ids, x) ?? `name:${x}`)));
 }
 
 function sameSet(a: string[], b: string[]): boolean {

@@ -235,7 +235,7 @@ export function toWire(
   ids: Record<string, string>,
   property = "rules",
 ): WireRule[] {
-  const id = (n: string) => (UUID.test(n) ? n.toLowerCase() : (ids[n] ?? n));
+  const id = (n: string) => (UUID.test(n) ? n.toLowerCase() : (own(ids, n) ?? n));
   return rules.map((r, i) => {
     const p = `${property}[${i}]`;
     if ("strategy" in r) {
@@ -278,7 +278,7 @@ export function fromWire(
   userDialect: "strategy" | "selector",
   names: Record<string, string>,
 ): FlowRule[] {
-  const name = (id: string) => names[id] ?? id;
+  const name = (id: string) => own(names, id) ?? id;
   return wire.map((w) => {
     if ("strategy" in w) {
       if (userDialect === "strategy" || w.strategy === "super_org_admin") {
@@ -303,7 +303,7 @@ export function fromWire(
 
 /** Canonical form for comparing desired and recorded rules without network (names mapped through `ids`). */
 export function canonicalRules(rules: FlowRule[], ids: Record<string, string>): string {
-  const id = (n: string) => (UUID.test(n) ? n.toLowerCase() : (ids[n] ?? `name:${n}`));
+  const id = (n: string) => (UUID.test(n) ? n.toLowerCase() : (own(ids, n) ?? `name:${n}`));
   return JSON.stringify(
     rules.map((r) => {
       if ("strategy" in r) {
@@ -324,6 +324,11 @@ export function canonicalRules(rules: FlowRule[], ids: Record<string, string>): 
 /** Dialect a user's rules are written in (the first rule decides; mixed rules are allowed). */
 export function userDialect(rules: FlowRule[]): "strategy" | "selector" {
   return rules.length > 0 && "users" in rules[0] ? "selector" : "strategy";
+}
+
+/** A map lookup that ignores Object.prototype (a user may well be called "constructor"). */
+export function own(map: Record<string, string>, key: string): string | undefined {
+  return Object.prototype.hasOwnProperty.call(map, key) ? map[key] : undefined;
 }
 
 export function sameJson(a: unknown, b: unknown): boolean {
