@@ -79,6 +79,17 @@ describe("flow rules", () => {
     );
   });
 
+  it("treats usernames such as `constructor` as names, not as Object.prototype members", () => {
+    assert.deepEqual(
+      toWire([{ strategy: "custom_user", assignees: ["constructor"] }], "strategy", {}),
+      [{ strategy: "custom_user", assignees: ["constructor"] }],
+    );
+    assert.notEqual(
+      canonicalRules([{ strategy: "custom_user", assignees: ["toString"] }], {}),
+      canonicalRules([{ strategy: "custom_user", assignees: ["valueOf"] }], {}),
+    );
+  });
+
   it("checks shapes and folds duplicate assignees", () => {
     const { rules, failures } = checkRules([
       { strategy: "custom_user", assignees: ["a", "a", "b"] },
