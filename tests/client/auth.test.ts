@@ -113,3 +113,46 @@ describe("client auth against the sandbox", () => {
     });
   });
 });
+
+describe("client password login against servers that answer 200 without a token", () => {
+  // The sandbox has no MFA; a minimal loopback server gives JumpServer's documented answers.
+  const http = require("http") as typeof import("http");
+  let server: import("http").Server;
+  let url: string;
+  let answer: Record<string, unknown> = {};
+  let logins = 0;
+
+  before(async () => {
+    server = http.createServer((req, res) => {
+      if (req.url === "/api/v1/authentication/auth/") logins += 1;
+      res.writeHead(200, { "Content-Type": "application/json" });
+      res.end(JSON.stringify(answer));
+    });
+    await new Promise<void>((r) => server.listen(0, "127.0.0.1", () => r()));
+    url = `http://127.0.0.1:${(server.address() as import("net").AddressInfo).port}`;
+  });
+  after(() => new Promise<void>((r) => server.close(() => r())));
+
+  for (const [error, expected] of [
+    ["mfa_required", /answered 200 without a token \(mfa_required: .*\); this user needs MFA/],
+    ["login_confirm_wait", /answered 200 without a token \(login_confirm_wait/],
+  ] as const) {
+    it(`fails on ${error}, saying so, without the password`, async () => {
+      answer = { error, msg: "needs more", data: {} };
+      logins = 0;
+      const c = new JumpServerClient(
+        resolveSettings(() => undefined, {
+          JUMPSERVER_URL: url,
+          JUMPSERVER_USERNAME: "ops",
+          JUMPSERVER_PASSWORD: "PW-SHOULD-NOT-LEAK",
+        }),
+      );
+      await assert.rejects(c.get("/api/v1/users/profile/"), (e: Error) => {
+        assert.match(e.message, expected);
+        assert.ok(!JSON.stringify({ m: e.message, e }).includes("PW-SHOULD-NOT-LEAK"));
+        return true;
+      });
+      assert.equal(logins, 1);
+    });
+  }
+});
