@@ -1,0 +1,353 @@
+// TicketFlow and AssetAccessTicket through the real Pulumi CLI (Automation API), offline, as a
+// user runs them: a scratch Pulumi project installs the packed package from its tarball, and
+// every step goes through the engine against a sandbox (JumpServer v4.10.19) in this process.
+// One stack walks the whole life: create, no-op runs, drift caught and healed, a replacement,
+// an approval made in JumpServer, the state file, destroy. The steps depend on each other.
+import * as assert from "node:assert/strict";
+import { execFile } from "node:child_process";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { promisify } from "node:util";
+import { LocalWorkspace, Stack } from "@pulumi/pulumi/automation";
+import type { Sandbox } from "../../sandbox";
+import { client, sandbox, user } from "../support/sandbox";
+import { offlineEnv, pulumiCommand, requirePulumiCli } from "./pulumiCli";
+import { createScratchProject, ScratchProject } from "./scratchProject";
+
+const DEFAULT_ORG = "00000000-0000-0000-0000-000000000002";
+const ROOT_ORG = "00000000-0000-0000-0000-000000000000";
+const FLOWS = "/api/v1/tickets/flows/";
+/** The CLI's exit code for "changes expected" (`--expect-no-changes` found some). */
+const EXIT_CHANGES = 7;
+
+// Stack config picks the variant, so one project serves every step: `levels` one = the admin
+// alone, two = the admin then `approver`; `title` is the ticket's (changing it replaces it).
+// The admin rule differs from the global default flow's, so a restore on destroy is visible.
+const PROGRAM = `import * as pulumi from "@pulumi/pulumi";
+import { AssetAccessTicket, TicketFlow } from "pulumi-jumpserver-tickets";
+
+const config = new pulumi.Config();
+const DEFAULT_ORG = "${DEFAULT_ORG}";
+const admin = { strategy: "custom_user" as const, assignees: ["admin"] };
+const approver = { strategy: "custom_user" as const, assignees: ["approver"] };
+
+const flow = new TicketFlow("flow", {
+  orgId: DEFAULT_ORG,
+  rules: config.require("levels") === "two" ? [admin, approver] : [admin],
+});
+const ticket = new AssetAccessTicket(
+  "access",
+  {
+    title: config.require("title"),
+    orgId: DEFAULT_ORG,
+    applicant: "requester",
+    assets: ["web-01"],
+    actions: ["connect"],
+    dateStart: "2030-01-01T00:00:00Z",
+    dateExpired: "2030-01-08T00:00:00Z",
+    approve: true,
+  },
+  { dependsOn: [flow] },
+);
+
+export const flowId = flow.flowId;
+export const ticketId = ticket.id;
+export const state = ticket.state;
+export const approvalStep = ticket.approvalStep;
+export const permissionId = ticket.permissionId;
+`;
+
+const run = promisify(execFile);
+
+/** The text of every file under `dir`. */
+function filesUnder(dir: string): string[] {
+  return fs
+    .readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((e) => e.isFile())
+    .map((e) => fs.readFileSync(path.join(e.parentPath, e.name), "utf8"));
+}
+
+interface Resource {
+  urn: string;
+  type: string;
+  id?: string;
+  inputs?: Record<string, unknown>;
+  outputs?: Record<string, unknown>;
+}
+
+/** JSON with object keys sorted, so equal data gives equal text whatever the key order. */
+function canonical(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonical).join(",")}]`;
+  if (value && typeof value === "object") {
+    const o = value as Record<string, unknown>;
+    return `{${Object.keys(o)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${canonical(o[k])}`)
+      .join(",")}}`;
+  }
+  return JSON.stringify(value);
+}
+
+/** Who may approve at each level, without display fields. */
+function ruleShape(rules: any[]): string {
+  return canonical(
+    [...rules].sort((a, b) => a.level - b.level).map((r) => ({ level: r.level, users: r.users })),
+  );
+}
+
+/** The CLI's own exit code of a failed Automation API command, and its output. */
+function cliFailure(e: any): { exitCode?: number; stdout: string } {
+  return { exitCode: e?.commandResult?.err?.exitCode, stdout: e?.commandResult?.err?.stdout ?? "" };
+}
+
+describe("e2e: TicketFlow and AssetAccessTicket through the Pulumi CLI", function () {
+  // A cold step compiles the program with ts-node and starts the provider host: ~3-8 s each.
+  this.timeout(300_000);
+
+  let sb: Sandbox;
+  let binDir: string;
+  let project: ScratchProject | undefined;
+  let stack: Stack | undefined;
+  let globalRules: string;
+  const timings: string[] = [];
+  /** What earlier steps created, for later checks. */
+  const seen: { flowId?: string; firstTicket?: string; secondTicket?: string } = {};
+
+  async function timed<T>(label: string, run: () => Promise<T>): Promise<T> {
+    const started = Date.now();
+    try {
+      return await run();
+    } finally {
+      timings.push(`${label} ${((Date.now() - started) / 1000).toFixed(1)}s`);
+    }
+  }
+
+  const admin = () => client(sb, "admin", "privateToken");
+  const defaultFlow = async () => admin().get<any>(`${FLOWS}${seen.flowId}/`, { org: DEFAULT_ORG });
+  const permission = (id: string) =>
+    admin()
+      .get<any>(`/api/v1/perms/asset-permissions/${id}/`, { org: DEFAULT_ORG })
+      .catch((e) => (e.status === 404 ? undefined : Promise.reject(e)));
+  const outputs = async () =>
+    Object.fromEntries(Object.entries(await stack!.outputs()).map(([k, v]) => [k, v.value]));
+
+  before(async function () {
+    binDir = requirePulumiCli(this);
+    sb = await sandbox();
+    const global = await admin().list<any>(FLOWS, { org: ROOT_ORG });
+    globalRules = ruleShape(global.find((f) => f.org_id === ROOT_ORG).rules);
+    project = await timed("pack + install", () =>
+      createScratchProject({ program: PROGRAM, name: "jms-e2e" }),
+    );
+    const workDir = project.dir;
+    stack = await LocalWorkspace.createOrSelectStack(
+      { stackName: "e2e", workDir },
+      { envVars: offlineEnv(workDir, binDir), pulumiCommand: await pulumiCommand(binDir) },
+    );
+    const a = user(sb, "admin");
+    await stack.setAllConfig({
+      "jumpserver:url": { value: sb.url },
+      "jumpserver:accessKeyId": { value: a.accessKey.id },
+      "jumpserver:accessKeySecret": { value: a.accessKey.secret, secret: true },
+      levels: { value: "one" },
+      title: { value: "e2e: requester on web-01 (first)" },
+    });
+  });
+
+  after(async function () {
+    if (timings.length > 0) console.log(`    e2e resources timings: ${timings.join(", ")}`);
+    if (stack) {
+      // A failed step may leave resources: try to put the sandbox back, then drop the stack.
+      await stack.destroy().catch(() => undefined);
+      await stack.workspace.removeStack("e2e", { force: true }).catch(() => undefined);
+    }
+    project?.cleanup();
+    await sb?.close();
+  });
+
+  it("up creates the flow and an approved ticket", async function () {
+    const r = await timed("up", () => stack!.up());
+    assert.deepEqual(r.summary.resourceChanges, { create: 3 });
+    const out = await outputs();
+    assert.equal(out.state, "approved");
+    assert.equal(out.permissionId, out.ticketId, "the approval's permission has the ticket's id");
+    seen.flowId = out.flowId;
+    seen.firstTicket = out.ticketId;
+    const perm = await permission(out.ticketId);
+    assert.deepEqual(
+      perm?.assets.map((a: any) => a.name ?? a),
+      ["web-01"],
+    );
+    const flow = await defaultFlow();
+    assert.equal(flow.org_id, DEFAULT_ORG);
+    assert.deepEqual(
+      flow.rules.map((r: any) => r.users),
+      [{ type: "ids", ids: [user(sb, "admin").id] }],
+    );
+  });
+
+  it("a second up and preview --expect-no-changes plan nothing (no ~__provider churn)", async function () {
+    const r = await timed("up again", () => stack!.up());
+    assert.deepEqual(r.summary.resourceChanges, { same: 3 });
+    const p = await timed("preview", () => stack!.preview({ expectNoChanges: true }));
+    assert.deepEqual(p.changeSummary, { same: 3 });
+  });
+
+  it("a hand edit fails `preview --refresh --expect-no-changes` with exit 7, naming rules", async function () {
+    const flow = await defaultFlow();
+    await admin().request("PATCH", `${FLOWS}${flow.id}/`, {
+      org: DEFAULT_ORG,
+      body: {
+        approval_level: 1,
+        rules: [{ users: { type: "ids", ids: [user(sb, "orgadmin").id] } }],
+      },
+    });
+    const failure = await timed("drift gate", () =>
+      stack!
+        .preview({ refresh: true, expectNoChanges: true, diff: true })
+        .then(
+          () => assert.fail("the drift gate passed although the flow was edited by hand"),
+          cliFailure,
+        ),
+    );
+    assert.equal(failure.exitCode, EXIT_CHANGES, failure.stdout);
+    // The planned step (after the refresh section): an update of the flow that sets rules back.
+    const plan = failure.stdout.slice(failure.stdout.lastIndexOf("pulumi:pulumi:Stack: (same)"));
+    assert.match(
+      plan,
+      /~ pulumi-nodejs:dynamic\/jumpserver:TicketFlow: \(update\)/,
+      failure.stdout,
+    );
+    assert.match(plan, /^\s+~ rules\s+:/m, failure.stdout);
+    assert.doesNotMatch(plan, /AssetAccessTicket: \((update|replace)/, failure.stdout);
+    assert.match(failure.stdout, /~ 1 to update/);
+  });
+
+  it("up --refresh heals it, and the drift gate passes again", async function () {
+    const r = await timed("up --refresh", () => stack!.up({ refresh: true }));
+    assert.deepEqual(r.summary.resourceChanges, { same: 2, update: 1 });
+    const flow = await defaultFlow();
+    assert.deepEqual(
+      flow.rules.map((x: any) => x.users),
+      [{ type: "ids", ids: [user(sb, "admin").id] }],
+    );
+    const p = await timed("drift gate", () =>
+      stack!.preview({ refresh: true, expectNoChanges: true }),
+    );
+    assert.deepEqual(p.changeSummary, { same: 3 });
+  });
+
+  it("changing a ticket input replaces it: a new ticket is opened and the old access revoked", async function () {
+    await stack!.setAllConfig({
+      levels: { value: "two" },
+      title: { value: "e2e: requester on web-01 (second)" },
+    });
+    const r = await timed("up (replace)", () => stack!.up());
+    assert.deepEqual(r.summary.resourceChanges, { same: 1, update: 1, replace: 1 });
+    const out = await outputs();
+    seen.secondTicket = out.ticketId;
+    assert.notEqual(out.ticketId, seen.firstTicket);
+    assert.equal(await permission(seen.firstTicket!), undefined, "the old grant is revoked");
+    // Two levels now: the pipeline approved the first, `approver` holds the second.
+    assert.equal(out.state, "pending");
+    assert.equal(out.approvalStep, 2);
+    assert.equal(await permission(out.ticketId), undefined);
+  });
+
+  it("an approval made in JumpServer is not drift: refresh plans nothing and records it", async function () {
+    const id = seen.secondTicket!;
+    const live = await admin().get<any>(`/api/v1/tickets/apply-asset-tickets/${id}/`, {
+      org: null,
+    });
+    // As JumpServer's UI does it: the approver sends the full grant.
+    await client(sb, "approver", "privateToken").request(
+      "PATCH",
+      `/api/v1/tickets/apply-asset-tickets/${id}/approve/`,
+      {
+        org: null,
+        body: {
+          org_id: live.org_id,
+          apply_assets: live.apply_assets.map((a: any) => a.id),
+          apply_nodes: [],
+          apply_accounts: live.apply_accounts,
+          apply_actions: live.apply_actions.map((a: any) => a.value),
+          apply_date_start: live.apply_date_start,
+          apply_date_expired: live.apply_date_expired,
+        },
+      },
+    );
+    assert.ok(await permission(id), "the approval granted the access");
+    const p = await timed("drift gate", () =>
+      stack!.preview({ refresh: true, expectNoChanges: true }),
+    );
+    assert.deepEqual(p.changeSummary, { same: 3 });
+    const r = await timed("refresh", () => stack!.refresh());
+    assert.equal(r.summary.result, "succeeded");
+    const state = await stack!.exportStack();
+    const ticket = (state.deployment.resources as Resource[]).find((x) =>
+      x.type.endsWith(":AssetAccessTicket"),
+    )!;
+    assert.equal(ticket.id, id);
+    assert.equal(ticket.outputs!.state, "approved");
+    assert.equal(ticket.outputs!.permissionId, id);
+  });
+
+  it("stack export holds no credential in plaintext and a small __provider, the same per type", async function () {
+    // The CLI's own `pulumi stack export`, as a user runs it (the Automation API's exportStack
+    // adds --show-secrets), plus every file of the state backend and the stack's config file.
+    const exported = await timed("stack export", () =>
+      run(path.join(binDir, "pulumi"), ["stack", "export", "--stack", "e2e"], {
+        cwd: project!.dir,
+        env: { ...process.env, ...offlineEnv(project!.dir, binDir) },
+        maxBuffer: 64 * 1024 * 1024,
+      }),
+    );
+    const state = JSON.parse(exported.stdout);
+    const stored = [exported.stdout, ...filesUnder(path.join(project!.dir, ".pulumi-backend"))];
+    stored.push(fs.readFileSync(path.join(project!.dir, "Pulumi.e2e.yaml"), "utf8"));
+    const credentials = sb.seed.users.flatMap((u) => [
+      [`${u.username}'s access key secret`, u.accessKey.secret],
+      [`${u.username}'s private token`, u.privateToken],
+      [`${u.username}'s password`, u.password],
+    ]);
+    for (const [what, value] of credentials) {
+      assert.ok(!stored.some((text) => text.includes(value)), `${what} is stored in plaintext`);
+    }
+    // The search looks where a leak would be: with --show-secrets the secret is right there.
+    const revealed = JSON.stringify(await stack!.exportStack());
+    assert.ok(revealed.includes(user(sb, "admin").accessKey.secret));
+    const resources = state.deployment.resources as Resource[];
+    const defaultProvider = resources.find((x) => x.type === "pulumi:providers:pulumi-nodejs")!;
+    assert.ok(
+      (defaultProvider.inputs!["jumpserver:accessKeySecret"] as any)?.ciphertext,
+      "the secret config is stored encrypted",
+    );
+    const providers = new Map<string, Set<string>>();
+    for (const x of resources.filter((r) => r.type.startsWith("pulumi-nodejs:dynamic/"))) {
+      for (const code of [x.inputs!.__provider, x.outputs!.__provider]) {
+        assert.equal(typeof code, "string", `${x.urn}: __provider is not plaintext code`);
+        const size = Buffer.byteLength(code as string);
+        assert.ok(size < 8 * 1024, `${x.urn}: __provider is ${size} bytes`);
+        // The thin shim: a require of the installed package, not a copy of the logic.
+        assert.match(code as string, /require\("pulumi-jumpserver-tickets\/dist\/provider\//);
+        providers.set(x.type, (providers.get(x.type) ?? new Set()).add(code as string));
+      }
+    }
+    assert.deepEqual([...providers.keys()].sort(), [
+      "pulumi-nodejs:dynamic/jumpserver:AssetAccessTicket",
+      "pulumi-nodejs:dynamic/jumpserver:TicketFlow",
+    ]);
+    for (const [type, texts] of providers) assert.equal(texts.size, 1, `${type}: several texts`);
+  });
+
+  it("destroy restores the flow and revokes the access", async function () {
+    const r = await timed("destroy", () => stack!.destroy());
+    assert.deepEqual(r.summary.resourceChanges, { delete: 3 });
+    const flow = await defaultFlow();
+    assert.equal(flow.org_id, DEFAULT_ORG, "the org keeps its own copy (flows can't be deleted)");
+    assert.equal(ruleShape(flow.rules), globalRules, "the rules are the global default's again");
+    assert.equal(await permission(seen.secondTicket!), undefined, "the access is revoked");
+    const state = await stack!.exportStack();
+    assert.deepEqual(state.deployment.resources ?? [], []);
+  });
+});
