@@ -2,7 +2,7 @@
 // They run in the Pulumi program (not the provider), with the same settings: stack config
 // `jumpserver:*`, then the environment.
 import * as pulumi from "@pulumi/pulumi";
-import { parseFlow } from "./api/flows";
+import { LiveFlow, parseFlow } from "./api/flows";
 import { parseTicket } from "./api/tickets";
 import { JumpServerClient } from "./client/client";
 import { resolveSettings } from "./settings";
@@ -13,18 +13,8 @@ function programClient(): JumpServerClient {
   return new JumpServerClient(resolveSettings(getConfig, process.env));
 }
 
-export interface TicketFlowSummary {
-  id: string;
-  name?: string;
-  type: string;
-  orgId: string;
-  orgName: string;
-  approvalLevel: number;
-  dialect: "strategy" | "selector";
-  /** Rules in the server's write shape, sorted by level. */
-  rules: unknown[];
-  ccUsers?: string[];
-}
+/** A flow as the server has it: rules in its write shape, sorted by level. */
+export type TicketFlowSummary = Omit<LiveFlow, "raw" | "assigneesDisplay">;
 
 /** The flows visible in an org (its own plus the global ones it has not overridden). */
 export async function getTicketFlows(
@@ -37,18 +27,8 @@ export async function getTicketFlows(
     org: orgId,
   });
   return rows.map((r) => {
-    const f = parseFlow(r);
-    return {
-      id: f.id,
-      name: f.name,
-      type: f.type,
-      orgId: f.orgId,
-      orgName: f.orgName,
-      approvalLevel: f.approvalLevel,
-      dialect: f.dialect,
-      rules: f.rules,
-      ccUsers: f.ccUsers,
-    };
+    const { raw: _raw, assigneesDisplay: _display, ...summary } = parseFlow(r);
+    return summary;
   });
 }
 

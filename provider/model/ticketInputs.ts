@@ -36,20 +36,10 @@ export const TICKET_INPUT_KEYS = [
   "revokeOnDelete",
 ] as const;
 
-/** Inputs whose change asks for a different ticket (tickets are immutable): they replace. */
-export const REPLACING_KEYS = [
-  "title",
-  "orgId",
-  "applicant",
-  "assets",
-  "nodes",
-  "accounts",
-  "actions",
-  "dateStart",
-  "dateExpired",
-  "comment",
-  "flow",
-] as const;
+/** Inputs whose change asks for a different ticket (tickets are immutable): all but the two switches. */
+export const REPLACING_KEYS = TICKET_INPUT_KEYS.filter(
+  (k) => k !== "approve" && k !== "revokeOnDelete",
+);
 
 const ACCOUNT_ALIASES = ["@ALL", "@SPEC", "@INPUT", "@USER", "@ANON"];
 

@@ -1,43 +1,17 @@
 import { strict as assert } from "assert";
-import { execFileSync } from "child_process";
-import * as fs from "fs";
-import * as os from "os";
-import * as path from "path";
 import { Sandbox } from "../../sandbox";
 import { JumpServerError } from "../../provider/client/errors";
 import { client, sandbox } from "../support/sandbox";
+import { selfSignedCert } from "../support/tls";
 
 describe("client TLS against an HTTPS sandbox with a self-signed certificate", function () {
   let sb: Sandbox;
   let cert: string;
 
   before(async function () {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "jms-tls-"));
-    const certFile = path.join(dir, "cert.pem");
-    const keyFile = path.join(dir, "key.pem");
-    execFileSync(
-      "openssl",
-      [
-        "req",
-        "-x509",
-        "-newkey",
-        "rsa:2048",
-        "-nodes",
-        "-days",
-        "2",
-        "-subj",
-        "/CN=127.0.0.1",
-        "-addext",
-        "subjectAltName=IP:127.0.0.1",
-        "-keyout",
-        keyFile,
-        "-out",
-        certFile,
-      ],
-      { stdio: "ignore" },
-    );
-    cert = fs.readFileSync(certFile, "utf8");
-    sb = await sandbox({ tls: { cert, key: fs.readFileSync(keyFile, "utf8") } });
+    const pair = selfSignedCert();
+    cert = pair.cert;
+    sb = await sandbox({ tls: pair });
     assert.ok(sb.url.startsWith("https://"));
   });
   after(async () => sb?.close());

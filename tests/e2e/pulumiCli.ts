@@ -8,6 +8,11 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { PulumiCommand } from "@pulumi/pulumi/automation";
 
+// Shared with `npm start` (scripts/start.js), which runs before any TypeScript is built.
+const scratch = require("../../scripts/lib/scratch.js") as {
+  offlineEnv(workDir: string, binDir: string, passphrase: string): Record<string, string>;
+};
+
 export type PulumiCli = { binDir: string } | { reason: string };
 
 /** Same default and override as scripts/ensure-pulumi-cli.js. */
@@ -61,21 +66,7 @@ export const E2E_PASSPHRASE = "pulumi-jumpserver-tickets-e2e";
  * engine finds the language host and the dynamic-provider launcher there).
  */
 export function offlineEnv(workDir: string, binDir?: string): Record<string, string> {
-  const bin = binDir ?? binDirOrThrow();
-  const backend = path.join(workDir, ".pulumi-backend");
-  const home = path.join(workDir, ".pulumi-home");
-  fs.mkdirSync(backend, { recursive: true });
-  fs.mkdirSync(home, { recursive: true });
-  return {
-    PULUMI_BACKEND_URL: `file://${backend}`,
-    PULUMI_CONFIG_PASSPHRASE: E2E_PASSPHRASE,
-    PULUMI_HOME: home,
-    PULUMI_SKIP_UPDATE_CHECK: "true",
-    PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
-    PULUMI_DISABLE_REGISTRY_RESOLVE: "true",
-    PULUMI_SKIP_CONFIRMATIONS: "true",
-    PATH: `${bin}${path.delimiter}${process.env.PATH ?? ""}`,
-  };
+  return scratch.offlineEnv(workDir, binDir ?? binDirOrThrow(), E2E_PASSPHRASE);
 }
 
 /** The Automation API's handle on the CLI in `binDir` (it expects `<root>/bin/pulumi`). */

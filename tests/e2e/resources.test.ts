@@ -10,7 +10,7 @@ import * as path from "node:path";
 import { promisify } from "node:util";
 import { LocalWorkspace, Stack } from "@pulumi/pulumi/automation";
 import type { Sandbox } from "../../sandbox";
-import { client, sandbox, user } from "../support/sandbox";
+import { client, sandbox, user, approveAs } from "../support/sandbox";
 import { offlineEnv, pulumiCommand, requirePulumiCli } from "./pulumiCli";
 import { createScratchProject, ScratchProject } from "./scratchProject";
 
@@ -256,26 +256,8 @@ describe("e2e: TicketFlow and AssetAccessTicket through the Pulumi CLI", functio
 
   it("an approval made in JumpServer is not drift: refresh plans nothing and records it", async function () {
     const id = seen.secondTicket!;
-    const live = await admin().get<any>(`/api/v1/tickets/apply-asset-tickets/${id}/`, {
-      org: null,
-    });
     // As JumpServer's UI does it: the approver sends the full grant.
-    await client(sb, "approver", "privateToken").request(
-      "PATCH",
-      `/api/v1/tickets/apply-asset-tickets/${id}/approve/`,
-      {
-        org: null,
-        body: {
-          org_id: live.org_id,
-          apply_assets: live.apply_assets.map((a: any) => a.id),
-          apply_nodes: [],
-          apply_accounts: live.apply_accounts,
-          apply_actions: live.apply_actions.map((a: any) => a.value),
-          apply_date_start: live.apply_date_start,
-          apply_date_expired: live.apply_date_expired,
-        },
-      },
-    );
+    await approveAs(sb, "approver", id);
     assert.ok(await permission(id), "the approval granted the access");
     const p = await timed("drift gate", () =>
       stack!.preview({ refresh: true, expectNoChanges: true }),

@@ -10,6 +10,12 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { promisify } from "node:util";
 
+// The install step is shared with `npm start` (scripts/lib/scratch.js): offline first, then let
+// npm fetch only what its cache lacks.
+const { npmInstall } = require("../../scripts/lib/scratch.js") as {
+  npmInstall(dir: string): Promise<"offline" | "prefer-offline">;
+};
+
 const run = promisify(execFile);
 const REPO_ROOT = path.resolve(__dirname, "..", "..");
 
@@ -105,15 +111,7 @@ export async function createScratchProject(
     fs.writeFileSync(path.join(dir, file), text);
   }
 
-  const common = ["install", "--no-audit", "--no-fund", "--loglevel=error"];
-  let install: ScratchProject["install"] = "offline";
-  try {
-    await npm([...common, "--offline"], dir);
-  } catch {
-    // Something is not in npm's cache yet: let npm fetch just that from the registry.
-    install = "prefer-offline";
-    await npm([...common, "--prefer-offline"], dir);
-  }
+  const install = await npmInstall(dir);
   return { dir, tarball, install, cleanup: () => fs.rmSync(dir, { recursive: true, force: true }) };
 }
 

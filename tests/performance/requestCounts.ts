@@ -7,7 +7,7 @@ import { Sandbox, SandboxOptions } from "../../sandbox";
 import { assetAccessTicketProvider } from "../../provider/resources/assetAccessTicket";
 import { ticketFlowProvider } from "../../provider/resources/ticketFlow";
 import { ProviderHost, Props } from "../support/providerHost";
-import { sandbox, stackConfig } from "../support/sandbox";
+import { sandbox, stackConfig, SYSTEM_ADMINS } from "../support/sandbox";
 import { DEFAULT_ORG, FLOW_TYPE, TICKET_TYPE } from "../reliability/faultScenario";
 
 export interface CountRow {
@@ -55,16 +55,7 @@ export async function measureRequestCounts(
     ? [{ strategy: "super_admin" }]
     : [
         {
-          users: {
-            type: "attrs",
-            attrs: [
-              {
-                name: "system_roles",
-                match: "m2m",
-                value: ["00000000-0000-0000-0000-000000000001"],
-              },
-            ],
-          },
+          users: SYSTEM_ADMINS,
         },
       ];
   const ticket = (i: number, extra: Props): Props => ({

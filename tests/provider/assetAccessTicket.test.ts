@@ -3,7 +3,7 @@ import { strict as assert } from "assert";
 import { Sandbox } from "../../sandbox";
 import { assetAccessTicketProvider } from "../../provider/resources/assetAccessTicket";
 import { ProviderHost, Props } from "../support/providerHost";
-import { client, sandbox, stackConfig, user } from "../support/sandbox";
+import { approveAs, client, sandbox, stackConfig, SYSTEM_ADMINS, user } from "../support/sandbox";
 
 const TYPE = "pulumi-nodejs:dynamic/jumpserver:AssetAccessTicket";
 const DEFAULT = "00000000-0000-0000-0000-000000000002";
@@ -71,16 +71,7 @@ for (const mode of modes) {
         ? [{ strategy: "super_admin", assignees: [] }]
         : [
             {
-              users: {
-                type: "attrs",
-                attrs: [
-                  {
-                    name: "system_roles",
-                    match: "m2m",
-                    value: ["00000000-0000-0000-0000-000000000001"],
-                  },
-                ],
-              },
+              users: SYSTEM_ADMINS,
             },
           ];
     const approverOnly = () =>
@@ -213,26 +204,7 @@ for (const mode of modes) {
       assert.equal(outs.approvalStep, 2);
       assert.deepEqual(outs.currentApprovers, [user(sb, "approver").id]);
       // the approver approves in JumpServer: read shows it, diff plans nothing
-      const live = await admin().get<Record<string, any>>(
-        `/api/v1/tickets/apply-asset-tickets/${id}/`,
-        { org: null },
-      );
-      await client(sb, "approver").request(
-        "PATCH",
-        `/api/v1/tickets/apply-asset-tickets/${id}/approve/`,
-        {
-          org: null,
-          body: {
-            org_id: live.org_id,
-            apply_assets: live.apply_assets.map((a: any) => a.id),
-            apply_nodes: [],
-            apply_accounts: live.apply_accounts,
-            apply_actions: live.apply_actions.map((a: any) => a.value),
-            apply_date_start: live.apply_date_start,
-            apply_date_expired: live.apply_date_expired,
-          },
-        },
-      );
+      await approveAs(sb, "approver", id);
       const r = await host.read(id, outs);
       assert.equal(r.props.state, "approved");
       assert.equal(r.props.permissionId, id);

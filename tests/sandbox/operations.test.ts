@@ -1,7 +1,7 @@
 // Operations over real HTTP: faults, throttle, stats and hazards, strict mode, TLS, --state
 // persistence, and bad input (malformed JSON, huge bodies, unknown routes).
 import { strict as assert } from "node:assert";
-import { execFileSync } from "node:child_process";
+import { selfSignedCert } from "../support/tls";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -220,38 +220,12 @@ describe("sandbox TLS and persistence", () => {
   after(() => fs.rmSync(dir, { recursive: true, force: true }));
 
   it("serves HTTPS with the given certificate", async function () {
-    const key = path.join(dir, "key.pem");
-    const cert = path.join(dir, "cert.pem");
-    execFileSync(
-      "openssl",
-      [
-        "req",
-        "-x509",
-        "-newkey",
-        "rsa:2048",
-        "-nodes",
-        "-keyout",
-        key,
-        "-out",
-        cert,
-        "-days",
-        "1",
-        "-subj",
-        "/CN=127.0.0.1",
-        "-addext",
-        "subjectAltName=IP:127.0.0.1",
-      ],
-      { stdio: "ignore" },
-    );
-    const sb = await startSandbox({
-      tls: { cert: fs.readFileSync(cert, "utf8"), key: fs.readFileSync(key, "utf8") },
-    });
+    const { cert, key } = selfSignedCert();
+    const sb = await startSandbox({ tls: { cert, key } });
     try {
       assert.match(sb.url, /^https:\/\/127\.0\.0\.1:\d+$/);
       const c = new Client(sb);
-      const r = await c.as("admin", "GET", "/api/v1/users/profile/", {
-        ca: fs.readFileSync(cert, "utf8"),
-      });
+      const r = await c.as("admin", "GET", "/api/v1/users/profile/", { ca: cert });
       assert.equal(r.status, 200);
       await assert.rejects(
         new Promise((resolve, reject) =>

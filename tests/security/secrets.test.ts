@@ -7,7 +7,7 @@ import { Sandbox } from "../../sandbox";
 import { assetAccessTicketProvider } from "../../provider/resources/assetAccessTicket";
 import { ticketFlowProvider } from "../../provider/resources/ticketFlow";
 import { ProviderHost, Props } from "../support/providerHost";
-import { AuthMode, sandbox, stackConfig } from "../support/sandbox";
+import { AuthMode, sandbox, stackConfig, SYSTEM_ADMINS } from "../support/sandbox";
 import { call } from "../sandbox/http";
 import { DEFAULT_ORG, FLOW_TYPE, TICKET_TYPE } from "../reliability/faultScenario";
 
@@ -87,16 +87,7 @@ describe("secrets stay out of state, outputs, errors and logs", function () {
             orgId: DEFAULT_ORG,
             rules: [
               {
-                users: {
-                  type: "attrs",
-                  attrs: [
-                    {
-                      name: "system_roles",
-                      match: "m2m",
-                      value: ["00000000-0000-0000-0000-000000000001"],
-                    },
-                  ],
-                },
+                users: SYSTEM_ADMINS,
               },
             ],
           },

@@ -5,6 +5,12 @@ import { ClientHooks, JumpServerClient } from "../../provider/client/client";
 import { resolveSettings } from "../../provider/settings";
 import { hazardRegistry } from "./hazards";
 
+/** The selector JumpServer's migration gives "super_admin": members with the System Admin role. */
+export const SYSTEM_ADMINS = {
+  type: "attrs" as const,
+  attrs: [{ name: "system_roles", match: "m2m", value: ["00000000-0000-0000-0000-000000000001"] }],
+};
+
 export type AuthMode = "accessKey" | "privateToken" | "bearer" | "password";
 
 export async function sandbox(options: SandboxOptions = {}): Promise<Sandbox> {
@@ -63,4 +69,22 @@ export function client(
     resolveSettings((k) => cfg[k], {}),
     hooks,
   );
+}
+
+/** Approves the current step as `username` the way JumpServer's UI does: re-sending the full grant. */
+export async function approveAs(sb: Sandbox, username: string, ticketId: string): Promise<void> {
+  const path = `/api/v1/tickets/apply-asset-tickets/${ticketId}/`;
+  const live = await client(sb, "admin").get<Record<string, any>>(path, { org: null });
+  await client(sb, username).request("PATCH", `${path}approve/`, {
+    org: null,
+    body: {
+      org_id: live.org_id,
+      apply_assets: live.apply_assets.map((a: { id: string }) => a.id),
+      apply_nodes: live.apply_nodes.map((n: { id: string }) => n.id),
+      apply_accounts: live.apply_accounts,
+      apply_actions: live.apply_actions.map((a: { value: string }) => a.value),
+      apply_date_start: live.apply_date_start,
+      apply_date_expired: live.apply_date_expired,
+    },
+  });
 }
