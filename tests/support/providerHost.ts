@@ -32,6 +32,12 @@ export function serializeProvider(provider: pulumi.dynamic.ResourceProvider): Pr
   return p;
 }
 
+/** A provider serialized in a project that installed the packed package (what users' state holds). */
+export interface InstalledProvider {
+  text: string;
+  cwd: string;
+}
+
 export class ProviderHost {
   private constructor(
     private readonly child: ChildProcess,
@@ -46,13 +52,18 @@ export class ProviderHost {
    * config such as `jumpserver:url`); `env` is the plugin process environment.
    */
   static async start(
-    provider: pulumi.dynamic.ResourceProvider,
+    provider: pulumi.dynamic.ResourceProvider | InstalledProvider,
     type: string,
     config: Record<string, string>,
     env: Record<string, string | undefined> = {},
   ): Promise<ProviderHost> {
-    const providerText = await serializeProvider(provider);
-    const hostPath = require.resolve("@pulumi/pulumi/cmd/dynamic-provider");
+    const installed = "text" in provider ? provider : undefined;
+    const providerText = installed
+      ? installed.text
+      : await serializeProvider(provider as pulumi.dynamic.ResourceProvider);
+    // The serialized text's require()s resolve from the host's working directory, as in a user's project.
+    const cwd = installed ? installed.cwd : path.resolve(__dirname, "..", "..");
+    const hostPath = require.resolve("@pulumi/pulumi/cmd/dynamic-provider", { paths: [cwd] });
     const childEnv: Record<string, string> = {};
     for (const [k, v] of Object.entries(process.env)) {
       if (v !== undefined && !k.startsWith("JUMPSERVER_")) childEnv[k] = v;
@@ -60,7 +71,7 @@ export class ProviderHost {
     for (const [k, v] of Object.entries(env)) if (v !== undefined) childEnv[k] = v;
     childEnv.PULUMI_NODEJS_PROJECT = "test";
     const child = spawn(process.execPath, [hostPath, "127.0.0.1:1"], {
-      cwd: path.resolve(__dirname, "..", ".."),
+      cwd,
       env: childEnv,
       stdio: ["ignore", "pipe", "pipe"],
     });
