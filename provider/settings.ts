@@ -82,6 +82,11 @@ export function resolveSettings(
   const url = get(SETTING_KEYS.url);
   if (!url) {
     problems.push(`missing ${both(SETTING_KEYS.url)}: the JumpServer base URL`);
+  } else if (/^https?:\/\/[^/@\s]*@/i.test(url)) {
+    // Not echoed: the URL holds a credential.
+    problems.push(
+      `${both(SETTING_KEYS.url)} must not contain a user or password; use ${both(SETTING_KEYS.username)} and ${both(SETTING_KEYS.password)}, or an access key`,
+    );
   } else if (!/^https?:\/\/[^/\s]+/i.test(url)) {
     problems.push(`${both(SETTING_KEYS.url)} must be an http(s) URL, got "${url}"`);
   }

@@ -129,7 +129,11 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     stats.count(method, path);
 
     const fault = faults.decide(method, path, rawUrl);
-    if (fault.delayMs > 0) await sleep(fault.delayMs);
+    // Latency of a request that fails (drop, error) comes before the failure; that of a request
+    // that is handled comes after its body was read, as a slow server's would: a client that
+    // times out meanwhile does not stop the server from acting on it.
+    const failsEarly = fault.kind === "drop" || fault.kind === "error";
+    if (failsEarly && fault.delayMs > 0) await sleep(fault.delayMs);
     if (fault.kind === "drop") {
       stats.outcome("dropped");
       req.socket.destroy();
@@ -173,6 +177,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       req.socket.destroy();
       return;
     }
+
+    if (!failsEarly && fault.delayMs > 0) await sleep(fault.delayMs);
 
     const hazards: string[] = [];
     let reply: Reply;

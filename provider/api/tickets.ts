@@ -5,6 +5,7 @@ import { JumpServerClient } from "../client/client";
 import { JumpServerError } from "../client/errors";
 import { actionsFromServer } from "./actions";
 import { isoSeconds, parseDate } from "./dates";
+import { ROOT_ORG_ID } from "../settings";
 
 export const APPLY_ASSET = "/api/v1/tickets/apply-asset-tickets/";
 export const TICKETS = "/api/v1/tickets/tickets/";
@@ -198,19 +199,26 @@ export async function findTickets(
   return client.list<Record<string, unknown>>(TICKETS, { query, org: null });
 }
 
-/** Deletes the asset permission a ticket's approval created (its id is the ticket id). 404 is fine. */
+/**
+ * Deletes the asset permission a ticket's approval created (its id is the ticket id); false when it
+ * does not exist. Asked in the ticket's org first, then in the root org, which sees every org: a
+ * community edition reads any X-JMS-ORG but Default's and the root's as Default, so a second org's
+ * permission is only reachable from the root.
+ */
 export async function deletePermission(
   client: JumpServerClient,
   ticketId: string,
   orgId: string,
 ): Promise<boolean> {
-  try {
-    await client.request("DELETE", `${PERMISSIONS}${ticketId}/`, { org: orgId, retry: "safe" });
-    return true;
-  } catch (e) {
-    if (e instanceof JumpServerError && e.status === 404) return false;
-    throw e;
+  for (const org of orgsToAsk(orgId)) {
+    try {
+      await client.request("DELETE", `${PERMISSIONS}${ticketId}/`, { org, retry: "safe" });
+      return true;
+    } catch (e) {
+      if (!(e instanceof JumpServerError && e.status === 404)) throw e;
+    }
   }
+  return false;
 }
 
 export async function getPermission(
@@ -218,10 +226,16 @@ export async function getPermission(
   ticketId: string,
   orgId: string,
 ): Promise<Record<string, unknown> | undefined> {
-  try {
-    return await client.get<Record<string, unknown>>(`${PERMISSIONS}${ticketId}/`, { org: orgId });
-  } catch (e) {
-    if (e instanceof JumpServerError && e.status === 404) return undefined;
-    throw e;
+  for (const org of orgsToAsk(orgId)) {
+    try {
+      return await client.get<Record<string, unknown>>(`${PERMISSIONS}${ticketId}/`, { org });
+    } catch (e) {
+      if (!(e instanceof JumpServerError && e.status === 404)) throw e;
+    }
   }
+  return undefined;
+}
+
+function orgsToAsk(orgId: string): string[] {
+  return orgId === ROOT_ORG_ID ? [orgId] : [orgId, ROOT_ORG_ID];
 }

@@ -18,7 +18,7 @@ import { Settings } from "../settings";
 import { JumpServerError, RedactedRequest, codeOf, detailOf } from "./errors";
 import { processState } from "./processState";
 import { signatureHeader } from "./signing";
-import { SlidingWindow } from "./throttle";
+import { SlidingWindow, sleep } from "./throttle";
 
 export type Query = Record<string, string | number | boolean | undefined | null>;
 
@@ -65,7 +65,7 @@ export class JumpServerClient {
   private readonly http: AxiosInstance;
   private readonly budget: SlidingWindow;
   private readonly identity: string;
-  private readonly secrets: string[];
+  private readonly secrets: string[]; // grows with the bearer token a password login returns
   private readonly hooks: ClientHooks;
 
   constructor(settings: Settings, hooks: ClientHooks = {}) {
@@ -173,7 +173,9 @@ export class JumpServerClient {
     const url = buildPath(path, options.query);
     const upper = method.toUpperCase();
     const safe = (options.retry ?? (upper === "GET" ? "safe" : "never")) === "safe";
-    const headers: Record<string, string> = { Accept: "application/json" };
+    // English answers: "Ticket already closed" and other texts are matched in English, and an
+    // out-of-the-box v3 answers in Chinese otherwise.
+    const headers: Record<string, string> = { Accept: "application/json", "Accept-Language": "en" };
     const org = options.org === undefined ? this.settings.orgId : options.org;
     if (org) headers["X-JMS-ORG"] = org;
     let body: string | undefined;
@@ -200,7 +202,7 @@ export class JumpServerClient {
     if (res.status >= 200 && res.status < 300) return res;
     // Bearer tokens from a password login expire (24 h by default): log in again once.
     if (res.status === 401 && relogin && this.settings.auth.kind === "password") {
-      if (processState().bearerTokens.delete(this.tokenCacheKey())) {
+      if (processState().logins.delete(this.tokenCacheKey())) {
         return this.send(method, path, options, false);
       }
     }
@@ -269,45 +271,62 @@ export class JumpServerClient {
     return `${this.settings.url}|${this.identity}|${a.kind === "password" ? fingerprint(a.password) : ""}`;
   }
 
-  /** Exchanges username/password for a bearer token once per process (never retried). */
-  private async bearerFromPassword(): Promise<string> {
-    const auth = this.settings.auth;
-    if (auth.kind !== "password") throw new Error("not a password identity");
+  /**
+   * Exchanges username/password for a bearer token once per process. Concurrent requests share one
+   * login, and a refused login stays refused for the process: seven wrong passwords lock the user.
+   */
+  private bearerFromPassword(): Promise<string> {
     const state = processState();
     const key = this.tokenCacheKey();
-    const cached = state.bearerTokens.get(key);
-    if (cached) return cached;
+    let login = state.logins.get(key);
+    if (!login) {
+      login = this.login();
+      state.logins.set(key, login);
+    }
+    return login;
+  }
+
+  private async login(): Promise<string> {
+    const auth = this.settings.auth;
+    if (auth.kind !== "password") throw new Error("not a password identity");
     const url = "/api/v1/authentication/auth/";
     let res: AxiosResponse;
-    try {
-      res = await axios.post(
-        this.settings.url + url,
-        JSON.stringify({ username: auth.username, password: auth.password }),
-        {
-          headers: {
-            Accept: "application/json",
-            "Content-Type": "application/json",
-            Date: new Date().toUTCString(),
+    for (let throttled = 0; ; throttled++) {
+      await this.budget.acquire();
+      try {
+        res = await axios.post(
+          this.settings.url + url,
+          JSON.stringify({ username: auth.username, password: auth.password }),
+          {
+            headers: {
+              Accept: "application/json",
+              "Accept-Language": "en",
+              "Content-Type": "application/json",
+              Date: new Date().toUTCString(),
+            },
+            timeout: this.settings.timeoutSeconds * 1000,
+            validateStatus: () => true,
+            maxRedirects: 0,
+            responseType: "text",
+            httpsAgent: this.settings.url.startsWith("https:")
+              ? new https.Agent({
+                  ca: this.settings.caCert,
+                  rejectUnauthorized: !this.settings.insecure,
+                })
+              : undefined,
           },
-          timeout: this.settings.timeoutSeconds * 1000,
-          validateStatus: () => true,
-          maxRedirects: 0,
-          responseType: "text",
-          httpsAgent: this.settings.url.startsWith("https:")
-            ? new https.Agent({
-                ca: this.settings.caCert,
-                rejectUnauthorized: !this.settings.insecure,
-              })
-            : undefined,
-        },
-      );
-    } catch (e) {
-      throw this.toError(e, "POST", url, false);
+        );
+      } catch (e) {
+        throw this.toError(e, "POST", url, false);
+      }
+      // A 429 comes from the throttle, before the password is checked: waiting it out is safe.
+      if (res.status !== 429 || throttled >= 5) break;
+      await sleep((retryAfterSeconds(res.headers?.["retry-after"]) ?? 1) * 1000);
     }
     const data = parseBody(res) as Record<string, unknown> | undefined;
     const token = data && typeof data.token === "string" ? data.token : undefined;
     if (res.status >= 200 && res.status < 300 && token) {
-      state.bearerTokens.set(key, token);
+      this.secrets.push(token); // never shown, even by accident
       return token;
     }
     const error = data && typeof data.error === "string" ? data.error : undefined;

@@ -6,7 +6,8 @@ import type { SlidingWindow } from "./throttle";
 
 export interface ProcessState {
   budgets: Map<string, SlidingWindow>;
-  bearerTokens: Map<string, string>;
+  /** Password logins per server, user and password fingerprint (the promise, so concurrent requests share one). */
+  logins: Map<string, Promise<string>>;
   profiles: Map<string, Promise<unknown>>;
   dialects: Map<string, string>;
   [other: string]: unknown;
@@ -20,7 +21,7 @@ export function processState(): ProcessState {
   if (!state) {
     state = {
       budgets: new Map(),
-      bearerTokens: new Map(),
+      logins: new Map(),
       profiles: new Map(),
       dialects: new Map(),
     };

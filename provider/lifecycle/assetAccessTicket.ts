@@ -56,6 +56,8 @@ export interface TicketOutputs extends TicketInputs {
   resolvedIds: Record<string, string>;
   /** Work a failed create left for the next update: "approve", "close" or "". */
   pendingAction: string;
+  /** Why a ticket was closed right after opening (the server narrowed it), or absent. */
+  mismatch?: string;
 }
 
 /** Thrown once the ticket exists: the engine keeps it in state as created-but-not-initialised. */
@@ -175,18 +177,14 @@ export async function create(inputs: TicketInputs): Promise<{ id: string; outs: 
   let outs = outputsFrom(inputs, ticket, { requestId, resolvedIds, applicantId: applicant.id });
   const mismatch = compareWithRequest(ticket, applicant.username, assetIds, nodeIds);
   if (mismatch) {
-    outs = { ...outs, pendingAction: "close" };
+    // pendingAction "close" makes every later `up` close it (if this close fails) and fail again,
+    // until the inputs change and a new ticket replaces it: a narrower grant is never kept quietly.
+    outs = { ...outs, pendingAction: "close", mismatch };
     try {
       await closeAnyway(client, ticket.id);
-      outs = {
-        ...outs,
-        state: "closed",
-        status: "closed",
-        currentApprovers: [],
-        pendingAction: "",
-      };
+      outs = { ...outs, state: "closed", status: "closed", currentApprovers: [] };
     } catch {
-      // keep pendingAction: the next update closes it
+      // the next update closes it
     }
     throw new TicketInitError(
       `ticket ${ticket.serialNum || ticket.id} was opened narrower than asked and has been closed: ${mismatch}`,
@@ -215,7 +213,11 @@ export async function read(
   let next: TicketOutputs;
   try {
     const t = await getTicket(client, id);
-    next = { ...outputsFrom(props, t, props), pendingAction: props.pendingAction ?? "" };
+    next = {
+      ...outputsFrom(props, t, props),
+      pendingAction: props.pendingAction ?? "",
+      ...(props.mismatch ? { mismatch: props.mismatch } : {}),
+    };
   } catch (e) {
     if (!(e instanceof JumpServerError && e.status === 404)) throw e;
     // Opened on behalf under a flow this identity does not approve: the detail route hides it.
@@ -246,15 +248,26 @@ export async function update(
   const client = currentClient();
   let outs: TicketOutputs = { ...olds, ...pickInputs(news) };
   if (olds.pendingAction === "close") {
-    await closeAnyway(client, id);
+    if (olds.status !== "closed") await closeAnyway(client, id);
     throw new Error(
-      `ticket ${olds.serialNum || id} did not grant what was asked and is now closed; change the inputs (a new ticket will be opened)`,
+      `ticket ${olds.serialNum || id} did not grant what was asked (${olds.mismatch || "narrowed by the server"}) and is closed; change the inputs so that a new ticket is opened`,
     );
   }
   const wantsApproval = (news.approve && !olds.approve) || olds.pendingAction === "approve";
   if (wantsApproval && news.approve) {
     const me = await client.profile();
-    const t = await getTicket(client, id);
+    let t: LiveTicket;
+    try {
+      t = await getTicket(client, id);
+    } catch (e) {
+      if (!(e instanceof JumpServerError && e.status === 404)) throw e;
+      // Opened on behalf under a flow this identity does not approve: nothing it can approve.
+      const s = await getSuperStatus(client, id);
+      warn(
+        `AssetAccessTicket ${olds.serialNum || id}: this identity is not an approver of the ticket's flow; nothing approved (state ${s.state})`,
+      );
+      return { outs: plain({ ...outs, state: s.state, status: s.status, pendingAction: "" }) };
+    }
     const approved = await approveWhileAssignee(client, t, me.id);
     outs = outputsFrom({ ...olds, ...pickInputs(news) }, approved, olds);
   }
@@ -277,11 +290,12 @@ export async function remove(id: string, props: TicketOutputs): Promise<void> {
       } catch (e2) {
         if (!(e2 instanceof JumpServerError && e2.isAlreadyProcessed)) throw e2;
       }
-    } else if (!e.isAlreadyProcessed && !e.ambiguous) {
+    } else if (!e.isAlreadyProcessed && !e.ambiguous && e.status !== 400 && e.status !== 409) {
       throw e;
     }
   }
-  // The state moved (approved or closed elsewhere, or our close answer was lost): look again.
+  // The state moved (approved or closed elsewhere, or our close answer was lost), or the server
+  // refused in words we don't match (a 400 in another language): look again.
   const state = await currentState(client, id);
   if (state === "approved") await revoke(client, id, props);
   else if (state === "pending") await closeAnyway(client, id);
@@ -341,8 +355,20 @@ async function openExactlyOnce(
     try {
       return await openTicket(client, body);
     } catch (e) {
+      // v4.10.19's serial-number race: the whole request was rolled back, so opening again is safe.
+      if (e instanceof JumpServerError && e.code === "please_try_again" && attempt < attempts)
+        continue;
       if (!(e instanceof JumpServerError && e.ambiguous)) throw explainOpen(e);
-      const found = await findByMarkerPatiently(client, ctx);
+      let found = await findByMarkerPatiently(client, ctx);
+      if (!found && (e.code === "ETIMEDOUT" || e.code === "ECONNABORTED")) {
+        // We gave up waiting, but the server may still be working on the open: give it as long
+        // again as we waited before concluding that nothing was created.
+        const deadline = Date.now() + client.settings.timeoutSeconds * 1000;
+        while (!found && Date.now() < deadline) {
+          await sleep(Math.min(1000, Math.max(0, deadline - Date.now())));
+          found = await findByMarkerPatiently(client, ctx);
+        }
+      }
       if (found) return found;
       visible ??=
         ctx.applicantId === ctx.meId ||
@@ -465,6 +491,14 @@ async function approveWhileAssignee(
         // Lost answer, or the state moved under us: read it again and decide.
         t = await getTicket(client, t.id);
         continue;
+      }
+      if (e.status === 400) {
+        // Possibly "already closed" in another language: if the ticket moved on, so do we.
+        const now = await getTicket(client, t.id);
+        if (now.state !== t.state || now.approvalStep !== t.approvalStep) {
+          t = now;
+          continue;
+        }
       }
       throw e;
     }

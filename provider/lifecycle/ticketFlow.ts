@@ -149,7 +149,7 @@ export async function create(
     (f) => f.orgId !== inputs.orgId && f.orgId !== ROOT_ORG_ID && inputs.orgId !== ROOT_ORG_ID,
   );
   if (foreign) throw wrongOrg(inputs.orgId, foreign.orgName || foreign.orgId);
-  const dialect = dialectOf(flows);
+  const dialect = await dialectOf(client, flows);
   const named = flows.some((f) => f.name !== undefined);
   assertServerSupports(inputs, named);
   const userIds = await resolveNames(client, namesIn(inputs.rules, inputs.ccUsers ?? []), {});
@@ -170,7 +170,7 @@ export async function create(
       live = await patchFlow(client, previous.id, inputs.orgId, write, true);
     } else {
       adopted = "created";
-      live = await createFlow(client, inputs.orgId, { ...write, name: inputs.name });
+      live = await createNamedFlow(client, inputs.orgId, { ...write, name: inputs.name });
     }
   } else {
     const own = flows.find((f) => f.orgId === inputs.orgId && !f.name);
@@ -189,15 +189,25 @@ export async function create(
       );
     }
   }
-  if (live.orgId && live.orgId !== inputs.orgId) {
-    // The write landed in another org (community editions read any org header but Default's and
-    // the root's as Default): put that flow's rules back, then stop.
+  // Nothing is recorded in state if create fails, so a write that went wrong is undone here.
+  const undo = async () => {
     if (previous && previous.rules.length > 0) {
       await patchFlow(client, live.id, live.orgId, { rules: previous.rules }, true).catch(
         () => undefined,
       );
     }
+  };
+  if (live.orgId && live.orgId !== inputs.orgId) {
+    // The write landed in another org (community editions read any org header but Default's and
+    // the root's as Default).
+    await undo();
     throw wrongOrg(inputs.orgId, live.orgName || live.orgId);
+  }
+  try {
+    assertStored(live, wire);
+  } catch (e) {
+    await undo();
+    throw e;
   }
   const outs: TicketFlowOutputs = {
     ...pickInputs(inputs),
@@ -290,6 +300,7 @@ export async function update(
   } catch (e) {
     throw explain(e);
   }
+  assertStored(live, wire);
   return {
     outs: plain({
       ...olds,
@@ -346,6 +357,25 @@ async function copyOnWrite(
   }
 }
 
+/** POST is not resent blindly: after a lost answer, look for the flow by name before creating again. */
+async function createNamedFlow(
+  client: JumpServerClient,
+  orgId: string,
+  write: { rules: WireRule[]; ccUsers?: string[]; name: string },
+): Promise<LiveFlow> {
+  try {
+    return await createFlow(client, orgId, write);
+  } catch (e) {
+    if (!(e instanceof JumpServerError && e.ambiguous)) throw explain(e);
+    const name = write.name.toLowerCase();
+    const made = (await listFlows(client, orgId)).find(
+      (f) => f.orgId === orgId && (f.name ?? "").toLowerCase() === name,
+    );
+    if (made) return patchFlow(client, made.id, orgId, write, true);
+    return createFlow(client, orgId, write);
+  }
+}
+
 async function listFlowsExplained(client: JumpServerClient, orgId: string): Promise<LiveFlow[]> {
   try {
     return await listFlows(client, orgId);
@@ -368,10 +398,30 @@ function wrongOrg(asked: string, answered: string): Error {
   );
 }
 
-function dialectOf(flows: LiveFlow[]): Dialect {
+/**
+ * The server's dialect, learned from a flow that has rules. When every flow the org sees was
+ * emptied (a PATCH without rules does that), ask the root org, which sees every flow; guessing
+ * wrong would send rules the server stores as "anyone may approve".
+ */
+async function dialectOf(client: JumpServerClient, flows: LiveFlow[]): Promise<Dialect> {
   const withRules = flows.find((f) => f.rules.length > 0);
   if (withRules) return withRules.dialect;
-  return flows.some((f) => f.name !== undefined) ? "selector" : "strategy";
+  const all = await listFlowsExplained(client, ROOT_ORG_ID);
+  const any = all.find((f) => f.rules.length > 0);
+  if (any) return any.dialect;
+  throw new Error(
+    "rules: every apply_asset flow on this JumpServer has zero rules, so its dialect (strategy or users selectors) cannot be learned; give one flow a rule in the JumpServer UI first",
+  );
+}
+
+/** The server must hold exactly the rules we sent; anything else (e.g. a rule stored as "anyone") is an error. */
+function assertStored(live: LiveFlow, sent: WireRule[]): void {
+  const canon = (rules: WireRule[]) => canonicalRules(rules as FlowRule[], {});
+  if (canon(live.rules) !== canon(sent)) {
+    throw new Error(
+      `rules: JumpServer stored ${JSON.stringify(live.rules)} for flow ${live.id}, not the rules sent (${JSON.stringify(sent)}); check the flow in the JumpServer UI`,
+    );
+  }
 }
 
 function assertServerSupports(inputs: TicketFlowInputs, named: boolean): void {

@@ -69,6 +69,8 @@ export class AssetAccessTicket extends pulumi.dynamic.Resource {
   declare readonly nodeIds: pulumi.Output<string[]>;
   declare readonly flowId: pulumi.Output<string>;
   declare readonly requestId: pulumi.Output<string>;
+  /** Why the ticket was closed right after opening (JumpServer granted less than asked), if it was. */
+  declare readonly mismatch: pulumi.Output<string | undefined>;
 
   constructor(name: string, args: AssetAccessTicketArgs, opts?: pulumi.CustomResourceOptions) {
     warnAboutPlaintextCredentials();
@@ -90,6 +92,7 @@ export class AssetAccessTicket extends pulumi.dynamic.Resource {
       "requestId",
       "resolvedIds",
       "pendingAction",
+      "mismatch",
     ];
     super(
       assetAccessTicketProvider,

@@ -39,6 +39,41 @@ describe("client auth against the sandbox", () => {
     assert.equal(me.username, "requester");
   });
 
+  it("shares one login among concurrent requests, and never repeats a refused one", async () => {
+    sb.resetStats();
+    const c = new JumpServerClient(
+      resolveSettings(() => undefined, {
+        JUMPSERVER_URL: sb.url,
+        JUMPSERVER_USERNAME: "orgadmin",
+        JUMPSERVER_PASSWORD: "WRONG-FOR-ORGADMIN",
+      }),
+    );
+    const results = await Promise.allSettled(
+      Array.from({ length: 10 }, () => c.get("/api/v1/users/profile/", { org: null })),
+    );
+    assert.ok(results.every((r) => r.status === "rejected"));
+    await assert.rejects(
+      c.get("/api/v1/users/profile/", { org: null }),
+      /login for orgadmin failed/,
+    );
+    assert.equal(
+      sb.stats().byRoute["POST /api/v1/authentication/auth/"],
+      1,
+      "ten requests, one login",
+    );
+    const good = client(sb, "orgadmin", "password");
+    const all = await Promise.all(
+      Array.from({ length: 5 }, () =>
+        good.get<{ username: string }>("/api/v1/users/profile/", { org: null }),
+      ),
+    );
+    assert.ok(
+      all.every((u) => u.username === "orgadmin"),
+      "the right password is a different login, and not locked out",
+    );
+    assert.equal(sb.stats().byRoute["POST /api/v1/authentication/auth/"], 2);
+  });
+
   it("fails a wrong password once, naming the cause, and never retries the login", async () => {
     sb.resetStats();
     const c = new JumpServerClient(
@@ -143,7 +178,7 @@ describe("client password login against servers that answer 200 without a token"
       const c = new JumpServerClient(
         resolveSettings(() => undefined, {
           JUMPSERVER_URL: url,
-          JUMPSERVER_USERNAME: "ops",
+          JUMPSERVER_USERNAME: `ops-${error}`, // one login per user and process: a fresh user each
           JUMPSERVER_PASSWORD: "PW-SHOULD-NOT-LEAK",
         }),
       );

@@ -290,6 +290,7 @@ for (const mode of modes) {
     });
 
     it("plans a replacement (new ticket first) for any change to what is asked, an update for approve", async () => {
+      await setDefaultFlow(adminsOnly()); // steps are fixed at open: admins approve this one
       const inputs = await checked(base());
       const { id, outs } = await host.create(inputs);
       for (const [k, v] of Object.entries({
@@ -313,13 +314,15 @@ for (const mode of modes) {
         "none",
         "a name and its id are the same asset",
       );
-      await setDefaultFlow(adminsOnly());
       const approveNow = await checked({ ...inputs, approve: true });
       const d = await host.diff(id, outs, approveNow);
       assert.deepEqual([d.changes, d.replaces], ["some", []]);
       const updated = await host.update(id, outs, approveNow);
-      assert.ok(["approved", "pending"].includes(updated.state));
+      assert.equal(updated.state, "approved", "turning approve on approves in place");
+      assert.equal(updated.permissionId, id);
+      assert.ok(await permission(id), "the grant exists");
       await host.delete(id, updated);
+      assert.equal(await permission(id), undefined);
     });
 
     it("needs nothing to delete a rejected ticket", async () => {
