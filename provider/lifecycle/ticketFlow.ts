@@ -340,20 +340,26 @@ export async function remove(id: string, props: TicketFlowOutputs): Promise<void
   }
 }
 
-/** The server's copy-on-write update of a global flow is not idempotent: after a lost answer, look before resending. */
+/**
+ * The server's copy-on-write update of a global flow is not idempotent (each one would create
+ * another copy): after a lost answer, look for the org's copy before sending it again.
+ */
 async function copyOnWrite(
   client: JumpServerClient,
   global: LiveFlow,
   orgId: string,
   write: { rules: WireRule[]; ccUsers?: string[] },
 ): Promise<LiveFlow> {
-  try {
-    return await patchFlow(client, global.id, orgId, write, false);
-  } catch (e) {
-    if (!(e instanceof JumpServerError && e.ambiguous)) throw explain(e);
-    const own = (await listFlows(client, orgId)).find((f) => f.orgId === orgId && !f.name);
-    if (own) return patchFlow(client, own.id, orgId, write, true);
-    return patchFlow(client, global.id, orgId, write, false);
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await patchFlow(client, global.id, orgId, write, false);
+    } catch (e) {
+      if (!(e instanceof JumpServerError && e.ambiguous) || attempt > client.settings.maxRetries) {
+        throw explain(e);
+      }
+      const own = (await listFlows(client, orgId)).find((f) => f.orgId === orgId && !f.name);
+      if (own) return patchFlow(client, own.id, orgId, write, true);
+    }
   }
 }
 
