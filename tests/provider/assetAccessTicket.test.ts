@@ -3,24 +3,22 @@ import { strict as assert } from "assert";
 import { Sandbox } from "../../sandbox";
 import { assetAccessTicketProvider } from "../../provider/resources/assetAccessTicket";
 import { ProviderHost, Props } from "../support/providerHost";
-import { approveAs, client, sandbox, stackConfig, SYSTEM_ADMINS, user } from "../support/sandbox";
+import {
+  approveAs,
+  client,
+  sandbox,
+  stackConfig,
+  SYSTEM_ADMINS,
+  user,
+  SERVER_MODES,
+} from "../support/sandbox";
 
 const TYPE = "pulumi-nodejs:dynamic/jumpserver:AssetAccessTicket";
 const DEFAULT = "00000000-0000-0000-0000-000000000002";
 const FLOWS = "/api/v1/tickets/flows/";
 const OPEN = "/api/v1/tickets/apply-asset-tickets/open/";
 
-const modes = [
-  { label: "v3.10.23 (strategy)", options: { dialect: "strategy" as const } },
-  {
-    label: "v4.10.16 (legacy errors)",
-    options: { dialect: "selector" as const, errors: "legacy" as const },
-  },
-  {
-    label: "v4.10.19 (409 conflicts)",
-    options: { dialect: "selector" as const, errors: "conflict" as const },
-  },
-];
+const modes = SERVER_MODES;
 
 for (const mode of modes) {
   describe(`AssetAccessTicket provider over gRPC — ${mode.label}`, function () {

@@ -3,24 +3,14 @@ import { strict as assert } from "assert";
 import { Sandbox } from "../../sandbox";
 import { ticketFlowProvider } from "../../provider/resources/ticketFlow";
 import { ProviderHost, Props } from "../support/providerHost";
-import { client, sandbox, stackConfig, user } from "../support/sandbox";
+import { client, sandbox, stackConfig, user, SERVER_MODES } from "../support/sandbox";
 
 const TYPE = "pulumi-nodejs:dynamic/jumpserver:TicketFlow";
 const DEFAULT = "00000000-0000-0000-0000-000000000002";
 const ROOT = "00000000-0000-0000-0000-000000000000";
 const FLOWS = "/api/v1/tickets/flows/";
 
-const modes = [
-  { label: "v3.10.23 (strategy)", options: { dialect: "strategy" as const } },
-  {
-    label: "v4.10.16 (selector, legacy errors)",
-    options: { dialect: "selector" as const, errors: "legacy" as const },
-  },
-  {
-    label: "v4.10.19 (selector, named flows)",
-    options: { dialect: "selector" as const, errors: "conflict" as const },
-  },
-];
+const modes = SERVER_MODES;
 
 for (const mode of modes) {
   describe(`TicketFlow provider over gRPC — ${mode.label}`, function () {

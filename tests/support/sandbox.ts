@@ -5,6 +5,19 @@ import { ClientHooks, JumpServerClient } from "../../provider/client/client";
 import { resolveSettings } from "../../provider/settings";
 import { hazardRegistry } from "./hazards";
 
+/** The three verified servers, as sandbox modes (design.md, Resolved decisions). */
+export const SERVER_MODES = [
+  { label: "v3.10.23 (strategy)", options: { dialect: "strategy" as const } },
+  {
+    label: "v4.10.16 (selector, legacy errors)",
+    options: { dialect: "selector" as const, errors: "legacy" as const },
+  },
+  {
+    label: "v4.10.19 (selector, named flows, 409s)",
+    options: { dialect: "selector" as const, errors: "conflict" as const },
+  },
+];
+
 /** The selector JumpServer's migration gives "super_admin": members with the System Admin role. */
 export const SYSTEM_ADMINS = {
   type: "attrs" as const,
