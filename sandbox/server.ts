@@ -146,12 +146,14 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       return sendJson(
         res,
         fault.status,
-        throttled
-          ? {
-              detail: `Request was throttled. Expected available in ${wait} seconds.`,
-              code: "throttled",
-            }
-          : { error: "Injected fault (jms-sandbox)" },
+        fault.body !== undefined
+          ? fault.body
+          : throttled
+            ? {
+                detail: `Request was throttled. Expected available in ${wait} seconds.`,
+                code: "throttled",
+              }
+            : { error: "Injected fault (jms-sandbox)" },
         {
           "X-Sandbox-Fault": "error",
           ...(throttled || fault.retryAfter ? { "Retry-After": String(wait) } : {}),

@@ -57,6 +57,8 @@ export interface OneShotFault {
   kind: "error" | "drop" | "dropAfter" | "delay";
   status?: number;
   retryAfter?: number;
+  /** For "error": the JSON body to answer instead of the generic one (e.g. a server's error code). */
+  body?: unknown;
   delayMs?: number;
   times?: number;
 }

@@ -4,7 +4,7 @@ import type { FaultSpec, OneShotFault } from "../types";
 
 export type FaultDecision =
   | { kind: "none"; delayMs: number }
-  | { kind: "error"; status: number; retryAfter?: number; delayMs: number }
+  | { kind: "error"; status: number; retryAfter?: number; body?: unknown; delayMs: number }
   | { kind: "drop"; delayMs: number }
   | { kind: "dropAfter"; delayMs: number };
 
@@ -100,7 +100,13 @@ export class Faults {
       if (--f.left <= 0) this.queue.splice(i, 1);
       if (f.kind === "delay") return { kind: "none", delayMs: f.delayMs ?? 0 };
       if (f.kind === "error")
-        return { kind: "error", status: f.status ?? 503, retryAfter: f.retryAfter, delayMs: 0 };
+        return {
+          kind: "error",
+          status: f.status ?? 503,
+          retryAfter: f.retryAfter,
+          body: f.body,
+          delayMs: 0,
+        };
       return { kind: f.kind, delayMs: 0 };
     }
     const s = this.spec;

@@ -67,6 +67,25 @@ describe("AssetAccessTicket edge cases (v4.10.16)", function () {
     await host.delete(id, outs);
   });
 
+  it("opens again after v4.10.19's please_try_again (the server rolled the open back)", async () => {
+    sb.injectFault({
+      method: "POST",
+      path: OPEN,
+      kind: "error",
+      status: 400,
+      body: { detail: "Please try again", code: "please_try_again" },
+    });
+    sb.resetStats();
+    const inputs = await checked(host, ticket());
+    const { id, outs } = await host.create(inputs);
+    assert.equal(sb.stats().byRoute[`POST ${OPEN}`], 2);
+    assert.deepEqual(
+      (await titled(inputs.title)).map((t) => t.id),
+      [id],
+    );
+    await host.delete(id, outs);
+  });
+
   it("revokes a grant in a second org that X-JMS-ORG cannot address on a community edition", async () => {
     const ops = sb.seed.orgs.find((o) => o.name === "Ops")!.id;
     const { id, outs } = await host.create(
