@@ -13,11 +13,11 @@ import * as os from "os";
 import * as path from "path";
 import { promisify } from "util";
 import axios from "axios";
-import { startSandbox, Sandbox } from "../sandbox";
+import { startSandbox, Sandbox, SeedUser } from "../sandbox";
 import { signatureHeader } from "../provider/client/signing";
 import { measureRequestCounts } from "../tests/performance/requestCounts";
 import { applyAll, pool } from "../tests/reliability/apply";
-import { DEFAULT_ORG, TICKET_TYPE } from "../tests/reliability/faultScenario";
+import { DEFAULT_ORG, TICKET_TYPE, approvedTicket } from "../tests/reliability/faultScenario";
 import { ProviderHost } from "../tests/support/providerHost";
 import { stackConfig } from "../tests/support/sandbox";
 import { createScratchProject, packThisPackage } from "../tests/e2e/scratchProject";
@@ -156,17 +156,38 @@ async function serializedSize(): Promise<void> {
 }
 
 function ticketInputs(n: number, label: string) {
-  return Array.from({ length: n }, (_, i) => ({
-    title: `${label} ${i}`,
-    orgId: DEFAULT_ORG,
-    applicant: "requester",
-    assets: ["web-01"],
-    accounts: ["@ALL"],
-    actions: ["connect"],
-    dateStart: "2030-01-01T00:00:00Z",
-    dateExpired: "2030-01-02T00:00:00Z",
-    approve: true,
-  }));
+  return Array.from({ length: n }, (_, i) => approvedTicket(`${label} ${i}`));
+}
+
+/** Signed requests straight over axios (keep-alive), as the raw-HTTP baselines send them. */
+function signedAxios(sb: Sandbox) {
+  const ax = axios.create({
+    baseURL: sb.url,
+    httpAgent: new http.Agent({ keepAlive: true }),
+    validateStatus: () => true,
+  });
+  return (user: SeedUser, method: string, url: string, body?: unknown) => {
+    const date = new Date().toUTCString();
+    const headers: Record<string, string> = {
+      Accept: "application/json",
+      Date: date,
+      "X-JMS-ORG": DEFAULT_ORG,
+    };
+    if (body !== undefined) headers["Content-Type"] = "application/json";
+    headers.Authorization = signatureHeader(
+      method,
+      url,
+      { accept: headers.Accept, date },
+      user.accessKey.id,
+      user.accessKey.secret,
+    );
+    return ax.request({
+      method,
+      url,
+      headers,
+      data: body === undefined ? undefined : JSON.stringify(body),
+    });
+  };
 }
 
 /** The same two requests per ticket the provider sends (open, approve with the full grant), signed, over axios. */
@@ -174,26 +195,9 @@ async function rawFloor(sb: Sandbox, n: number, parallelism: number): Promise<nu
   const admin = sb.seed.users.find((u) => u.username === "admin")!;
   const requester = sb.seed.users.find((u) => u.username === "requester")!;
   const web01 = sb.seed.assets.find((a) => a.name === "web-01")!;
-  const ax = axios.create({
-    baseURL: sb.url,
-    httpAgent: new http.Agent({ keepAlive: true }),
-    validateStatus: () => true,
-  });
+  const signed = signedAxios(sb);
   const send = async (method: string, url: string, body: unknown) => {
-    const date = new Date().toUTCString();
-    const headers: Record<string, string> = {
-      Accept: "application/json",
-      Date: date,
-      "Content-Type": "application/json",
-    };
-    headers.Authorization = signatureHeader(
-      method,
-      url,
-      { accept: headers.Accept, date },
-      admin.accessKey.id,
-      admin.accessKey.secret,
-    );
-    const res = await ax.request({ method, url, headers, data: JSON.stringify(body) });
+    const res = await signed(admin, method, url, body);
     if (res.status >= 300)
       throw new Error(`${method} ${url}: ${res.status} ${JSON.stringify(res.data)}`);
     return res.data as { id: string };
@@ -304,35 +308,9 @@ async function sandboxThroughput(): Promise<void> {
   const sb = await startSandbox({ rateLimit: "off" });
   const admin = sb.seed.users.find((u) => u.username === "admin")!;
   const requester = sb.seed.users.find((u) => u.username === "requester")!;
-  const ax = axios.create({
-    baseURL: sb.url,
-    httpAgent: new http.Agent({ keepAlive: true }),
-    validateStatus: () => true,
-  });
-  const signed = (user: typeof admin, method: string, url: string, body?: unknown) => {
-    const date = new Date().toUTCString();
-    const headers: Record<string, string> = {
-      Accept: "application/json",
-      Date: date,
-      "X-JMS-ORG": DEFAULT_ORG,
-    };
-    if (body !== undefined) headers["Content-Type"] = "application/json";
-    headers.Authorization = signatureHeader(
-      method,
-      url,
-      { accept: headers.Accept, date },
-      user.accessKey.id,
-      user.accessKey.secret,
-    );
-    return ax
-      .request({
-        method,
-        url,
-        headers,
-        data: body === undefined ? undefined : JSON.stringify(body),
-      })
-      .then((r) => r.status);
-  };
+  const send = signedAxios(sb);
+  const signed = (user: typeof admin, method: string, url: string, body?: unknown) =>
+    send(user, method, url, body).then((r) => r.status);
   let n = 0;
   const kinds: Array<[string, () => Promise<number>]> = [
     [

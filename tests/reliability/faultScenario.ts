@@ -69,6 +69,21 @@ function declaredFlows(n: number): Props[] {
   return flows.slice(0, n);
 }
 
+/** One approved request for web-01 on behalf of requester: the unit the throttle and bench runs apply. */
+export function approvedTicket(title: string): Props {
+  return {
+    title,
+    orgId: DEFAULT_ORG,
+    applicant: "requester",
+    assets: ["web-01"],
+    accounts: ["@ALL"],
+    actions: ["connect"],
+    dateStart: "2030-01-01T00:00:00Z",
+    dateExpired: "2030-01-02T00:00:00Z",
+    approve: true,
+  };
+}
+
 const ASSET_SETS = [["web-01"], ["web-02"], ["db-01"], ["web-01", "web-02"]];
 
 function declaredTickets(

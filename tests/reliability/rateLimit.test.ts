@@ -9,7 +9,7 @@ import { assetAccessTicketProvider } from "../../provider/resources/assetAccessT
 import { ProviderHost, Props } from "../support/providerHost";
 import { client, sandbox, stackConfig } from "../support/sandbox";
 import { applyAll } from "./apply";
-import { DEFAULT_ORG, TICKET_TYPE } from "./faultScenario";
+import { TICKET_TYPE, approvedTicket } from "./faultScenario";
 
 const OPEN = "/api/v1/tickets/apply-asset-tickets/open/";
 
@@ -33,17 +33,7 @@ describe("reliability under JumpServer's per-user throttle (429 + Retry-After)",
     await sb?.close();
   });
 
-  const ticket = (i: number): Props => ({
-    title: `throttled ${i}`,
-    orgId: DEFAULT_ORG,
-    applicant: "requester",
-    assets: ["web-01"],
-    accounts: ["@ALL"],
-    actions: ["connect"],
-    dateStart: "2030-01-01T00:00:00Z",
-    dateExpired: "2030-01-02T00:00:00Z",
-    approve: true,
-  });
+  const ticket = (i: number): Props => approvedTicket(`throttled ${i}`);
 
   it("a burst of 25 approved tickets at parallelism 10 finishes with zero failures while the server answered 429s", async () => {
     sb.resetStats();
