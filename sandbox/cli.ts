@@ -6,7 +6,7 @@ import type { SandboxOptions } from "./types";
 
 const USAGE = `Usage: jms-sandbox [--port N] [--host ADDR] [--dialect strategy|selector] [--errors legacy|conflict]
                    [--faults SPEC] [--state FILE] [--rate-limit N/SECONDS|off]
-                   [--tls-cert FILE --tls-key FILE] [--strict] [--log]
+                   [--open-race postgres|mysql|off] [--tls-cert FILE --tls-key FILE] [--strict] [--log]
 
 Modes: --dialect strategy = JumpServer v3.10.23; --dialect selector --errors legacy = v4.10.16;
 --dialect selector (--errors conflict, the default) = v4.10.19.
@@ -64,6 +64,13 @@ export function parseArgs(argv: string[]): SandboxOptions & { help?: boolean } {
       case "--rate-limit":
         opts.rateLimit = value();
         break;
+      case "--open-race": {
+        const v = value();
+        if (v !== "postgres" && v !== "mysql" && v !== "off")
+          throw new Error(`--open-race must be postgres, mysql or off, got "${v}"`);
+        opts.openRace = v;
+        break;
+      }
       case "--tls-cert":
         cert = value();
         break;

@@ -16,4 +16,5 @@ export type {
   Hazard,
   Dialect,
   ErrorMode,
+  OpenRace,
 } from "./types";

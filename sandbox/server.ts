@@ -23,6 +23,9 @@ import { SEED_ASSETS } from "./seed";
 import { fullValue } from "./render/assets";
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const OPEN_PATH = "/api/v1/tickets/apply-asset-tickets/open/";
+/** How long an open works between reading the last serial number and committing its own. */
+const OPEN_WORK_MS = 15;
 
 function validateOptions(o: SandboxOptions): void {
   if (o.dialect !== undefined && o.dialect !== "strategy" && o.dialect !== "selector")
@@ -31,6 +34,8 @@ function validateOptions(o: SandboxOptions): void {
     throw new Error(`errors must be "legacy" or "conflict", got "${String(o.errors)}"`);
   if (o.port !== undefined && (!Number.isInteger(o.port) || o.port < 0 || o.port > 65535))
     throw new Error(`port must be an integer 0-65535, got ${String(o.port)}`);
+  if (o.openRace !== undefined && !["postgres", "mysql", "off"].includes(o.openRace))
+    throw new Error(`openRace must be "postgres", "mysql" or "off", got "${String(o.openRace)}"`);
   if (o.tls && (typeof o.tls.cert !== "string" || typeof o.tls.key !== "string"))
     throw new Error("tls needs PEM strings `cert` and `key`");
 }
@@ -110,6 +115,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   }
   const model = new Model(state, profile);
   const tls = !!options.tls;
+  const openRace = options.openRace ?? "postgres";
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const started = Date.now();
@@ -182,11 +188,20 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 
     if (!failsEarly && fault.delayMs > 0) await sleep(fault.delayMs);
 
+    // An open reads the last serial number, works for a while, then commits: if another open
+    // committed meanwhile, this one collides on the unique serial and is rolled back.
+    let openRaceLost: Ctx["openRaceLost"] = null;
+    if (openRace !== "off" && method === "POST" && path === OPEN_PATH) {
+      const seqBefore = model.state.ticketSeq;
+      await sleep(OPEN_WORK_MS);
+      if (model.state.ticketSeq !== seqBefore) openRaceLost = openRace;
+    }
+
     const hazards: string[] = [];
     let reply: Reply;
     let ctx: Ctx | null = null;
     try {
-      reply = route(req, method, path, url, raw, hazards, (c) => (ctx = c));
+      reply = route(req, method, path, url, raw, hazards, (c) => (ctx = c), openRaceLost);
       who = (ctx as Ctx | null)?.user?.username ?? "-";
     } catch (e) {
       who = (ctx as Ctx | null)?.user?.username ?? "-";
@@ -227,6 +242,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     raw: Buffer,
     hazards: string[],
     expose: (c: Ctx) => void,
+    openRaceLost: Ctx["openRaceLost"] = null,
   ): Reply {
     const matched = matchRoute(path);
     if (!matched) {
@@ -260,6 +276,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       strict: !!options.strict,
       origin: `${tls ? "https" : "http"}://${req.headers.host ?? "127.0.0.1"}`,
       clientIp: req.socket.remoteAddress ?? "",
+      openRaceLost,
       mutated: false,
       hazard: makeHazard(base, recordHazard),
     };

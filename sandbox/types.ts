@@ -2,6 +2,7 @@
 
 export type Dialect = "strategy" | "selector";
 export type ErrorMode = "legacy" | "conflict";
+export type OpenRace = "postgres" | "mysql" | "off";
 
 export interface SandboxOptions {
   /** Port to listen on; 0 (default) picks a free one. The CLI defaults to 8080. */
@@ -18,6 +19,13 @@ export interface SandboxOptions {
   state?: string;
   /** "N/SECONDS" or "off"; default follows the version (v4.10.16 180/60, v4.10.19 4096/60, v3 off). */
   rateLimit?: string;
+  /**
+   * Concurrent opens collide on the serial number as on a real server (the numbering lock is
+   * released before the transaction commits): an open that overlaps another that commits first is
+   * rolled back and answers 500 (`postgres`, the default, as the kit's servers) or 400
+   * `please_try_again` (`mysql`); `off` numbers every open.
+   */
+  openRace?: OpenRace;
   /** Refuse hazardous requests with a 400 naming the field instead of reproducing the real server. */
   strict?: boolean;
   /** Serve HTTPS with these PEM strings. */

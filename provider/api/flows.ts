@@ -1,7 +1,11 @@
 // Ticket flows as JumpServer serves them, in either dialect, and the calls that read and write
-// them. Every write carries the full `rules` and an `approval_level` equal to their number: a PATCH
-// without rules empties the flow, and a flow without rules breaks ticket opening in its org.
+// them. Every write carries the full `rules`, an `approval_level` equal to their number and the
+// `type`: a PATCH without rules empties the flow, a flow without rules breaks ticket opening in its
+// org, and before v4.10.19 a copy-on-write PATCH without `type` stores the copy as a `general` flow
+// that governs no apply-asset ticket (the partial update skips the required field and the model
+// default wins: tickets/serializers/flow.py `update` → `create`).
 import { JumpServerClient } from "../client/client";
+import { ROOT_ORG_ID } from "../settings";
 
 export type Dialect = "strategy" | "selector";
 
@@ -34,6 +38,8 @@ export interface LiveFlow {
 }
 
 export const FLOWS = "/api/v1/tickets/flows/";
+/** The only flow type this package manages. */
+export const APPLY_ASSET_TYPE = "apply_asset";
 
 const choiceValue = (v: unknown): unknown =>
   v && typeof v === "object" && "value" in v ? (v as { value: unknown }).value : v;
@@ -60,7 +66,7 @@ export function parseFlow(raw: Record<string, unknown>, fallbackDialect?: Dialec
   return {
     id: String(raw.id),
     name: "name" in raw ? String(raw.name ?? "") : undefined,
-    type: String(choiceValue(raw.type) ?? "apply_asset"),
+    type: String(choiceValue(raw.type) ?? ""), // never assumed: checked after every write
     orgId: String(raw.org_id ?? ""),
     orgName: String(raw.org_name ?? ""),
     approvalLevel: Number(choiceValue(raw.approval_level) ?? rules.length),
@@ -110,10 +116,19 @@ function toStrings(v: unknown): string[] {
     : [];
 }
 
+/**
+ * The flow that governs an org's unnamed apply-asset tickets, from the flows the org sees
+ * (`TicketFlow.get_org_related_flows`): its own unnamed flow, else the global one.
+ */
+export function governingFlow(flows: LiveFlow[], orgId: string): LiveFlow | undefined {
+  const unnamed = flows.filter((f) => f.type === APPLY_ASSET_TYPE && !f.name);
+  return unnamed.find((f) => f.orgId === orgId) ?? unnamed.find((f) => f.orgId === ROOT_ORG_ID);
+}
+
 export async function listFlows(
   client: JumpServerClient,
   orgId: string,
-  type = "apply_asset",
+  type = APPLY_ASSET_TYPE,
 ): Promise<LiveFlow[]> {
   const rows = await client.list<Record<string, unknown>>(FLOWS, { query: { type }, org: orgId });
   return rows.map((r) => parseFlow(r));
@@ -138,7 +153,11 @@ export function flowBody(w: FlowWrite): Record<string, unknown> {
     throw new Error(
       "refusing to write a flow with no rules (the org could no longer open tickets)",
     );
-  const body: Record<string, unknown> = { rules: w.rules, approval_level: w.rules.length };
+  const body: Record<string, unknown> = {
+    type: APPLY_ASSET_TYPE,
+    rules: w.rules,
+    approval_level: w.rules.length,
+  };
   if (w.ccUsers !== undefined) body.cc_users = w.ccUsers;
   if (w.name !== undefined) body.name = w.name;
   return body;
@@ -172,7 +191,7 @@ export async function createFlow(
 ): Promise<LiveFlow> {
   const raw = await client.request<Record<string, unknown>>("POST", FLOWS, {
     org: orgId,
-    body: { type: "apply_asset", ...flowBody(w) },
+    body: flowBody(w),
   });
   return parseFlow(raw);
 }

@@ -209,6 +209,29 @@ export class JumpServerClient {
     throw this.httpError(upper, url, res.status, data, res.headers?.["retry-after"]);
   }
 
+  /**
+   * Runs `fn` after every earlier `fn` queued under the same name for this server, in this process
+   * (all provider copies share it). Ticket opens go through here: JumpServer numbers tickets with a
+   * lock released before the transaction commits, so concurrent opens collide on the serial number
+   * and answer 500 (PostgreSQL) or `please_try_again` (MySQL): tickets/models/ticket/general.py
+   * `set_serial_num`.
+   */
+  exclusive<T>(name: string, fn: () => Promise<T>): Promise<T> {
+    const queues = processState().queues;
+    const key = `${name}|${this.settings.url.toLowerCase()}`;
+    const before = queues.get(key) ?? Promise.resolve();
+    const run = before.then(fn, fn);
+    const tail = run.then(
+      () => undefined,
+      () => undefined,
+    );
+    queues.set(key, tail);
+    void tail.then(() => {
+      if (queues.get(key) === tail) queues.delete(key);
+    });
+    return run;
+  }
+
   /** The caller's own user (`/api/v1/users/profile/`), fetched once per process and identity. */
   profile(): Promise<{ id: string; username: string; name: string; [k: string]: unknown }> {
     const state = processState();

@@ -10,6 +10,8 @@ export interface ProcessState {
   logins: Map<string, Promise<string>>;
   profiles: Map<string, Promise<unknown>>;
   dialects: Map<string, string>;
+  /** The tail of each named queue (see `JumpServerClient.exclusive`). */
+  queues: Map<string, Promise<unknown>>;
   [other: string]: unknown;
 }
 
@@ -18,12 +20,14 @@ export function processState(): ProcessState {
   const KEY = Symbol.for("pulumi-jumpserver-tickets");
   const g = globalThis as unknown as Record<symbol, ProcessState | undefined>;
   let state = g[KEY];
+  if (state && !state.queues) state.queues = new Map(); // made by an older copy in this process
   if (!state) {
     state = {
       budgets: new Map(),
       logins: new Map(),
       profiles: new Map(),
       dialects: new Map(),
+      queues: new Map(),
     };
     g[KEY] = state;
   }

@@ -7,7 +7,7 @@ import { randomUUID } from "crypto";
 import { JumpServerClient } from "../client/client";
 import { JumpServerError } from "../client/errors";
 import { sleep } from "../client/throttle";
-import { LiveFlow, SYSTEM_ADMIN_ROLE, listFlows } from "../api/flows";
+import { LiveFlow, SYSTEM_ADMIN_ROLE, governingFlow, listFlows } from "../api/flows";
 import { resolveAsset, resolveNode, resolveUser } from "../api/lookups";
 import {
   LiveTicket,
@@ -28,7 +28,7 @@ import {
   TicketInputs,
   checkTicketInputs,
 } from "../model/ticketInputs";
-import { ROOT_ORG_ID, UUID } from "../settings";
+import { UUID } from "../settings";
 import { configuredOrgId, currentClient } from "./context";
 import { plain } from "./plain";
 import { warn } from "./warn";
@@ -181,7 +181,9 @@ export async function create(inputs: TicketInputs): Promise<{ id: string; outs: 
     // until the inputs change and a new ticket replaces it: a narrower grant is never kept quietly.
     outs = { ...outs, pendingAction: "close", mismatch };
     try {
-      await closeAnyway(client, ticket.id);
+      // Closed as whoever JumpServer made the applicant (v3 ignores `applicant` for non-admins).
+      const openedFor = ticket.applicantUsername === me.username ? me.id : applicant.id;
+      await closeAnyway(client, ticket.id, openedFor);
       outs = { ...outs, state: "closed", status: "closed", currentApprovers: [] };
     } catch {
       // the next update closes it
@@ -248,7 +250,7 @@ export async function update(
   const client = currentClient();
   let outs: TicketOutputs = { ...olds, ...pickInputs(news) };
   if (olds.pendingAction === "close") {
-    if (olds.status !== "closed") await closeAnyway(client, id);
+    if (olds.status !== "closed") await closeAnyway(client, id, olds.applicantId);
     throw new Error(
       `ticket ${olds.serialNum || id} did not grant what was asked (${olds.mismatch || "narrowed by the server"}) and is closed; change the inputs so that a new ticket is opened`,
     );
@@ -279,26 +281,17 @@ export async function remove(id: string, props: TicketOutputs): Promise<void> {
   if (props.state === "approved") return revoke(client, id, props);
   if (props.state === "rejected" || props.state === "closed" || props.status === "closed") return;
   try {
-    await closeTicket(client, id);
+    await closeFor(client, id, props.applicantId);
     return;
   } catch (e) {
     if (!(e instanceof JumpServerError)) throw e;
-    if (e.status === 403 || e.status === 404) {
-      try {
-        await superClose(client, id);
-        return;
-      } catch (e2) {
-        if (!(e2 instanceof JumpServerError && e2.isAlreadyProcessed)) throw e2;
-      }
-    } else if (!e.isAlreadyProcessed && !e.ambiguous && e.status !== 400 && e.status !== 409) {
-      throw e;
-    }
+    if (!e.isAlreadyProcessed && !e.ambiguous && e.status !== 400 && e.status !== 409) throw e;
   }
   // The state moved (approved or closed elsewhere, or our close answer was lost), or the server
   // refused in words we don't match (a 400 in another language): look again.
   const state = await currentState(client, id);
   if (state === "approved") await revoke(client, id, props);
-  else if (state === "pending") await closeAnyway(client, id);
+  else if (state === "pending") await closeAnyway(client, id, props.applicantId);
 }
 
 async function revoke(client: JumpServerClient, id: string, props: TicketOutputs): Promise<void> {
@@ -315,19 +308,37 @@ async function currentState(client: JumpServerClient, id: string): Promise<strin
   }
 }
 
-/** Closes a pending ticket whatever the identity's relation to it; "already closed" is success. */
-async function closeAnyway(client: JumpServerClient, id: string): Promise<void> {
+/**
+ * Closes a pending ticket with the route that works for this identity. `close/` is for the
+ * applicant and the current step's approvers (tickets/api/ticket.py: `IsAssignee | IsApplicant`),
+ * so a ticket opened on someone's behalf goes straight to `super-tickets/{id}/status/` (system
+ * admins), which closes it whoever is the current approver: no 403 first.
+ */
+async function closeFor(
+  client: JumpServerClient,
+  id: string,
+  applicantId: string | undefined,
+): Promise<void> {
+  const me = await client.profile();
+  if (applicantId && applicantId !== me.id) return superClose(client, id);
   try {
     await closeTicket(client, id);
   } catch (e) {
-    if (!(e instanceof JumpServerError)) throw e;
-    if (e.isAlreadyProcessed) return;
-    if (e.status !== 403 && e.status !== 404) throw e;
-    try {
-      await superClose(client, id);
-    } catch (e2) {
-      if (!(e2 instanceof JumpServerError && e2.isAlreadyProcessed)) throw e2;
-    }
+    if (!(e instanceof JumpServerError && (e.status === 403 || e.status === 404))) throw e;
+    await superClose(client, id);
+  }
+}
+
+/** Closes a pending ticket whatever the identity's relation to it; "already closed" is success. */
+async function closeAnyway(
+  client: JumpServerClient,
+  id: string,
+  applicantId: string | undefined,
+): Promise<void> {
+  try {
+    await closeFor(client, id, applicantId);
+  } catch (e) {
+    if (!(e instanceof JumpServerError && e.isAlreadyProcessed)) throw e;
   }
 }
 
@@ -340,9 +351,11 @@ interface OpenContext {
 }
 
 /**
- * Opens the ticket; after an answer that may have been lost, finds the ticket by its marker.
- * Opens again only when nothing was found AND the list is known to show the ticket to this
- * identity (it is the applicant or an approver of the governing flow); otherwise fails, naming it.
+ * Opens the ticket, one open at a time per server and process (concurrent opens collide on
+ * JumpServer's serial number). After an answer that may have been lost, or a collision answer (500,
+ * `please_try_again`), finds the ticket by its marker, and opens again only when nothing was found
+ * AND the list is known to show the ticket to this identity (it is the applicant or an approver of
+ * the governing flow); otherwise fails, naming the marker.
  */
 async function openExactlyOnce(
   client: JumpServerClient,
@@ -353,12 +366,10 @@ async function openExactlyOnce(
   let visible: boolean | undefined;
   for (let attempt = 1; ; attempt++) {
     try {
-      return await openTicket(client, body);
+      return await client.exclusive("ticket-open", () => openTicket(client, body));
     } catch (e) {
-      // v4.10.19's serial-number race: the whole request was rolled back, so opening again is safe.
-      if (e instanceof JumpServerError && e.code === "please_try_again" && attempt < attempts)
-        continue;
-      if (!(e instanceof JumpServerError && e.ambiguous)) throw explainOpen(e);
+      const collided = isOpenCollision(e);
+      if (!(e instanceof JumpServerError && (e.ambiguous || collided))) throw explainOpen(e);
       let found = await findByMarkerPatiently(client, ctx);
       if (!found && (e.code === "ETIMEDOUT" || e.code === "ECONNABORTED")) {
         // We gave up waiting, but the server may still be working on the open: give it as long
@@ -375,12 +386,23 @@ async function openExactlyOnce(
         (await identityApproves(client, ctx.inputs.orgId, body.flow_id, ctx.meId));
       if (!visible) {
         throw new Error(
-          `opening ticket "${ctx.inputs.title}" for applicant ${ctx.applicantId} got no answer (${e.message.split("\n")[0]}), and this identity cannot see that applicant's tickets to check whether it was created; look for a ticket whose comment contains [pulumi:${ctx.requestId}] before retrying`,
+          `opening ticket "${ctx.inputs.title}" for applicant ${ctx.applicantId} failed without a clear answer (${e.message.split("\n")[0]}), and this identity cannot see that applicant's tickets to check whether it was created; look for a ticket whose comment contains [pulumi:${ctx.requestId}] before retrying`,
         );
       }
       if (attempt >= attempts) throw e;
+      // Another client may be opening too: step aside a little before the next try.
+      if (collided) await sleep(100 * attempt + Math.random() * 200);
     }
   }
+}
+
+/**
+ * The answers of an open that collided with a concurrent one on the serial number: the request's
+ * transaction was rolled back (500 on PostgreSQL, 400 `please_try_again` on MySQL). A 500 is
+ * treated as "maybe": the marker lookup decides.
+ */
+function isOpenCollision(e: unknown): boolean {
+  return e instanceof JumpServerError && (e.status === 500 || e.code === "please_try_again");
 }
 
 /**
@@ -446,10 +468,7 @@ async function identityApproves(
     if (e instanceof JumpServerError && e.status === 403) return false;
     throw e;
   }
-  const flow =
-    (flowId && flows.find((f) => f.id === flowId)) ||
-    flows.find((f) => f.orgId === orgId && !f.name) ||
-    flows.find((f) => f.orgId === ROOT_ORG_ID && !f.name);
+  const flow = (flowId && flows.find((f) => f.id === flowId)) || governingFlow(flows, orgId);
   if (!flow) return false;
   return flow.rules.some((r) => {
     if ("strategy" in r) {

@@ -4,11 +4,13 @@
 import { JumpServerClient } from "../client/client";
 import { JumpServerError } from "../client/errors";
 import {
+  APPLY_ASSET_TYPE,
   Dialect,
   LiveFlow,
   WireRule,
   createFlow,
   getFlow,
+  governingFlow,
   listFlows,
   patchFlow,
 } from "../api/flows";
@@ -204,7 +206,9 @@ export async function create(
     throw wrongOrg(inputs.orgId, live.orgName || live.orgId);
   }
   try {
+    assertApplyAsset(live);
     assertStored(live, wire);
+    await assertGoverns(client, live, inputs.orgId, inputs.name);
   } catch (e) {
     await undo();
     throw e;
@@ -254,6 +258,9 @@ export async function read(
   }
   const next: TicketFlowOutputs = {
     ...props,
+    // A flow stored under another type (a `general` copy made by an older version of this
+    // package) governs no apply-asset ticket: show it as drift of `type`, which replaces it.
+    type: live.type || props.type,
     rules,
     ccUsers,
     flowId: live.id,
@@ -300,7 +307,21 @@ export async function update(
   } catch (e) {
     throw explain(e);
   }
-  assertStored(live, wire);
+  try {
+    assertApplyAsset(live);
+    assertStored(live, wire);
+    await assertGoverns(client, live, olds.orgId, olds.name);
+  } catch (e) {
+    // Put back what this write changed: the rules the flow held before it.
+    await patchFlow(
+      client,
+      live.id,
+      olds.orgId,
+      { rules: olds.appliedRules, ccUsers: named ? olds.appliedCcUsers : undefined },
+      true,
+    ).catch(() => undefined);
+    throw e;
+  }
   return {
     outs: plain({
       ...olds,
@@ -418,6 +439,38 @@ async function dialectOf(client: JumpServerClient, flows: LiveFlow[]): Promise<D
   throw new Error(
     "rules: every apply_asset flow on this JumpServer has zero rules, so its dialect (strategy or users selectors) cannot be learned; give one flow a rule in the JumpServer UI first",
   );
+}
+
+/** The answer to a write must be an apply-asset flow: any other type governs no asset request. */
+function assertApplyAsset(live: LiveFlow): void {
+  if (live.type !== APPLY_ASSET_TYPE) {
+    throw new Error(
+      `type: JumpServer stored flow ${live.id} as a ${JSON.stringify(live.type)} flow, not "${APPLY_ASSET_TYPE}", so it governs no asset request; the write has been put back (JumpServer cannot delete flows: the copy stays, with the rules it had)`,
+    );
+  }
+}
+
+/**
+ * After a write, the org's apply-asset tickets must be governed by the flow this resource manages:
+ * the org's own flow list shows it as the one that applies (for a named flow: one the org can
+ * choose). Anything else would let tickets pass with another flow's approvals while the stack shows
+ * the declared ones.
+ */
+async function assertGoverns(
+  client: JumpServerClient,
+  live: LiveFlow,
+  orgId: string,
+  name: string | undefined,
+): Promise<void> {
+  const flows = await listFlowsExplained(client, orgId);
+  const governing = name ? flows.find((f) => f.id === live.id) : governingFlow(flows, orgId);
+  if (!governing || governing.id !== live.id) {
+    throw new Error(
+      `orgId: after writing flow ${live.id}, apply-asset tickets in org ${orgId} are governed by ${
+        governing ? `flow ${governing.id} (org ${governing.orgName || governing.orgId})` : "no flow"
+      }, not by the flow this TicketFlow manages; the write has been put back`,
+    );
+  }
 }
 
 /** The server must hold exactly the rules we sent; anything else (e.g. a rule stored as "anyone") is an error. */

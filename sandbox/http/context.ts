@@ -29,6 +29,8 @@ export interface Ctx {
   /** Scheme://host of the request, for absolute `next`/`previous` links. */
   origin: string;
   clientIp: string;
+  /** Set on an open that another open overtook while it was numbering: how it fails (SandboxOptions.openRace). */
+  openRaceLost: "postgres" | "mysql" | null;
   /** Set by handlers that changed state, so it is persisted before the answer goes out. */
   mutated: boolean;
   /** Record a hazardous request; in strict mode it throws the 400 naming `field`. */

@@ -132,11 +132,14 @@ export class Model {
    */
   updateFlow(flow: FlowRec, orgId: string, input: FlowInput, by: UserRec): FlowRec {
     if (flow.orgId === ROOT_ORG_ID && orgId !== ROOT_ORG_ID) {
+      // Before v4.10.19 the copy is `create(validated_data)` of a partial update: without `type` in
+      // the body the model default `general` wins, and the copy governs no apply-asset ticket
+      // (tickets/serializers/flow.py `update`). v4.10.19 forces `apply_asset`.
       return this.createFlow(
         orgId,
         {
           name: input.name ?? flow.name,
-          type: flow.type,
+          type: this.profile.namedFlows ? flow.type : (input.type ?? "general"),
           approvalLevel: input.approvalLevel ?? flow.approvalLevel,
           rules: input.rules ?? [],
           ccUserIds: input.ccUserIds ?? [],
@@ -145,6 +148,7 @@ export class Model {
       );
     }
     flow.rules = numberRules(input.rules ?? []);
+    if (input.type !== undefined) flow.type = input.type;
     if (input.approvalLevel !== undefined) flow.approvalLevel = input.approvalLevel;
     if (input.name !== undefined) flow.name = input.name;
     if (input.ccUserIds !== undefined) flow.ccUserIds = input.ccUserIds;

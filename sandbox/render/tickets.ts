@@ -7,6 +7,9 @@ import { displayName, resolveRule } from "../model/users";
 import { orgName } from "./assets";
 
 const choice = (value: unknown, label: string) => ({ value, label });
+/** A flow's or ticket's type; only `general` (a copy-on-write without `type`) is not apply-asset. */
+const typeChoice = (type: string, p: Profile) =>
+  choice(type, type === "general" ? "General" : p.labels.type);
 
 const userOf = (state: State, id: string): UserRec | undefined =>
   state.users.find((u) => u.id === id);
@@ -41,7 +44,7 @@ function renderRule(state: State, flow: FlowRec, rule: FlowRec["rules"][number],
 }
 
 export function renderFlow(state: State, f: FlowRec, p: Profile): Record<string, unknown> {
-  const type = choice(f.type, p.labels.type);
+  const type = typeChoice(f.type, p);
   const level = choice(f.approvalLevel, p.labels.level(f.approvalLevel));
   const rules = f.rules.map((r) => renderRule(state, f, r, p));
   const dates = {
@@ -86,7 +89,7 @@ export function renderFlowOption(state: State, f: FlowRec, p: Profile) {
   return {
     id: f.id,
     name: f.name,
-    type: choice(f.type, p.labels.type),
+    type: typeChoice(f.type, p),
     approval_level: choice(f.approvalLevel, p.labels.level(f.approvalLevel)),
     cc_users: renderCcUsers(state, f.ccUserIds),
   };

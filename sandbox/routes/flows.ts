@@ -11,6 +11,13 @@ import { ROOT_ORG_ID } from "../seed";
 import { pkOf, pythonType, requireSystemAdmin, requireUuid, UUID_RE } from "./common";
 import { resolveSelector } from "../model/users";
 
+const TICKET_TYPES = [
+  "general",
+  "apply_asset",
+  "login_confirm",
+  "command_confirm",
+  "login_asset_confirm",
+];
 const STRATEGIES = ["super_admin", "org_admin", "super_org_admin", "custom_user"];
 const SELECTOR_SHAPE =
   'Invalid JSON data for JSONManyToManyField, should be like {"type": "all"} or {"type": "ids", "ids": []} or {"type": "attrs", "attrs": []}';
@@ -156,8 +163,15 @@ function parseFlow(ctx: Ctx, mode: Mode, existing: FlowRec | null): FlowInput {
       t && typeof t === "object" && !Array.isArray(t) ? (t as Record<string, unknown>).value : t;
     if (value === undefined) {
       if (full) errors.type = [REQUIRED];
-    } else if (value !== "apply_asset") errors.type = [`"${String(value)}" is not a valid choice.`];
-    else input.type = "apply_asset";
+    } else if (!TICKET_TYPES.includes(String(value)))
+      errors.type = [`"${String(value)}" is not a valid choice.`];
+    else if (
+      // validate_type: a type the current org already has a flow of (other than this one's)
+      (!existing || existing.type !== value) &&
+      ctx.model.state.flows.some((f) => f.orgId === ctx.orgId && f.type === value)
+    )
+      errors.type = ["The current organization type already exists"];
+    else input.type = String(value);
   }
 
   const rawLevel = body.approval_level;

@@ -294,6 +294,11 @@ export function openTicket(ctx: Ctx): Reply {
     }
   checkDateOrder(ctx, grant.dateStart, grant.dateExpired);
   const flow = chooseFlow(ctx, orgId as string, body.flow_id);
+  // The serial-number collision surfaces at save, after validation; the transaction rolls back.
+  if (ctx.openRaceLost)
+    throw ctx.openRaceLost === "mysql"
+      ? new ApiError(400, { code: "please_try_again", detail: "Please try again" })
+      : serverError();
 
   const ticket = m.openTicket({
     title: String(title),

@@ -1,5 +1,6 @@
 // Requests per operation (issue #9), counted by the sandbox: check and diff 0; flow create at most
-// 2 plus one lookup per distinct user name, update, read and delete 1; ticket open+approve on a
+// 3 plus one lookup per distinct user name (list, PATCH, the list that proves the flow governs the
+// org), update 2 (PATCH and that list), read and delete 1; ticket open+approve on a
 // one-level flow 2 plus one lookup per distinct name (the identity's profile is fetched once per
 // provider process: the first ticket pays one more, measured separately); ticket read 1, delete 1.
 import { strict as assert } from "assert";

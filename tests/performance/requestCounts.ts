@@ -72,12 +72,12 @@ export async function measureRequestCounts(
       const r = await flows.check({}, { orgId: DEFAULT_ORG, rules: twoUsers });
       return r.inputs;
     });
-    const f = await count("TicketFlow create (2 distinct user names)", 2 + 2, false, () =>
+    const f = await count("TicketFlow create (2 distinct user names)", 3 + 2, false, () =>
       flows.create(fIn),
     );
     const fIn2 = (await flows.check({}, { orgId: DEFAULT_ORG, rules: adminsOnly })).inputs;
     await count("TicketFlow diff", 0, true, () => flows.diff(f.id, f.outs, fIn2));
-    const fOuts = await count("TicketFlow update (rules, no new names)", 1, true, () =>
+    const fOuts = await count("TicketFlow update (rules, no new names)", 2, true, () =>
       flows.update(f.id, f.outs, fIn2),
     );
     const fRead = await count("TicketFlow read", 1, true, () => flows.read(f.id, fOuts));
@@ -125,8 +125,11 @@ export async function measureRequestCounts(
     const p = await count("AssetAccessTicket open, no approve (names cached)", 1, true, () =>
       tickets.create(pIn),
     );
-    await count("AssetAccessTicket delete, pending (close)", 1, true, () =>
-      tickets.delete(p.id, p.outs),
+    await count(
+      "AssetAccessTicket delete, pending, opened on behalf (super-ticket close)",
+      1,
+      true,
+      () => tickets.delete(p.id, p.outs),
     );
     await count("TicketFlow delete (restore previous rules)", 1, true, () =>
       flows.delete(f.id, fRead.props),

@@ -61,7 +61,7 @@ for (const mode of modes) {
       const own = flows.find((f) => !f.name) ?? flows[0];
       await admin().request("PATCH", `${FLOWS}${own.id}/`, {
         org: DEFAULT,
-        body: { rules, approval_level: rules.length },
+        body: { type: "apply_asset", rules, approval_level: rules.length },
       });
     }
     const adminsOnly = () =>

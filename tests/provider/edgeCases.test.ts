@@ -169,7 +169,7 @@ describe("TicketFlow on a v4.10.16 whose flows were all emptied", function () {
       `/api/v1/tickets/flows/${global.id}/`,
       {
         org: DEFAULT,
-        body: { approval_level: 1 },
+        body: { type: "apply_asset", approval_level: 1 },
       },
     );
     assert.equal(copy.rules.length, 0);
