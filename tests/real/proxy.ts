@@ -1,0 +1,173 @@
+// A recording proxy on loopback between the provider and a JumpServer: every request and every
+// answer passes through unchanged, and is kept as an exchange in the golden-transcript shape
+// (tests/golden/fixtures: step, who, org, method, path, body, status, contentType,
+// wwwAuthenticate, response), with every credential of the ready file replaced by <redacted>.
+// The suites read it to assert what was sent (a `type` on every flow write, no 403 before a
+// super-ticket close, no collided open), and `--record` writes it as a transcript the sandbox replays.
+import * as fs from "node:fs";
+import * as http from "node:http";
+import * as https from "node:https";
+import type { AddressInfo } from "node:net";
+import type { ReadyFile } from "./targets";
+
+export interface RecordedExchange {
+  step: string;
+  who: string;
+  org: string | null;
+  method: string;
+  path: string;
+  body: unknown;
+  status: number;
+  contentType: string | null;
+  wwwAuthenticate: string | null;
+  response: unknown;
+}
+
+export class RecordingProxy {
+  /** Name of the current step, stamped on each exchange. */
+  step = "setup";
+  readonly exchanges: RecordedExchange[] = [];
+  private readonly secrets: string[];
+
+  private constructor(
+    private readonly server: http.Server,
+    readonly url: string,
+    private readonly ready: ReadyFile,
+  ) {
+    this.secrets = ready.users
+      .flatMap((u) => [u.password, u.privateToken, u.accessKey.secret])
+      .filter((s) => typeof s === "string" && s.length >= 4);
+  }
+
+  static async start(ready: ReadyFile): Promise<RecordingProxy> {
+    const upstream = new URL(ready.url);
+    const agent = upstream.protocol === "https:" ? https : http;
+    let proxy: RecordingProxy | undefined;
+    const server = http.createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on("data", (c: Buffer) => chunks.push(c));
+      req.on("end", () => {
+        const body = Buffer.concat(chunks);
+        const headers = { ...req.headers, host: upstream.host };
+        const out = agent.request(
+          {
+            protocol: upstream.protocol,
+            hostname: upstream.hostname,
+            port: upstream.port,
+            method: req.method,
+            path: req.url,
+            headers,
+            rejectUnauthorized: false, // loopback test servers with self-signed certificates
+          },
+          (answer) => {
+            const parts: Buffer[] = [];
+            answer.on("data", (c: Buffer) => parts.push(c));
+            answer.on("end", () => {
+              const text = Buffer.concat(parts);
+              proxy!.record(req, body, answer, text);
+              res.writeHead(answer.statusCode ?? 502, answer.headers);
+              res.end(text);
+            });
+          },
+        );
+        out.on("error", () => req.socket.destroy()); // the client sees the same lost answer
+        out.end(body);
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const port = (server.address() as AddressInfo).port;
+    proxy = new RecordingProxy(server, `http://127.0.0.1:${port}`, ready);
+    return proxy;
+  }
+
+  /** Exchanges from `mark` (an earlier `exchanges.length`) on. */
+  since(mark: number): RecordedExchange[] {
+    return this.exchanges.slice(mark);
+  }
+
+  /** Counts by status code of the exchanges from `mark` on. */
+  statuses(mark = 0): Record<string, number> {
+    const out: Record<string, number> = {};
+    for (const e of this.since(mark)) out[e.status] = (out[e.status] ?? 0) + 1;
+    return out;
+  }
+
+  /** Writes the kept exchanges as a golden transcript (seed line first, no credentials). */
+  writeTranscript(
+    file: string,
+    version: string,
+    keep: (e: RecordedExchange) => boolean = () => true,
+  ): void {
+    const seed = {
+      dialect: this.ready.dialect,
+      version,
+      url: "<url>",
+      orgs: this.ready.orgs,
+      users: this.ready.users.map(({ id, username, name, role }) => ({ id, username, name, role })),
+      assets: this.ready.assets,
+      nodes: this.ready.nodes,
+    };
+    const lines = [
+      JSON.stringify({ seed }),
+      ...this.exchanges.filter(keep).map((e) => JSON.stringify(e)),
+    ];
+    fs.writeFileSync(file, this.scrub(lines.join("\n")) + "\n");
+  }
+
+  close(): Promise<void> {
+    this.server.closeAllConnections();
+    return new Promise((resolve) => this.server.close(() => resolve()));
+  }
+
+  private record(
+    req: http.IncomingMessage,
+    body: Buffer,
+    answer: http.IncomingMessage,
+    text: Buffer,
+  ): void {
+    const response = parse(text.toString("utf8")) ?? null;
+    // A bearer token that a password login returns is a credential too.
+    const token = (response as { token?: unknown } | null)?.token;
+    if (typeof token === "string" && token.length >= 4) this.secrets.push(token);
+    const contentType = (answer.headers["content-type"] as string | undefined) ?? null;
+    const exchange: RecordedExchange = {
+      step: this.step,
+      who: this.who(String(req.headers.authorization ?? "")),
+      org: (req.headers["x-jms-org"] as string | undefined) ?? null,
+      method: req.method ?? "GET",
+      path: req.url ?? "/",
+      body: parse(body.toString("utf8")) ?? null,
+      status: answer.statusCode ?? 0,
+      contentType,
+      wwwAuthenticate: (answer.headers["www-authenticate"] as string | undefined) ?? null,
+      response,
+    };
+    this.exchanges.push(JSON.parse(this.scrub(JSON.stringify(exchange))) as RecordedExchange);
+  }
+
+  /** The ready-file user behind an Authorization header. */
+  private who(authorization: string): string {
+    if (!authorization) return "anonymous";
+    const keyId = /keyId="([^"]+)"/.exec(authorization)?.[1];
+    const token = /^(?:Token|Bearer) (.+)$/.exec(authorization)?.[1];
+    const user = this.ready.users.find(
+      (u) => (keyId && u.accessKey.id === keyId) || (token && u.privateToken === token),
+    );
+    return user?.username ?? "unknown";
+  }
+
+  private scrub(text: string): string {
+    let out = text;
+    for (const s of this.secrets) out = out.split(s).join("<redacted>");
+    return out;
+  }
+}
+
+function parse(text: string): unknown {
+  if (text === "") return undefined;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}

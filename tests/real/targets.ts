@@ -1,0 +1,127 @@
+// What the real layer runs against. `npm run test:real -- <ready-file>…` names JumpServer servers
+// by ready files (the sandbox's ready-line shape: url, dialect, orgs, users with credentials,
+// assets, nodes), e.g. the ones ../shared/real-jumpserver's up.sh writes, or a user's own staging
+// server. Without ready files (plain `npm test`) the same suites run against the sandbox in each
+// of its three modes, so they stay green in CI whether or not real servers were built.
+import { execFile } from "node:child_process";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { promisify } from "node:util";
+import type { SeedInfo } from "../../sandbox";
+import { sandbox, SERVER_MODES } from "../support/sandbox";
+
+const run = promisify(execFile);
+
+/** The ready-file shape (design.md "Sandbox contract"). */
+export type ReadyFile = Pick<SeedInfo, "url" | "dialect" | "orgs" | "users" | "assets" | "nodes">;
+
+export interface Target {
+  /** e.g. "sandbox v4.10.16 (selector, legacy errors)" or "real v4.10.19 at http://127.0.0.1:9182". */
+  label: string;
+  kind: "sandbox" | "real";
+  ready: ReadyFile;
+  /**
+   * Back to the seeded state: a fresh sandbox, or the kit's reset.sh. Absent for a server the
+   * kit did not build: there the suites only create what they can clean up, and skip the probes
+   * that leave flows behind (JumpServer cannot delete flows).
+   */
+  reset?: () => Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface TargetSpec {
+  label: string;
+  open(): Promise<Target>;
+}
+
+/** Set by scripts/test-real.js: a JSON array of ready-file paths. */
+export const TARGETS_ENV = "JMS_REAL_TARGETS";
+
+export function targetSpecs(): TargetSpec[] {
+  const files = process.env[TARGETS_ENV];
+  if (files) return (JSON.parse(files) as string[]).map(realTarget);
+  return SERVER_MODES.map((mode) => ({
+    label: `sandbox ${mode.label}`,
+    async open(): Promise<Target> {
+      let sb = await sandbox(mode.options);
+      const target: Target = {
+        label: `sandbox ${mode.label}`,
+        kind: "sandbox",
+        ready: sb.seed,
+        async reset() {
+          // Same port, so that a proxy in front of it keeps working.
+          const port = Number(new URL(sb.url).port);
+          await sb.close();
+          sb = await sandbox({ ...mode.options, port });
+          target.ready = sb.seed;
+        },
+        close: () => sb.close(),
+      };
+      return target;
+    },
+  }));
+}
+
+function realTarget(file: string): TargetSpec {
+  const abs = path.resolve(file);
+  const workdir = path.dirname(abs);
+  const tag = kitTag(workdir);
+  const label = `real ${tag ?? "JumpServer"} from ${abs}`;
+  return {
+    label,
+    async open(): Promise<Target> {
+      const ready = JSON.parse(fs.readFileSync(abs, "utf8")) as ReadyFile;
+      const kit = tag ? kitDir() : undefined;
+      return {
+        label: `real ${tag ?? "JumpServer"} at ${ready.url}`,
+        kind: "real",
+        ready,
+        reset: kit
+          ? async () => {
+              await run(path.join(kit, "reset.sh"), [workdir], { maxBuffer: 16 << 20 });
+            }
+          : undefined,
+        close: async () => undefined,
+      };
+    },
+  };
+}
+
+/** The kit's tag for a workdir it built (its instance.env), or undefined for any other server. */
+function kitTag(workdir: string): string | undefined {
+  try {
+    const env = fs.readFileSync(path.join(workdir, "instance.env"), "utf8");
+    return /^KIT_TAG=(\S+)$/m.exec(env)?.[1];
+  } catch {
+    return undefined;
+  }
+}
+
+function kitDir(): string | undefined {
+  const dir =
+    process.env.JMS_KIT_DIR ??
+    path.resolve(__dirname, "..", "..", "..", "shared", "real-jumpserver");
+  return fs.existsSync(path.join(dir, "reset.sh")) ? dir : undefined;
+}
+
+export function userOf(ready: ReadyFile, username: string): ReadyFile["users"][number] {
+  const u = ready.users.find((x) => x.username === username);
+  if (!u) throw new Error(`the ready file has no user ${username}`);
+  return u;
+}
+
+/** Stack config for a ready-file user, as `pulumi config set` would give it. */
+export function configFor(
+  ready: ReadyFile,
+  url: string,
+  username = "admin",
+  extra: Record<string, string> = {},
+): Record<string, string> {
+  const u = userOf(ready, username);
+  return {
+    "jumpserver:url": url,
+    "jumpserver:accessKeyId": u.accessKey.id,
+    "jumpserver:accessKeySecret": u.accessKey.secret,
+    ...extra,
+  };
+}
