@@ -10,12 +10,11 @@
 // servers the suite can reset (the kit's reset.sh, or the sandbox).
 import { strict as assert } from "node:assert";
 import * as path from "node:path";
-import { JumpServerClient } from "../../provider/client/client";
-import { resolveSettings } from "../../provider/settings";
 import { assetAccessTicketProvider } from "../../provider/resources/assetAccessTicket";
 import { ticketFlowProvider } from "../../provider/resources/ticketFlow";
 import { ProviderHost, Props } from "../support/providerHost";
 import { RecordingProxy } from "./proxy";
+import { adminsRule, canonical, choice, clientFor, usersRule, usersRuleWire } from "./support";
 import { configFor, ReadyFile, Target, targetSpecs, userOf } from "./targets";
 
 const TICKET = "pulumi-nodejs:dynamic/jumpserver:AssetAccessTicket";
@@ -24,38 +23,10 @@ const DEFAULT = "00000000-0000-0000-0000-000000000002";
 const ROOT = "00000000-0000-0000-0000-000000000000";
 const FLOWS = "/api/v1/tickets/flows/";
 const APPLY = "/api/v1/tickets/apply-asset-tickets/";
-const SYSTEM_ADMIN_ROLE = "00000000-0000-0000-0000-000000000001";
 const RUN = Date.now().toString(36);
 
 /** Where `npm run test:real -- --record DIR` asks for transcripts. */
 const RECORD_DIR = process.env.JMS_RECORD_DIR;
-
-/** A JumpServer client through the proxy, for the test's own checks and the people it plays. */
-export function clientFor(ready: ReadyFile, url: string, username = "admin"): JumpServerClient {
-  // A real v4.10.16 throttles at 180 requests a minute per user: the provider host keeps 120 of
-  // them, the test's own checks 50.
-  const cfg = configFor(ready, url, username, { "jumpserver:requestsPerMinute": "50" });
-  return new JumpServerClient(resolveSettings((k) => cfg[k], {}));
-}
-
-export function adminsRule(dialect: string): Props {
-  return dialect === "strategy"
-    ? { strategy: "super_admin" }
-    : {
-        users: {
-          type: "attrs",
-          attrs: [{ name: "system_roles", match: "m2m", value: [SYSTEM_ADMIN_ROLE] }],
-        },
-      };
-}
-
-export function usersRule(dialect: string, username: string): Props {
-  return dialect === "strategy"
-    ? { strategy: "custom_user", assignees: [username] }
-    : { users: { type: "ids", ids: [username] } };
-}
-
-const choice = (v: unknown) => (v && typeof v === "object" && "value" in v ? (v as any).value : v);
 
 for (const spec of targetSpecs()) {
   describe(`real layer, provider lifecycle — ${spec.label}`, function () {
@@ -101,7 +72,7 @@ for (const spec of targetSpecs()) {
       ready = target.ready;
       dialect = ready.dialect;
       proxy = await RecordingProxy.start(ready);
-      const cfg = configFor(ready, proxy.url, "admin", { "jumpserver:requestsPerMinute": "120" });
+      const cfg = configFor(ready, proxy.url, "admin", target.providerConfig);
       flows = await ProviderHost.start(ticketFlowProvider, FLOW, cfg);
       tickets = await ProviderHost.start(assetAccessTicketProvider, TICKET, cfg);
       const seen = await admin().list<Record<string, any>>(FLOWS, { org: ROOT });
@@ -390,13 +361,6 @@ for (const spec of targetSpecs()) {
   });
 }
 
-/** A rule naming one user by id, in the server's write shape. */
-function usersRuleWire(dialect: string, id: string): Props {
-  return dialect === "strategy"
-    ? { strategy: "custom_user", assignees: [id] }
-    : { users: { type: "ids", ids: [id] } };
-}
-
 function sortedLevels(rules: any[]): any[] {
   return [...rules].sort((a, b) => a.level - b.level);
 }
@@ -407,16 +371,4 @@ function ruleKey(r: any): string {
     assignees: r.assignees_read_only ?? undefined,
     users: r.users,
   });
-}
-
-/** JSON with keys sorted at every level. */
-function canonical(v: unknown): string {
-  if (Array.isArray(v)) return `[${v.map(canonical).join(",")}]`;
-  if (v && typeof v === "object")
-    return `{${Object.keys(v)
-      .sort()
-      .filter((k) => (v as any)[k] !== undefined)
-      .map((k) => `${JSON.stringify(k)}:${canonical((v as any)[k])}`)
-      .join(",")}}`;
-  return JSON.stringify(v);
 }

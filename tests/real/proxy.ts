@@ -42,7 +42,7 @@ export class RecordingProxy {
   static async start(ready: ReadyFile): Promise<RecordingProxy> {
     const upstream = new URL(ready.url);
     const agent = upstream.protocol === "https:" ? https : http;
-    let proxy: RecordingProxy | undefined;
+    const self: { proxy?: RecordingProxy } = {};
     const server = http.createServer((req, res) => {
       const chunks: Buffer[] = [];
       req.on("data", (c: Buffer) => chunks.push(c));
@@ -64,7 +64,7 @@ export class RecordingProxy {
             answer.on("data", (c: Buffer) => parts.push(c));
             answer.on("end", () => {
               const text = Buffer.concat(parts);
-              proxy!.record(req, body, answer, text);
+              self.proxy!.record(req, body, answer, text);
               res.writeHead(answer.statusCode ?? 502, answer.headers);
               res.end(text);
             });
@@ -76,8 +76,8 @@ export class RecordingProxy {
     });
     await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
     const port = (server.address() as AddressInfo).port;
-    proxy = new RecordingProxy(server, `http://127.0.0.1:${port}`, ready);
-    return proxy;
+    self.proxy = new RecordingProxy(server, `http://127.0.0.1:${port}`, ready);
+    return self.proxy;
   }
 
   /** Exchanges from `mark` (an earlier `exchanges.length`) on. */

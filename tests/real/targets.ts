@@ -26,6 +26,12 @@ export interface Target {
    * that leave flows behind (JumpServer cannot delete flows).
    */
   reset?: () => Promise<void>;
+  /**
+   * Stack config the suites add for the provider: none on a real server (the provider's defaults,
+   * as a user runs it, including its client-side budget for v4.10.16's throttle); the sandbox runs
+   * without a throttle, so neither does the provider.
+   */
+  providerConfig: Record<string, string>;
   close(): Promise<void>;
 }
 
@@ -48,6 +54,7 @@ export function targetSpecs(): TargetSpec[] {
         label: `sandbox ${mode.label}`,
         kind: "sandbox",
         ready: sb.seed,
+        providerConfig: { "jumpserver:requestsPerMinute": "0" },
         async reset() {
           // Same port, so that a proxy in front of it keeps working.
           const port = Number(new URL(sb.url).port);
@@ -76,6 +83,7 @@ function realTarget(file: string): TargetSpec {
         label: `real ${tag ?? "JumpServer"} at ${ready.url}`,
         kind: "real",
         ready,
+        providerConfig: {},
         reset: kit
           ? async () => {
               await run(path.join(kit, "reset.sh"), [workdir], { maxBuffer: 16 << 20 });

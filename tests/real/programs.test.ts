@@ -1,0 +1,203 @@
+// The real layer, programs: a Pulumi program through the real CLI (Automation API, offline file
+// backend), with the package installed from its packed tarball as users install it, against every
+// target, through the recording proxy.
+//  - a two-level flow whose level 2 the pipeline's `approve: true` does not pass;
+//  - a first `up` of many approved tickets at the CLI's default parallelism, which must succeed in
+//    one run with exactly one ticket per resource (opens from one process never race);
+//  - destroy, after which no grant of the run is left and the flow holds its earlier rules.
+// What it creates: one adopted flow in Default (restored on destroy) and JMS_REAL_TICKETS (default
+// 100) tickets titled "pjt-real <run> program …", whose permissions destroy deletes.
+import { strict as assert } from "node:assert";
+import { LocalWorkspace, Stack } from "@pulumi/pulumi/automation";
+import { offlineEnv, pulumiCommand, requirePulumiCli } from "../e2e/pulumiCli";
+import { createScratchProject, ScratchProject } from "../e2e/scratchProject";
+import { adminsRule, canonical, clientFor, usersRule } from "./support";
+import { RecordingProxy } from "./proxy";
+import { ReadyFile, Target, targetSpecs, userOf } from "./targets";
+
+const DEFAULT = "00000000-0000-0000-0000-000000000002";
+const FLOWS = "/api/v1/tickets/flows/";
+const OPEN = "/api/v1/tickets/apply-asset-tickets/open/";
+const RUN = Date.now().toString(36);
+const COUNT = Number(process.env.JMS_REAL_TICKETS ?? 100);
+
+// Stack config picks the shape: `rules` (JSON) for the flow, `count` tickets approved by the
+// pipeline, titled with `prefix`.
+const PROGRAM = `import * as pulumi from "@pulumi/pulumi";
+import { AssetAccessTicket, TicketFlow } from "pulumi-jumpserver-tickets";
+
+const config = new pulumi.Config();
+const DEFAULT_ORG = "${DEFAULT}";
+const flow = new TicketFlow("flow", { orgId: DEFAULT_ORG, rules: config.requireObject("rules") });
+const tickets: AssetAccessTicket[] = [];
+for (let i = 0; i < config.requireNumber("count"); i++) {
+  tickets.push(
+    new AssetAccessTicket(
+      \`access-\${i}\`,
+      {
+        title: \`\${config.require("prefix")} \${i}\`,
+        orgId: DEFAULT_ORG,
+        applicant: "requester",
+        assets: [i % 2 ? "web-01" : "web-02"],
+        actions: ["connect"],
+        dateStart: "2031-03-01T00:00:00Z",
+        dateExpired: "2031-03-08T00:00:00Z",
+        approve: true,
+      },
+      { dependsOn: [flow] },
+    ),
+  );
+}
+export const flowId = flow.flowId;
+export const states = tickets.map((t) => t.state);
+export const steps = tickets.map((t) => t.approvalStep);
+export const ticketIds = tickets.map((t) => t.id);
+`;
+
+for (const spec of targetSpecs()) {
+  describe(`real layer, programs through the Pulumi CLI — ${spec.label}`, function () {
+    this.timeout(20 * 60_000);
+    let binDir: string;
+    let target: Target;
+    let ready: ReadyFile;
+    let proxy: RecordingProxy;
+    let project: ScratchProject | undefined;
+    let stack: Stack | undefined;
+    let previousRules: string;
+
+    const admin = () => clientFor(ready, proxy.url);
+    const outputs = async () =>
+      Object.fromEntries(Object.entries(await stack!.outputs()).map(([k, v]) => [k, v.value]));
+    const ruleShape = (rules: any[]) =>
+      canonical(
+        [...rules]
+          .sort((a, b) => a.level - b.level)
+          .map((r) => [r.strategy?.value ?? r.strategy, r.assignees_read_only, r.users]),
+      );
+    const defaultFlowRules = async () => {
+      const flows = await admin().list<Record<string, any>>(FLOWS, {
+        org: DEFAULT,
+        query: { type: "apply_asset" },
+      });
+      return ruleShape((flows.find((f) => f.org_id === DEFAULT && !f.name) ?? flows[0]).rules);
+    };
+    const ticketsOfRun = async (prefix: string) =>
+      (
+        await admin().list<Record<string, any>>("/api/v1/tickets/tickets/", {
+          query: { search: prefix, type: "apply_asset" },
+          org: null,
+        })
+      ).filter((t) => String(t.title).startsWith(prefix + " "));
+
+    async function configure(rules: unknown[], count: number, prefix: string): Promise<void> {
+      const a = userOf(ready, "admin");
+      await stack!.setAllConfig({
+        "jumpserver:url": { value: proxy.url },
+        "jumpserver:accessKeyId": { value: a.accessKey.id },
+        "jumpserver:accessKeySecret": { value: a.accessKey.secret, secret: true },
+        ...Object.fromEntries(
+          Object.entries(target.providerConfig).map(([k, value]) => [k, { value }]),
+        ),
+        rules: { value: JSON.stringify(rules) },
+        count: { value: String(count) },
+        prefix: { value: prefix },
+      });
+    }
+
+    before(async function () {
+      binDir = requirePulumiCli(this);
+      target = await spec.open();
+      await target.reset?.();
+      ready = target.ready;
+      proxy = await RecordingProxy.start(ready);
+      previousRules = await defaultFlowRules();
+      project = await createScratchProject({ program: PROGRAM, name: "jms-real" });
+      const workDir = project.dir;
+      stack = await LocalWorkspace.createOrSelectStack(
+        { stackName: "real", workDir },
+        { envVars: offlineEnv(workDir, binDir), pulumiCommand: await pulumiCommand(binDir) },
+      );
+    });
+    after(async () => {
+      if (stack) {
+        await stack.destroy().catch(() => undefined);
+        await stack.workspace.removeStack("real", { force: true }).catch(() => undefined);
+      }
+      project?.cleanup();
+      await proxy?.close();
+      await target?.close();
+    });
+
+    it("a two-level flow: the pipeline's approve: true passes level 1 only", async () => {
+      const dialect = ready.dialect;
+      const prefix = `pjt-real ${RUN} program two-level`;
+      await configure([adminsRule(dialect), usersRule(dialect, "approver")], 1, prefix);
+      const r = await stack!.up();
+      assert.equal(r.summary.result, "succeeded");
+      const out = await outputs();
+      assert.deepEqual(out.states, ["pending"]);
+      assert.deepEqual(out.steps, [2]);
+      const [t] = await ticketsOfRun(prefix);
+      const live = await admin().get<Record<string, any>>(
+        `/api/v1/tickets/apply-asset-tickets/${t.id}/`,
+        { org: null },
+      );
+      assert.deepEqual(
+        live.process_map.map((s: any) => s.state?.value ?? s.state),
+        ["approved", "pending"],
+      );
+      assert.deepEqual(live.process_map[1].assignees, [userOf(ready, "approver").id]);
+      await stack!.destroy();
+      assert.equal(await defaultFlowRules(), previousRules, "destroy restored the flow");
+      const after = await ticketsOfRun(prefix);
+      assert.deepEqual(
+        after.map((x) => x.state?.value ?? x.state),
+        ["closed"],
+      );
+    });
+
+    it(`a first up of ${COUNT} approved tickets at default parallelism succeeds in one run, one ticket each`, async () => {
+      const prefix = `pjt-real ${RUN} program many`;
+      await configure([usersRule(ready.dialect, "admin")], COUNT, prefix);
+      const mark = proxy.exchanges.length;
+      const started = Date.now();
+      const r = await stack!.up(); // no --parallel: the CLI's default
+      const seconds = (Date.now() - started) / 1000;
+      console.log(
+        `      up of ${COUNT} tickets: ${seconds.toFixed(1)} s, ${proxy.since(mark).length} requests ${JSON.stringify(proxy.statuses(mark))}`,
+      );
+      assert.equal(r.summary.result, "succeeded");
+      assert.equal(
+        r.summary.resourceChanges?.create,
+        COUNT + 2,
+        "the stack, the flow, the tickets",
+      );
+      const opens = proxy.since(mark).filter((e) => e.method === "POST" && e.path === OPEN);
+      assert.deepEqual(
+        [...new Set(opens.map((e) => e.status))],
+        [201],
+        "no open collided with another",
+      );
+      const out = await outputs();
+      assert.deepEqual(new Set(out.states), new Set(["approved"]));
+      const live = await ticketsOfRun(prefix);
+      assert.equal(live.length, COUNT, "exactly one ticket per resource");
+      assert.equal(new Set(live.map((t) => t.title)).size, COUNT);
+      const mark2 = proxy.exchanges.length;
+      await stack!.destroy();
+      const deletes = proxy
+        .since(mark2)
+        .filter((e) => e.method === "DELETE" && e.path.includes("/asset-permissions/"));
+      assert.equal(deletes.length, COUNT, "every grant revoked");
+      const left = await admin().list<Record<string, any>>("/api/v1/perms/asset-permissions/", {
+        query: { search: prefix },
+        org: DEFAULT,
+      });
+      assert.deepEqual(
+        left.map((p) => p.name),
+        [],
+      );
+      assert.equal(await defaultFlowRules(), previousRules, "destroy restored the flow");
+    });
+  });
+}
