@@ -1,3 +1,4 @@
+import type { Profile } from "./versions";
 // One error type for every refusal the model or a route makes: it carries the status and the
 // exact body the real server would send, so the HTTP layer only has to write it out.
 
@@ -21,8 +22,9 @@ export const serverError = () => new ApiError(500, { error: "Server internal err
 export const permissionDenied = () =>
   detail(403, "You do not have permission to perform this action.", "permission_denied");
 
-export const notFound = (model: string) =>
-  detail(404, `${model} object does not exist.`, "object_does_not_exist");
+/** A detail route's 404, in the version's words (`p.messages.notFound`). */
+export const notFound = (p: Pick<Profile, "messages">, model: string) =>
+  detail(404, p.messages.notFound(model), "object_does_not_exist");
 
 export const methodNotAllowed = (word: string) =>
   detail(405, `Method "${word}" not allowed.`, "method_not_allowed");

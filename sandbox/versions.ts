@@ -38,6 +38,8 @@ export interface Profile {
     actionsNotList: string;
     invalidChoice: (v: string) => string;
     invalidPk: (v: string) => string;
+    /** The 404 of a detail route (`<Model> object does not exist`, with or without a period). */
+    notFound: (model: string) => string;
     permissionName: (title: string) => string;
     permissionComment: (
       title: string,
@@ -78,6 +80,7 @@ const legacyMessages = {
   actionsNotList: "Invalid data type, should be list",
   invalidChoice: (v: string) => `Invalid choice: ${v}`,
   invalidPk: (v: string) => `Invalid pk "${v}" - object does not exist.`,
+  notFound: (model: string) => `${model} object does not exist.`,
   permissionName: (t: string) => `Created by ticket (${t})`,
   ruleCount: "The number of approval rules must match the number of approval levels",
   duplicateFlowName: "A workflow with the same name and type already exists",
@@ -178,6 +181,7 @@ const V4_10_19: Profile = {
     actionsNotList: "Incorrect data type, should be a list.",
     invalidChoice: (v: string) => `Invalid option: ${v}`,
     invalidPk: (v: string) => `Invalid pk "${v}" - object does not exist`,
+    notFound: (model: string) => `${model} object does not exist`,
     permissionName: (t: string) => `Created via work order (${t})`,
     permissionComment: (title, applicant, processors, id) =>
       `Created via ticket, Ticket Title: ${title}, Ticket Applicant: ${applicant}, Ticket Handler: ${processors.join(",")}, Ticket ID: ${id}`,

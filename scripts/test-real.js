@@ -1,28 +1,39 @@
 #!/usr/bin/env node
-// npm run test:real -- [--record DIR] <ready-file>…
+// npm run test:real -- [--record DIR] [--only lifecycle|programs] <ready-file>…
 // Runs the real layer (tests/real: the provider lifecycle and the program suites) against each
 // JumpServer a ready file describes: the kit's <workdir>/target.json, or your own staging server's
 // file in the same shape. Without ready files it says how to get one and exits 2.
-// --record DIR writes, per server, the provider's traffic as a golden transcript (no credentials).
+// --record DIR writes, per server, the provider's traffic as a golden transcript (no credentials);
+// --only runs one of the two suites.
 const { spawnSync } = require("node:child_process");
 const fs = require("node:fs");
 const path = require("node:path");
 
-const USAGE = `usage: npm run test:real -- [--record DIR] <ready-file>...
+const USAGE = `usage: npm run test:real -- [--record DIR] [--only lifecycle|programs] <ready-file>...
   A ready file is the JSON line the sandbox prints (url, dialect, orgs, users with credentials,
   assets, nodes); ../shared/real-jumpserver/up.sh writes one per server it builds.`;
 
 const args = process.argv.slice(2);
 const files = [];
 let record;
+let only;
 for (let i = 0; i < args.length; i++) {
   if (args[i] === "--record") record = args[++i];
+  else if (args[i] === "--only") only = args[++i];
   else if (args[i] === "--help" || args[i] === "-h") {
     console.log(USAGE);
     process.exit(0);
   } else files.push(args[i]);
 }
-if (files.length === 0 || (args.includes("--record") && !record)) {
+const suites = {
+  lifecycle: "tests/real/lifecycle.test.ts",
+  programs: "tests/real/programs.test.ts",
+};
+if (
+  files.length === 0 ||
+  (args.includes("--record") && !record) ||
+  (only !== undefined && !(only in suites))
+) {
   console.error(USAGE);
   process.exit(2);
 }
@@ -59,7 +70,7 @@ const result = spawnSync(
     "ts-node/register/transpile-only",
     "--timeout",
     "900000",
-    "tests/real/**/*.test.ts",
+    only ? suites[only] : "tests/real/**/*.test.ts",
   ],
   { cwd: root, env, stdio: "inherit" },
 );

@@ -199,7 +199,10 @@ export function renderApplyAssetTicket(
 }
 
 export function renderSuperTicketStatus(state: State, t: TicketRec, p: Profile) {
-  const processed = [...t.steps].reverse().find((s) => s.processor);
+  // `Ticket.processor` is the current step's first assignee who acted: a close changes no
+  // assignee's state, so a closed ticket has none (tickets/models/ticket/general.py).
+  const step = t.steps.find((s) => s.level === t.approvalStep);
+  const processed = step && (step.state === "approved" || step.state === "rejected") ? step : null;
   return {
     id: t.id,
     status: choice(t.status, p.labels.status[t.status]),
@@ -218,14 +221,16 @@ export function renderPermission(state: State, perm: PermissionRec, p: Profile, 
     id,
     name: state.nodes.find((n) => n.id === id)?.value ?? "",
   }));
-  const isExpired = perm.dateExpired !== null && perm.dateExpired < now;
+  // perms/models/asset_permission.py: expired unless date_start < now < date_expired, so a grant
+  // that has not started yet is "expired" too.
   const started = perm.dateStart === null || perm.dateStart <= now + 1000;
+  const isExpired = (perm.dateExpired !== null && perm.dateExpired < now) || !started;
   const tail = {
     org_id: perm.orgId,
     org_name: orgName(state, perm.orgId),
     is_active: true,
     is_expired: isExpired,
-    is_valid: !isExpired && started,
+    is_valid: !isExpired,
     from_ticket: true,
     date_created: formatDate(perm.dateCreated),
     date_start: perm.dateStart === null ? null : formatDate(perm.dateStart),

@@ -44,12 +44,12 @@ function findFlow(ctx: Ctx): FlowRec {
   const visible = ctx.model.visibleFlows(ctx.orgId);
   if (ctx.profile.namedFlows && !UUID_RE.test(raw)) {
     const named = visible.find((f) => f.name === raw);
-    if (!named) throw notFound("TicketFlow");
+    if (!named) throw notFound(ctx.profile, "TicketFlow");
     return named;
   }
   const id = requireUuid(ctx, raw);
   const flow = visible.find((f) => f.id === id);
-  if (!flow) throw notFound("TicketFlow");
+  if (!flow) throw notFound(ctx.profile, "TicketFlow");
   return flow;
 }
 
@@ -118,7 +118,7 @@ export function flowCcUsers(ctx: Ctx): Reply {
 }
 
 function candidatesFor(ctx: Ctx): FlowRec[] {
-  if (!ctx.profile.namedFlows) throw notFound("TicketFlow");
+  if (!ctx.profile.namedFlows) throw notFound(ctx.profile, "TicketFlow");
   const type = ctx.query.get("type");
   const orgId = ctx.query.get("org_id");
   if (!type || !orgId) return [];

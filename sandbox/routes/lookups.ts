@@ -35,7 +35,7 @@ export function getUser(ctx: Ctx): Reply {
   requireOrgAdmin(ctx);
   const id = requireUuid(ctx, ctx.params.id);
   const u = visibleUsers(ctx).find((x) => x.id === id);
-  if (!u) throw notFound("User");
+  if (!u) throw notFound(ctx.profile, "User");
   return ok(renderUser(u, ctx.profile));
 }
 
@@ -63,7 +63,7 @@ export function getAsset(ctx: Ctx): Reply {
   requireOrgAdmin(ctx);
   const id = requireUuid(ctx, ctx.params.id);
   const a = visibleAssets(ctx).find((x) => x.id === id);
-  if (!a) throw notFound("Asset");
+  if (!a) throw notFound(ctx.profile, "Asset");
   return ok(renderAsset(ctx.model.state, a, ctx.profile));
 }
 
@@ -85,7 +85,7 @@ export function getNode(ctx: Ctx): Reply {
   requireOrgAdmin(ctx);
   const id = requireUuid(ctx, ctx.params.id);
   const n = visibleNodes(ctx).find((x) => x.id === id);
-  if (!n) throw notFound("Node");
+  if (!n) throw notFound(ctx.profile, "Node");
   return ok(renderNode(ctx.model.state, n));
 }
 

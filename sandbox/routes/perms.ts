@@ -24,7 +24,7 @@ function find(ctx: Ctx) {
   requireOrgAdmin(ctx);
   const id = requireUuid(ctx, ctx.params.id);
   const perm = visible(ctx).find((p) => p.id === id);
-  if (!perm) throw notFound("AssetPermission");
+  if (!perm) throw notFound(ctx.profile, "AssetPermission");
   return perm;
 }
 

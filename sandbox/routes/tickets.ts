@@ -31,7 +31,7 @@ function render(ctx: Ctx, t: TicketRec, kind: Kind) {
 function visibleTicket(ctx: Ctx, kind: Kind): TicketRec {
   const id = requireUuid(ctx, ctx.params.id);
   const t = ctx.model.state.tickets.find((x) => x.id === id);
-  if (!t || !ctx.model.isRelated(t, ctx.user.id)) throw notFound(MODEL_WORD[kind]);
+  if (!t || !ctx.model.isRelated(t, ctx.user.id)) throw notFound(ctx.profile, MODEL_WORD[kind]);
   return t;
 }
 
@@ -425,7 +425,7 @@ function superTicket(ctx: Ctx): TicketRec {
   requireSystemAdmin(ctx);
   const id = requireUuid(ctx, ctx.params.id);
   const t = ctx.model.state.tickets.find((x) => x.id === id);
-  if (!t) throw notFound("Ticket");
+  if (!t) throw notFound(ctx.profile, "Ticket");
   return t;
 }
 

@@ -328,8 +328,9 @@ export async function replay(file: string, mode?: SandboxOptions): Promise<Repla
       const gotAuth = (res.headers["www-authenticate"] as string | undefined) ?? null;
       if ((ex.wwwAuthenticate ?? null) !== gotAuth)
         problems.push(`WWW-Authenticate: expected ${ex.wwwAuthenticate}, got ${gotAuth}`);
+      // An empty answer (204) is recorded as null.
       if (res.status === ex.status)
-        compare(ex.response, res.json, [], null, ids, problems, cosmetic);
+        compare(ex.response, res.json ?? null, [], null, ids, problems, cosmetic);
       let verdict: Verdict = problems.length ? "differ" : cosmetic.length ? "shape" : "exact";
       if (
         verdict === "differ" &&

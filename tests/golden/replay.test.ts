@@ -1,5 +1,6 @@
-// Issue #8: every exchange of every golden transcript (recorded from real JumpServer servers)
-// is answered by a fresh sandbox in that version's mode the way the real server answered it.
+// Issue #8: every exchange of every golden transcript (recorded from real JumpServer servers: a
+// fixed scenario, and the provider's own traffic of the real layer) is answered by a fresh sandbox
+// in that version's mode the way the real server answered it.
 import { strict as assert } from "node:assert";
 import * as fs from "node:fs";
 import * as path from "node:path";
@@ -14,12 +15,25 @@ const transcripts = fs
 describe("golden replay", function () {
   this.timeout(60_000);
 
-  it("has the three verified transcripts", () => {
+  it("has the verified transcripts: a fixed scenario and the provider's own traffic, per version", () => {
     assert.deepEqual(transcripts, [
       "jumpserver-v3.10.23-strategy.jsonl",
       "jumpserver-v4.10.16-selector.jsonl",
       "jumpserver-v4.10.19-selector.jsonl",
+      // recorded by `npm run test:real -- --record` through the proxy (docs/real-servers.md)
+      "provider-v3.10.23-strategy.jsonl",
+      "provider-v4.10.16-selector.jsonl",
+      "provider-v4.10.19-selector.jsonl",
     ]);
+  });
+
+  it("holds no credential in the recorded provider traffic", () => {
+    // (The fixed scenarios send a wrong password on purpose.)
+    for (const file of transcripts.filter((f) => f.startsWith("provider-"))) {
+      const text = fs.readFileSync(path.join(FIXTURES, file), "utf8");
+      assert.doesNotMatch(text, /"(password|privateToken|secret|token)":"(?!<redacted>)[^"]/, file);
+      assert.doesNotMatch(text, /Signature keyId|Authorization/i, file);
+    }
   });
 
   for (const file of transcripts) {
