@@ -1,6 +1,13 @@
 // The library users import: the resources, their providers, program-side readers, the client.
 export { TicketFlow, ticketFlowProvider } from "./resources/ticketFlow";
-export type { TicketFlowArgs, FlowRule, StrategyRule, SelectorRule } from "./resources/ticketFlow";
+export type {
+  TicketFlowArgs,
+  FlowRule,
+  FlowRuleArgs,
+  SelectorArgs,
+  StrategyRule,
+  SelectorRule,
+} from "./resources/ticketFlow";
 export { AssetAccessTicket, assetAccessTicketProvider } from "./resources/assetAccessTicket";
 export type { AssetAccessTicketArgs } from "./resources/assetAccessTicket";
 export { getTicketFlows, getTickets } from "./readers";

@@ -28,6 +28,7 @@ import {
   TicketInputs,
   checkTicketInputs,
 } from "../model/ticketInputs";
+import { assertKnown, hasUnknown } from "../model/unknown";
 import { UUID } from "../settings";
 import { configuredOrgId, currentClient } from "./context";
 import { plain } from "./plain";
@@ -106,13 +107,17 @@ export async function diff(
     if (key === "comment") return String(v ?? "");
     return JSON.stringify(v ?? null);
   };
+  const n = news as unknown as Record<string, unknown>;
+  // A replacing input not known until `up` may ask for another ticket: plan the replacement.
   const replaces = REPLACING_KEYS.filter(
     (k) =>
-      canon(k, (olds as unknown as Record<string, unknown>)[k]) !==
-      canon(k, (news as unknown as Record<string, unknown>)[k]),
+      hasUnknown(n[k]) ||
+      canon(k, (olds as unknown as Record<string, unknown>)[k]) !== canon(k, n[k]),
   );
   const changes =
     replaces.length > 0 ||
+    hasUnknown(n.approve) ||
+    hasUnknown(n.revokeOnDelete) ||
     (olds.approve ?? false) !== (news.approve ?? false) ||
     (olds.revokeOnDelete ?? true) !== (news.revokeOnDelete ?? true) ||
     !!olds.pendingAction;
@@ -122,6 +127,7 @@ export async function diff(
 }
 
 export async function create(inputs: TicketInputs): Promise<{ id: string; outs: TicketOutputs }> {
+  assertKnown(inputs as unknown as Record<string, unknown>);
   const client = currentClient();
   const me = await client.profile();
   const applicant = inputs.applicant
@@ -247,6 +253,7 @@ export async function update(
   olds: TicketOutputs,
   news: TicketInputs,
 ): Promise<{ outs: TicketOutputs }> {
+  assertKnown(news as unknown as Record<string, unknown>);
   const client = currentClient();
   let outs: TicketOutputs = { ...olds, ...pickInputs(news) };
   if (olds.pendingAction === "close") {

@@ -27,6 +27,7 @@ import {
   toWire,
   userDialect,
 } from "../model/flowRules";
+import { assertKnown, hasUnknown, isUnknown } from "../model/unknown";
 import { ROOT_ORG_ID, UUID } from "../settings";
 import { configuredOrgId, currentClient } from "./context";
 import { plain } from "./plain";
@@ -68,14 +69,14 @@ export async function check(
 ): Promise<{ inputs?: Record<string, unknown>; failures?: Failure[] }> {
   const failures: Failure[] = [];
   const type = news.type === undefined ? "apply_asset" : news.type;
-  if (type !== "apply_asset") {
+  if (type !== "apply_asset" && !isUnknown(type)) {
     failures.push({
       property: "type",
       reason: `only "apply_asset" flows exist in JumpServer's API, got ${JSON.stringify(type)}`,
     });
   }
   const orgId = news.orgId === undefined || news.orgId === "" ? configuredOrgId() : news.orgId;
-  if (typeof orgId !== "string" || !UUID.test(orgId)) {
+  if (!isUnknown(orgId) && (typeof orgId !== "string" || !UUID.test(orgId))) {
     failures.push({
       property: "orgId",
       reason: `expected an organization UUID, got ${JSON.stringify(orgId)}`,
@@ -90,16 +91,21 @@ export async function check(
   const { rules, failures: ruleFailures } = checkRules(news.rules);
   failures.push(...ruleFailures);
   let ccUsers: string[] | undefined;
-  if (news.ccUsers !== undefined && news.ccUsers !== null) {
+  if (isUnknown(news.ccUsers)) ccUsers = news.ccUsers as unknown as string[];
+  else if (news.ccUsers !== undefined && news.ccUsers !== null) {
     if (
       !Array.isArray(news.ccUsers) ||
       news.ccUsers.some((u) => typeof u !== "string" || u === "")
     ) {
       failures.push({ property: "ccUsers", reason: "expected a list of usernames or user ids" });
-    } else ccUsers = [...new Set(news.ccUsers as string[])];
+    } else
+      ccUsers = (news.ccUsers as string[]).filter(
+        (u, i, all) => isUnknown(u) || all.indexOf(u) === i,
+      );
   }
   let restoreOnDelete = true;
-  if (news.restoreOnDelete !== undefined) {
+  if (isUnknown(news.restoreOnDelete)) restoreOnDelete = news.restoreOnDelete as boolean;
+  else if (news.restoreOnDelete !== undefined) {
     if (typeof news.restoreOnDelete !== "boolean") {
       failures.push({ property: "restoreOnDelete", reason: "expected true or false" });
     } else restoreOnDelete = news.restoreOnDelete;
@@ -125,19 +131,25 @@ export async function diff(
   news: TicketFlowInputs,
 ): Promise<{ changes: boolean; replaces: string[]; deleteBeforeReplace: boolean }> {
   const replaces: string[] = [];
-  if ((olds.type ?? "apply_asset") !== (news.type ?? "apply_asset")) replaces.push("type");
-  if (olds.orgId !== news.orgId) replaces.push("orgId");
-  if ((olds.name || undefined) !== (news.name || undefined)) replaces.push("name");
+  // An input not known until `up` is a change; a replacing one plans the replacement.
+  const differs = (a: unknown, b: unknown) => hasUnknown(b) || a !== b;
+  if (differs(olds.type ?? "apply_asset", news.type ?? "apply_asset")) replaces.push("type");
+  if (differs(olds.orgId, news.orgId)) replaces.push("orgId");
+  if (differs(olds.name || undefined, news.name || undefined)) replaces.push("name");
   const ids = olds.userIds ?? {};
   let changes = replaces.length > 0;
-  if (canonicalRules(olds.rules ?? [], ids) !== canonicalRules(news.rules ?? [], ids))
+  if (
+    hasUnknown(news.rules) ||
+    canonicalRules(olds.rules ?? [], ids) !== canonicalRules(news.rules ?? [], ids)
+  )
     changes = true;
   if (
     news.ccUsers !== undefined &&
-    !sameSet(mapIds(olds.ccUsers ?? [], ids), mapIds(news.ccUsers, ids))
+    (hasUnknown(news.ccUsers) ||
+      !sameSet(mapIds(olds.ccUsers ?? [], ids), mapIds(news.ccUsers, ids)))
   )
     changes = true;
-  if ((olds.restoreOnDelete ?? true) !== (news.restoreOnDelete ?? true)) changes = true;
+  if (differs(olds.restoreOnDelete ?? true, news.restoreOnDelete ?? true)) changes = true;
   // The same flow can't exist twice: replacing must restore the old one before adopting again.
   return { changes, replaces, deleteBeforeReplace: replaces.length > 0 };
 }
@@ -145,6 +157,7 @@ export async function diff(
 export async function create(
   inputs: TicketFlowInputs,
 ): Promise<{ id: string; outs: TicketFlowOutputs }> {
+  assertKnown(inputs as unknown as Record<string, unknown>);
   const client = currentClient();
   const flows = await listFlowsExplained(client, inputs.orgId);
   const foreign = flows.find(
@@ -278,6 +291,7 @@ export async function update(
   olds: TicketFlowOutputs,
   news: TicketFlowInputs,
 ): Promise<{ outs: TicketFlowOutputs }> {
+  assertKnown(news as unknown as Record<string, unknown>);
   const client = currentClient();
   const named = olds.namedFlows === true;
   assertServerSupports(news, named);

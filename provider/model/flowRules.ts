@@ -11,6 +11,7 @@ import {
   normalizeSelector,
 } from "../api/flows";
 import { UUID } from "../settings";
+import { isUnknown } from "./unknown";
 
 export const STRATEGIES = ["super_admin", "org_admin", "super_org_admin", "custom_user"] as const;
 export const MATCHES = [
@@ -59,6 +60,8 @@ export function checkRules(
 ): { rules: FlowRule[]; failures: Failure[] } {
   const failures: Failure[] = [];
   const fail = (p: string, reason: string) => failures.push({ property: p, reason });
+  // Unknown at preview (a whole list, a rule, a field): kept as is, checked once `up` knows it.
+  if (isUnknown(value)) return { rules: value as unknown as FlowRule[], failures };
   if (!Array.isArray(value)) {
     fail(property, "expected a list of 1 to 5 approval levels");
     return { rules: [], failures };
@@ -69,6 +72,10 @@ export function checkRules(
   const rules: FlowRule[] = [];
   value.forEach((raw, i) => {
     const p = `${property}[${i}]`;
+    if (isUnknown(raw)) {
+      rules.push(raw as unknown as FlowRule);
+      return;
+    }
     if (!isObj(raw)) {
       fail(
         p,
@@ -94,6 +101,15 @@ export function checkRules(
       fail(`${p}.${extra[0]}`, `unknown property; a rule has strategy/assignees or users`);
     if (hasStrategy) {
       const strategy = raw.strategy;
+      if (isUnknown(strategy)) {
+        // Which strategy, and so whether assignees are needed, is known at `up`.
+        const assignees =
+          raw.assignees === undefined || isUnknown(raw.assignees)
+            ? raw.assignees
+            : stringList(raw.assignees, `${p}.assignees`, fail);
+        rules.push({ strategy, assignees } as unknown as FlowRule);
+        return;
+      }
       if (typeof strategy !== "string" || !(STRATEGIES as readonly string[]).includes(strategy)) {
         fail(
           `${p}.strategy`,
@@ -102,6 +118,11 @@ export function checkRules(
         return;
       }
       const assignees = raw.assignees;
+      if (isUnknown(assignees)) {
+        // (An unknown list may turn out empty: custom_user's need is checked at `up`.)
+        rules.push({ strategy, assignees } as unknown as FlowRule);
+        return;
+      }
       if (strategy === "custom_user") {
         const names = stringList(assignees, `${p}.assignees`, fail);
         if (names && names.length === 0)
@@ -134,17 +155,20 @@ function checkSelector(
   p: string,
   fail: (p: string, r: string) => void,
 ): Selector | undefined {
+  if (isUnknown(v) || (isObj(v) && isUnknown(v.type))) return v as unknown as Selector;
   if (!isObj(v)) {
     fail(p, 'expected {type: "all"}, {type: "ids", ids: [...]} or {type: "attrs", attrs: [...]}');
     return undefined;
   }
   if (v.type === "all") return { type: "all" };
   if (v.type === "ids") {
+    if (isUnknown(v.ids)) return v as unknown as Selector;
     const ids = stringList(v.ids, `${p}.ids`, fail);
     if (ids && ids.length === 0) fail(`${p}.ids`, "expected at least one user (username or id)");
     return ids ? { type: "ids", ids: dedupe(ids) } : undefined;
   }
   if (v.type === "attrs") {
+    if (isUnknown(v.attrs)) return v as unknown as Selector;
     if (!Array.isArray(v.attrs) || v.attrs.length === 0) {
       fail(`${p}.attrs`, "expected at least one {name, match, value}");
       return undefined;
@@ -152,6 +176,10 @@ function checkSelector(
     const attrs: Array<{ name: string; match: string; value: unknown }> = [];
     v.attrs.forEach((a, j) => {
       const ap = `${p}.attrs[${j}]`;
+      if (isUnknown(a)) {
+        attrs.push(a as unknown as (typeof attrs)[number]);
+        return;
+      }
       if (!isObj(a) || typeof a.name !== "string" || a.name === "") {
         fail(
           `${ap}.name`,
@@ -160,6 +188,10 @@ function checkSelector(
         return;
       }
       const match = a.match === undefined ? "exact" : a.match;
+      if (isUnknown(match)) {
+        attrs.push({ name: a.name, match: match as string, value: a.value });
+        return;
+      }
       if (typeof match !== "string" || !(MATCHES as readonly string[]).includes(match)) {
         fail(`${ap}.match`, `expected one of ${MATCHES.join(", ")}`);
         return;
@@ -185,6 +217,7 @@ function stringList(
     fail(p, "expected a list of usernames or user ids");
     return undefined;
   }
+  // (An unknown element is a string placeholder: kept, resolved at `up`.)
   const bad = v.findIndex((x) => typeof x !== "string" || x.trim() === "");
   if (bad >= 0) {
     fail(`${p}[${bad}]`, "expected a non-empty username or user id");
@@ -193,8 +226,9 @@ function stringList(
   return (v as string[]).map((s) => s.trim());
 }
 
+/** Folds duplicates; two placeholders may stand for different users, so both stay. */
 function dedupe(xs: string[]): string[] {
-  return [...new Set(xs)];
+  return xs.filter((x, i) => isUnknown(x) || xs.indexOf(x) === i);
 }
 
 /** Every username (non-UUID) a set of rules and cc users mention, for one lookup each. */

@@ -1,8 +1,11 @@
 // AssetAccessTicket inputs, validated without network access. Every failure names the property.
+// Any input, or any element of a list, may be Pulumi's unknown placeholder at preview: it is passed
+// through unchecked, and whatever depends on it (dates in order, approve's needs) waits for `up`.
 import { normalizeActions } from "../api/actions";
 import { normalizeDate, parseDate } from "../api/dates";
 import { UUID } from "../settings";
 import type { Failure } from "./flowRules";
+import { hasUnknown, isUnknown } from "./unknown";
 
 export interface TicketInputs {
   title: string;
@@ -51,18 +54,21 @@ export function checkTicketInputs(
   const fail = (property: string, reason: string) => failures.push({ property, reason });
 
   const title = news.title;
-  if (typeof title !== "string" || title.trim() === "") fail("title", "expected a non-empty title");
+  if (isUnknown(title)) {
+    // known at `up`
+  } else if (typeof title !== "string" || title.trim() === "")
+    fail("title", "expected a non-empty title");
   else if (title.length > 256)
     fail("title", `expected at most 256 characters, got ${title.length}`);
 
   const orgId = news.orgId === undefined || news.orgId === "" ? defaultOrgId : news.orgId;
-  if (typeof orgId !== "string" || !UUID.test(orgId))
+  if (!isUnknown(orgId) && (typeof orgId !== "string" || !UUID.test(orgId)))
     fail("orgId", `expected an organization UUID, got ${JSON.stringify(orgId)}`);
 
   let applicant: string | undefined;
   if (news.applicant !== undefined && news.applicant !== null && news.applicant !== "") {
     if (typeof news.applicant !== "string") fail("applicant", "expected a username or user id");
-    else applicant = news.applicant.trim();
+    else applicant = isUnknown(news.applicant) ? news.applicant : news.applicant.trim();
   }
 
   const assets = names(news.assets, "assets", fail);
@@ -71,7 +77,9 @@ export function checkTicketInputs(
   let accounts = ["@ALL"];
   if (news.accounts !== undefined) {
     const list = names(news.accounts, "accounts", fail);
-    list.forEach((a, i) => {
+    const known = Array.isArray(list) ? list.filter((a) => !isUnknown(a)) : [];
+    known.forEach((a) => {
+      const i = (list as string[]).indexOf(a);
       if (a.startsWith("@") && !ACCOUNT_ALIASES.includes(a)) {
         fail(
           `accounts[${i}]`,
@@ -79,7 +87,11 @@ export function checkTicketInputs(
         );
       }
     });
-    if (list.includes("@SPEC") && list.filter((a) => !a.startsWith("@")).length === 0) {
+    if (
+      !hasUnknown(list) &&
+      known.includes("@SPEC") &&
+      known.filter((a) => !a.startsWith("@")).length === 0
+    ) {
       fail(
         "accounts",
         '"@SPEC" must be followed by the account names it grants, e.g. ["@SPEC", "readonly"]',
@@ -88,18 +100,19 @@ export function checkTicketInputs(
     accounts = list;
   }
 
-  let actions = ["all"];
-  if (news.actions !== undefined) {
+  let actions: string[] = ["all"];
+  if (isUnknown(news.actions)) actions = news.actions as unknown as string[];
+  else if (news.actions !== undefined) {
     if (!Array.isArray(news.actions) || news.actions.some((a) => typeof a !== "string")) {
       fail("actions", "expected a list of action names");
+    } else if (news.actions.some(isUnknown)) {
+      // Check the known names; keep the list as written until `up` knows the rest.
+      const known = (news.actions as string[]).filter((a) => !isUnknown(a));
+      normalizeActions(known).unknown.forEach((u) => fail("actions", unknownAction(u)));
+      actions = news.actions as string[];
     } else {
       const { actions: mapped, unknown } = normalizeActions(news.actions as string[]);
-      unknown.forEach((u) =>
-        fail(
-          "actions",
-          `unknown action "${u}"; expected all, connect, upload, download, copy, paste, delete, share (or upload_file, download_file, updownload, clipboard_copy, clipboard_paste, clipboard_copy_paste)`,
-        ),
-      );
+      unknown.forEach((u) => fail("actions", unknownAction(u)));
       if (mapped.length === 0 && unknown.length === 0)
         fail("actions", "expected at least one action (an empty list grants nothing)");
       actions = mapped;
@@ -108,7 +121,8 @@ export function checkTicketInputs(
 
   const dateStart = date(news.dateStart, "dateStart", fail);
   const dateExpired = date(news.dateExpired, "dateExpired", fail);
-  if (dateStart && dateExpired && parseDate(dateExpired)! <= parseDate(dateStart)!) {
+  const bothKnown = !isUnknown(dateStart) && !isUnknown(dateExpired);
+  if (dateStart && dateExpired && bothKnown && parseDate(dateExpired)! <= parseDate(dateStart)!) {
     fail(
       "dateExpired",
       `must be later than dateStart (to the second): ${dateStart} → ${dateExpired}`,
@@ -118,6 +132,7 @@ export function checkTicketInputs(
   let comment = "";
   if (news.comment !== undefined && news.comment !== null) {
     if (typeof news.comment !== "string") fail("comment", "expected text");
+    else if (isUnknown(news.comment)) comment = news.comment;
     else if (/\[pulumi:[0-9a-f-]+\]/i.test(news.comment))
       fail("comment", "must not contain a [pulumi:…] marker (the provider adds its own)");
     else comment = news.comment;
@@ -132,13 +147,15 @@ export function checkTicketInputs(
   const approve = bool(news.approve, false, "approve", fail);
   const revokeOnDelete = bool(news.revokeOnDelete, true, "revokeOnDelete", fail);
 
-  if (approve) {
+  if (approve === true && !hasUnknown(assets) && !hasUnknown(nodes)) {
     // JumpServer's final-step rule, caught before anything is opened.
     if (assets.length + nodes.length === 0)
       fail(
         "assets",
         "with approve: true, name at least one asset or node (JumpServer refuses the final approval otherwise)",
       );
+  }
+  if (approve === true && !hasUnknown(accounts)) {
     if (accounts.length === 0)
       fail("accounts", "with approve: true, name at least one account or alias such as @ALL");
   }
@@ -152,7 +169,7 @@ export function checkTicketInputs(
 
   if (failures.length > 0) return { failures };
   const inputs: TicketInputs = {
-    title: (title as string).trim(),
+    title: isUnknown(title) ? (title as string) : (title as string).trim(),
     orgId: orgId as string,
     assets,
     nodes,
@@ -169,15 +186,22 @@ export function checkTicketInputs(
   return { inputs, failures };
 }
 
+function unknownAction(name: string): string {
+  return `unknown action "${name}"; expected all, connect, upload, download, copy, paste, delete, share (or upload_file, download_file, updownload, clipboard_copy, clipboard_paste, clipboard_copy_paste)`;
+}
+
+/** A list of names; an unknown list, or unknown elements, are kept for `up` to know. */
 function names(v: unknown, property: string, fail: (p: string, r: string) => void): string[] {
   if (v === undefined || v === null) return [];
+  if (isUnknown(v)) return v as unknown as string[];
   if (!Array.isArray(v)) {
     fail(property, "expected a list of names or ids");
     return [];
   }
   const out: string[] = [];
   v.forEach((x, i) => {
-    if (typeof x !== "string" || x.trim() === "")
+    if (isUnknown(x)) out.push(x as string);
+    else if (typeof x !== "string" || x.trim() === "")
       fail(`${property}[${i}]`, "expected a non-empty name or id");
     else if (!out.includes(x.trim())) out.push(x.trim());
   });
@@ -200,6 +224,7 @@ function date(
     fail(property, "expected a date string");
     return undefined;
   }
+  if (isUnknown(v)) return v;
   const iso = normalizeDate(v);
   if (!iso)
     fail(
@@ -216,6 +241,7 @@ function bool(
   fail: (p: string, r: string) => void,
 ): boolean {
   if (v === undefined || v === null) return fallback;
+  if (isUnknown(v)) return v as unknown as boolean; // known at `up`
   if (typeof v !== "boolean") {
     fail(property, "expected true or false");
     return fallback;

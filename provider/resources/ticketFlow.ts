@@ -3,11 +3,34 @@
 // from npm) rather than a copy of the logic, and never holds a credential.
 import * as pulumi from "@pulumi/pulumi";
 import * as lifecycle from "../lifecycle/ticketFlow";
-import type { FlowRule } from "../model/flowRules";
+import type { FlowRule, StrategyRule } from "../model/flowRules";
 import { DelegatingProvider } from "./delegatingProvider";
 import { claimFlow, warnAboutPlaintextCredentials } from "./programChecks";
 
 export type { FlowRule, StrategyRule, SelectorRule } from "../model/flowRules";
+
+/** A selector as a program writes it: lists and their elements may be other resources' outputs. */
+export type SelectorArgs =
+  | { type: "all" }
+  | { type: "ids"; ids: pulumi.Input<pulumi.Input<string>[]> }
+  | {
+      type: "attrs";
+      attrs: pulumi.Input<
+        pulumi.Input<{
+          name: pulumi.Input<string>;
+          match?: pulumi.Input<string>;
+          value: pulumi.Input<unknown>;
+        }>[]
+      >;
+    };
+
+/** A rule as a program writes it (a `FlowRule` whose parts may be outputs, known at `up`). */
+export type FlowRuleArgs =
+  | {
+      strategy: pulumi.Input<StrategyRule["strategy"]>;
+      assignees?: pulumi.Input<pulumi.Input<string>[]>;
+    }
+  | { users: pulumi.Input<SelectorArgs> };
 
 export interface TicketFlowArgs {
   /** Ticket type; only "apply_asset" flows are managed through the API. Default "apply_asset". */
@@ -17,7 +40,7 @@ export interface TicketFlowArgs {
   /** A named flow (JumpServer v4.10.19+): created by POST beside the org's default flow. */
   name?: pulumi.Input<string>;
   /** 1–5 approval levels (2 before v4.10.19), each `{strategy, assignees}` or `{users: selector}`. */
-  rules: pulumi.Input<pulumi.Input<FlowRule>[]>;
+  rules: pulumi.Input<pulumi.Input<FlowRuleArgs>[]>;
   /** Users copied on every ticket of the flow (v4.10.19+), usernames or ids. */
   ccUsers?: pulumi.Input<pulumi.Input<string>[]>;
   /** Write the adopted flow's previous rules back on delete. Default true. */

@@ -75,6 +75,32 @@ for (const spec of targetSpecs()) {
       await target?.close();
     });
 
+    it("previews, then applies, a program whose rule, titles, assets and dates are unknown at preview", async () => {
+      const prefix = `pjt-real ${RUN} program computed`;
+      await real!.configure({
+        rules: [],
+        count: 2,
+        prefix,
+        providerConfig: target.providerConfig,
+        computed: { dialect: ready.dialect },
+      });
+      const mark = proxy.exchanges.length;
+      const p = await stack!.preview();
+      assert.deepEqual(p.changeSummary, { create: 5 }, "the stack, the computed one, flow, 2");
+      assert.deepEqual(proxy.since(mark), [], "preview sends no request");
+      const r = await stack!.up();
+      assert.equal(r.summary.result, "succeeded");
+      const out = await outputs();
+      assert.deepEqual(out.states, ["approved", "approved"]);
+      const live = await ticketsOfRun(prefix);
+      assert.deepEqual(live.map((t) => t.title).sort(), [
+        `${prefix} 0 (later)`,
+        `${prefix} 1 (later)`,
+      ]);
+      await stack!.destroy();
+      assert.equal(await defaultFlowRules(), previousRules, "destroy restored the flow");
+    });
+
     it("a two-level flow: the pipeline's approve: true passes level 1 only", async () => {
       const dialect = ready.dialect;
       const prefix = `pjt-real ${RUN} program two-level`;

@@ -9,26 +9,57 @@ import { ReadyFile, userOf } from "./targets";
 const DEFAULT = "00000000-0000-0000-0000-000000000002";
 
 // Stack config picks the shape: `rules` (JSON) for the flow, `count` tickets approved by the
-// pipeline, titled with `prefix`.
+// pipeline, titled with `prefix`. With `computed`, the ticket's title, assets and dates and the
+// flow rule's approver come from another resource's outputs, which are unknown at preview, as
+// they are in most real programs.
 export const PROGRAM = `import * as pulumi from "@pulumi/pulumi";
-import { AssetAccessTicket, TicketFlow } from "pulumi-jumpserver-tickets";
+import { AssetAccessTicket, FlowRuleArgs, TicketFlow } from "pulumi-jumpserver-tickets";
 
 const config = new pulumi.Config();
 const DEFAULT_ORG = "${DEFAULT}";
-const flow = new TicketFlow("flow", { orgId: DEFAULT_ORG, rules: config.requireObject("rules") });
+const prefix = config.require("prefix");
+
+// A resource created in the same run: its outputs are unknown until \`up\` creates it.
+const laterProvider: pulumi.dynamic.ResourceProvider = {
+  async create() {
+    return {
+      id: "later",
+      outs: { start: "2031-04-01T00:00:00Z", end: "2031-04-08T00:00:00Z", asset: "web-01", who: "admin" },
+    };
+  },
+};
+class Later extends pulumi.dynamic.Resource {
+  declare readonly start: pulumi.Output<string>;
+  declare readonly end: pulumi.Output<string>;
+  declare readonly asset: pulumi.Output<string>;
+  declare readonly who: pulumi.Output<string>;
+  constructor(name: string) {
+    super(laterProvider, name, { start: undefined, end: undefined, asset: undefined, who: undefined });
+  }
+}
+const later = config.getBoolean("computed") ? new Later("later") : undefined;
+
+const rules: pulumi.Input<FlowRuleArgs>[] = later
+  ? [
+      config.require("dialect") === "strategy"
+        ? { strategy: "custom_user", assignees: [later.who] }
+        : { users: { type: "ids", ids: [later.who] } },
+    ]
+  : config.requireObject<FlowRuleArgs[]>("rules");
+const flow = new TicketFlow("flow", { orgId: DEFAULT_ORG, rules });
 const tickets: AssetAccessTicket[] = [];
 for (let i = 0; i < config.requireNumber("count"); i++) {
   tickets.push(
     new AssetAccessTicket(
       \`access-\${i}\`,
       {
-        title: \`\${config.require("prefix")} \${i}\`,
+        title: later ? pulumi.interpolate\`\${prefix} \${i} (\${later.id})\` : \`\${prefix} \${i}\`,
         orgId: DEFAULT_ORG,
         applicant: "requester",
-        assets: [i % 2 ? "web-01" : "web-02"],
+        assets: [later ? later.asset : i % 2 ? "web-01" : "web-02"],
         actions: ["connect"],
-        dateStart: "2031-03-01T00:00:00Z",
-        dateExpired: "2031-03-08T00:00:00Z",
+        dateStart: later ? later.start : "2031-03-01T00:00:00Z",
+        dateExpired: later ? later.end : "2031-03-08T00:00:00Z",
         approve: true,
       },
       { dependsOn: [flow] },
@@ -49,6 +80,8 @@ export interface StackShape {
   prefix: string;
   /** More `jumpserver:*` settings. */
   providerConfig?: Record<string, string>;
+  /** Take the rule's approver and the tickets' title, asset and dates from another resource. */
+  computed?: { dialect: string };
 }
 
 export interface RealStack {
@@ -79,6 +112,8 @@ export async function realStack(binDir: string, ready: ReadyFile, url: string): 
         rules: { value: JSON.stringify(shape.rules) },
         count: { value: String(shape.count) },
         prefix: { value: shape.prefix },
+        computed: { value: String(!!shape.computed) },
+        dialect: { value: shape.computed?.dialect ?? "" },
       });
     },
     async dispose() {
