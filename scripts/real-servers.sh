@@ -45,7 +45,7 @@ fi
 
 # PostgreSQL started by the kit inherits the kit's per-workdir lock (fd 9), so reset.sh would then
 # always find "another kit command is running". Restart it from here, where no kit lock is open.
-if ls -l /proc/[0-9]*/fd 2> /dev/null | grep -q '/\.kit/lock$'; then
+if { ls -l /proc/[0-9]*/fd 2> /dev/null || true; } | grep -q '/\.kit/lock$'; then
   echo "[real-servers] restarting PostgreSQL so that it holds no kit lock" >&2
   pg_ctlcluster "${KIT_PG_VERSION:-15}" "${KIT_PG_CLUSTER:-main}" restart 8>&- 9>&- >&2
 fi

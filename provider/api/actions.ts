@@ -24,15 +24,17 @@ const LEGACY: Record<string, Action[]> = {
 export function normalizeActions(names: string[]): { actions: string[]; unknown: string[] } {
   const set = new Set<string>();
   const unknown: string[] = [];
+  let all = false;
   for (const raw of names) {
     const n = String(raw).trim();
-    if (n === "all") return { actions: ["all"], unknown: [] };
-    if ((ACTIONS as readonly string[]).includes(n)) set.add(n);
+    // "all" grants everything, but a typo beside it is still a typo: keep looking.
+    if (n === "all") all = true;
+    else if ((ACTIONS as readonly string[]).includes(n)) set.add(n);
     // Own keys only: "valueOf" or "constructor" must not find Object.prototype's members.
     else if (Object.prototype.hasOwnProperty.call(LEGACY, n)) LEGACY[n].forEach((a) => set.add(a));
     else unknown.push(n);
   }
-  if (set.size === ACTIONS.length) return { actions: ["all"], unknown };
+  if (all || set.size === ACTIONS.length) return { actions: ["all"], unknown };
   return { actions: ACTIONS.filter((a) => set.has(a)), unknown };
 }
 

@@ -69,7 +69,8 @@ export async function resolveAsset(
   orgId: string,
   property: string,
 ): Promise<AssetRef> {
-  const ref = await cached(client, `asset:${nameOrId}`, async () => {
+  // Per org: two orgs may each have their own "db-01".
+  const ref = await cached(client, `asset:${orgId}:${nameOrId}`, async () => {
     const byId = UUID.test(nameOrId);
     // The root org sees every org's assets (X-JMS-ORG naming another org is ignored by community editions).
     const rows = await client.list<Record<string, unknown>>("/api/v1/assets/assets/", {
@@ -99,7 +100,7 @@ export async function resolveNode(
   orgId: string,
   property: string,
 ): Promise<NodeRef> {
-  const ref = await cached(client, `node:${nameOrId}`, async () => {
+  const ref = await cached(client, `node:${orgId}:${nameOrId}`, async () => {
     const byId = UUID.test(nameOrId);
     const full = nameOrId.startsWith("/");
     const value = full ? (nameOrId.split("/").filter(Boolean).pop() ?? nameOrId) : nameOrId;

@@ -215,7 +215,7 @@ export async function deletePermission(
       await client.request("DELETE", `${PERMISSIONS}${ticketId}/`, { org, retry: "safe" });
       return true;
     } catch (e) {
-      if (!(e instanceof JumpServerError && e.status === 404)) throw e;
+      if (!(e instanceof JumpServerError && e.isNotFound)) throw e;
     }
   }
   return false;
@@ -230,7 +230,7 @@ export async function getPermission(
     try {
       return await client.get<Record<string, unknown>>(`${PERMISSIONS}${ticketId}/`, { org });
     } catch (e) {
-      if (!(e instanceof JumpServerError && e.status === 404)) throw e;
+      if (!(e instanceof JumpServerError && e.isNotFound)) throw e;
     }
   }
   return undefined;

@@ -331,7 +331,8 @@ export class JumpServerClient {
             validateStatus: () => true,
             maxRedirects: 0,
             responseType: "text",
-            httpsAgent: this.settings.url.startsWith("https:")
+            // (The scheme's case does not matter: HTTPS:// is https.)
+            httpsAgent: this.settings.url.toLowerCase().startsWith("https:")
               ? new https.Agent({
                   ca: this.settings.caCert,
                   rejectUnauthorized: !this.settings.insecure,

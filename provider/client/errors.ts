@@ -46,9 +46,16 @@ export class JumpServerError extends Error {
     this.retryAfterSeconds = options.retryAfterSeconds;
   }
 
-  /** True for a 404 from a detail route (`object_does_not_exist`, or any 404 with a JSON body). */
+  /**
+   * JumpServer's own "this object does not exist": a 404 whose body is its JSON `{detail, code}`.
+   * A proxy's HTML 404, or the `{"error": "Not found"}` of a route the server lacks, says nothing
+   * about the object, and must never make state forget it.
+   */
   get isNotFound(): boolean {
-    return this.status === 404;
+    const b = this.body as { detail?: unknown } | undefined;
+    return (
+      this.status === 404 && !!b && typeof b === "object" && typeof b.detail === "string"
+    );
   }
 
   /** The "ticket already processed" family: 400 `Ticket already closed` (legacy) or 409 (v4.10.19+). */

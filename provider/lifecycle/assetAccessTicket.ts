@@ -227,7 +227,7 @@ export async function read(
       ...(props.mismatch ? { mismatch: props.mismatch } : {}),
     };
   } catch (e) {
-    if (!(e instanceof JumpServerError && e.status === 404)) throw e;
+    if (!(e instanceof JumpServerError && e.isNotFound)) throw e;
     // Opened on behalf under a flow this identity does not approve: the detail route hides it.
     try {
       const s = await getSuperStatus(client, id);
@@ -269,7 +269,7 @@ export async function update(
     try {
       t = await getTicket(client, id);
     } catch (e) {
-      if (!(e instanceof JumpServerError && e.status === 404)) throw e;
+      if (!(e instanceof JumpServerError && e.isNotFound)) throw e;
       // Opened on behalf under a flow this identity does not approve: nothing it can approve.
       const s = await getSuperStatus(client, id);
       warn(
@@ -310,7 +310,7 @@ async function currentState(client: JumpServerClient, id: string): Promise<strin
   try {
     return (await getTicket(client, id)).state;
   } catch (e) {
-    if (!(e instanceof JumpServerError && e.status === 404)) throw e;
+    if (!(e instanceof JumpServerError && e.isNotFound)) throw e;
     return (await getSuperStatus(client, id)).state;
   }
 }
@@ -331,7 +331,7 @@ async function closeFor(
   try {
     await closeTicket(client, id);
   } catch (e) {
-    if (!(e instanceof JumpServerError && (e.status === 403 || e.status === 404))) throw e;
+    if (!(e instanceof JumpServerError && (e.status === 403 || e.isNotFound))) throw e;
     await superClose(client, id);
   }
 }

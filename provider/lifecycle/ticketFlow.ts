@@ -252,7 +252,7 @@ export async function read(
   try {
     live = await getFlow(client, id, props.orgId);
   } catch (e) {
-    if (e instanceof JumpServerError && e.status === 404) return { id: "" };
+    if (e instanceof JumpServerError && e.isNotFound) return { id: "" };
     throw e;
   }
   const ids = props.userIds ?? {};
@@ -370,7 +370,7 @@ export async function remove(id: string, props: TicketFlowOutputs): Promise<void
       true,
     );
   } catch (e) {
-    if (e instanceof JumpServerError && e.status === 404) return;
+    if (e instanceof JumpServerError && e.isNotFound) return;
     throw explain(e);
   }
 }

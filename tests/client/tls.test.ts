@@ -36,6 +36,20 @@ describe("client TLS against an HTTPS sandbox with a self-signed certificate", f
     assert.equal(me.username, "approver");
   });
 
+  it("logs in with caCert and insecure whatever the case of the URL's scheme", async () => {
+    const upper = sb.url.replace(/^https:/, "HTTPS:");
+    const trusted = await client(sb, "approver", "password", {
+      "jumpserver:url": upper,
+      "jumpserver:caCert": cert,
+    }).get<{ username: string }>("/api/v1/users/profile/", { org: null });
+    assert.equal(trusted.username, "approver");
+    const skipped = await client(sb, "requester", "password", {
+      "jumpserver:url": upper,
+      "jumpserver:insecure": "true",
+    }).get<{ username: string }>("/api/v1/users/profile/", { org: null });
+    assert.equal(skipped.username, "requester");
+  });
+
   it("skips verification only when insecure is set", async () => {
     const me = await client(sb, "approver", "privateToken", { "jumpserver:insecure": "true" }).get<{
       username: string;

@@ -222,6 +222,29 @@ for (const spec of targetSpecs()) {
       );
     });
 
+    it("fails a refresh on a proxy's HTML 404 or a persistent 503, keeping state as it was", async () => {
+      const html = "<html><body><h1>404 Not Found</h1>nginx</body></html>";
+      for (const [path, read] of [
+        [new RegExp(`${FLOWS}${flow.id}/`), () => flows.read(flow.id, flow.outs)],
+        [new RegExp(`${APPLY}${pending.id}/`), () => tickets.read(pending.id, pending.outs)],
+      ] as const) {
+        proxy.answer({ method: "GET", path, status: 404, contentType: "text/html", body: html });
+        await assert.rejects(read(), /HTTP 404/);
+        proxy.answer({
+          method: "GET",
+          path,
+          status: 503,
+          contentType: "text/html",
+          body: "<html>Service Unavailable</html>",
+          times: 5, // the first try and the client's 4 retries (maxRetries)
+        });
+        await assert.rejects(read(), /HTTP 503/);
+      }
+      // Once the proxy is fine again, the same read keeps the flow.
+      const r = await flows.read(flow.id, flow.outs);
+      assert.equal(r.id, flow.id);
+    });
+
     it("shows a hand edit as drift of `rules`, heals it, and restores the previous rules on delete", async () => {
       await step("flow-hand-edit", () =>
         admin().request("PATCH", `${FLOWS}${flow.id}/`, {

@@ -4,6 +4,7 @@
 // wwwAuthenticate, response), with every credential of the ready file replaced by <redacted>.
 // The suites read it to assert what was sent (a `type` on every flow write, no 403 before a
 // super-ticket close, no collided open), and `--record` writes it as a transcript the sandbox replays.
+// It can also answer a request itself, as a broken proxy in front of JumpServer would.
 import * as fs from "node:fs";
 import * as http from "node:http";
 import * as https from "node:https";
@@ -23,10 +24,23 @@ export interface RecordedExchange {
   response: unknown;
 }
 
+/** An answer the proxy gives itself instead of forwarding (what a broken proxy in front says). */
+export interface ProxyAnswer {
+  method: string;
+  /** Tested against the path with its query string. */
+  path: RegExp;
+  status: number;
+  contentType: string;
+  body: string;
+  /** How many matching requests get it (default 1). */
+  times?: number;
+}
+
 export class RecordingProxy {
   /** Name of the current step, stamped on each exchange. */
   step = "setup";
   readonly exchanges: RecordedExchange[] = [];
+  private readonly answers: ProxyAnswer[] = [];
   private readonly secrets: string[];
 
   private constructor(
@@ -48,6 +62,12 @@ export class RecordingProxy {
       req.on("data", (c: Buffer) => chunks.push(c));
       req.on("end", () => {
         const body = Buffer.concat(chunks);
+        const own = self.proxy!.takeAnswer(req.method ?? "GET", req.url ?? "/");
+        if (own) {
+          res.writeHead(own.status, { "Content-Type": own.contentType });
+          res.end(own.body);
+          return;
+        }
         const headers = { ...req.headers, host: upstream.host };
         const out = agent.request(
           {
@@ -78,6 +98,19 @@ export class RecordingProxy {
     const port = (server.address() as AddressInfo).port;
     self.proxy = new RecordingProxy(server, `http://127.0.0.1:${port}`, ready);
     return self.proxy;
+  }
+
+  /** Answers the next matching request(s) itself, without forwarding; not recorded. */
+  answer(a: ProxyAnswer): void {
+    this.answers.push({ times: 1, ...a });
+  }
+
+  private takeAnswer(method: string, path: string): ProxyAnswer | undefined {
+    const a = this.answers.find((x) => x.method === method && x.path.test(path));
+    if (!a) return undefined;
+    a.times = (a.times ?? 1) - 1;
+    if (a.times <= 0) this.answers.splice(this.answers.indexOf(a), 1);
+    return a;
   }
 
   /** Exchanges from `mark` (an earlier `exchanges.length`) on. */

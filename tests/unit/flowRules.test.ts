@@ -123,6 +123,12 @@ describe("actions and dates", () => {
       ["all"],
     );
     assert.deepEqual(normalizeActions(["fly"]).unknown, ["fly"]);
+    // "all" grants everything, but does not hide a typo beside it.
+    assert.deepEqual(normalizeActions(["all", "conect"]), {
+      actions: ["all"],
+      unknown: ["conect"],
+    });
+    assert.deepEqual(normalizeActions(["conect", "all"]).unknown, ["conect"]);
   });
 
   it("parses ISO-8601 with or without zone and JumpServer's own format, as instants", () => {
