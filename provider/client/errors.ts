@@ -53,9 +53,7 @@ export class JumpServerError extends Error {
    */
   get isNotFound(): boolean {
     const b = this.body as { detail?: unknown } | undefined;
-    return (
-      this.status === 404 && !!b && typeof b === "object" && typeof b.detail === "string"
-    );
+    return this.status === 404 && !!b && typeof b === "object" && typeof b.detail === "string";
   }
 
   /** The "ticket already processed" family: 400 `Ticket already closed` (legacy) or 409 (v4.10.19+). */
