@@ -579,18 +579,29 @@ async function resolveFlowId(
   // One lookup per org and process, like every other name (a large apply would otherwise pay one
   // request per ticket); a failed lookup is forgotten so the next ticket asks again.
   const key = `flow-options:${orgId}`;
-  let pending = client.memo.get(key) as Promise<unknown> | undefined;
-  if (!pending) {
-    pending = client.get<unknown>("/api/v1/tickets/flows/options/", {
-      query: { type: "apply_asset", org_id: orgId },
-      org: orgId,
-    });
-    pending.catch(() => client.memo.delete(key));
-    client.memo.set(key, pending);
+  const options = async (): Promise<Record<string, unknown>[]> => {
+    let pending = client.memo.get(key) as Promise<unknown> | undefined;
+    if (!pending) {
+      pending = client.get<unknown>("/api/v1/tickets/flows/options/", {
+        query: { type: "apply_asset", org_id: orgId },
+        org: orgId,
+      });
+      pending.catch(() => client.memo.delete(key));
+      client.memo.set(key, pending);
+    }
+    const rows = await pending;
+    return Array.isArray(rows) ? (rows as Record<string, unknown>[]) : [];
+  };
+  const named = (rows: Record<string, unknown>[]) =>
+    rows.filter((r) => String(r.name ?? "").toLowerCase() === flow.toLowerCase());
+  let rows = await options();
+  if (named(rows).length === 0) {
+    // The flow may have been created since the list was read: by a TicketFlow earlier in this
+    // same `up`. Ask again once.
+    client.memo.delete(key);
+    rows = await options();
   }
-  const options = await pending;
-  const rows = Array.isArray(options) ? (options as Record<string, unknown>[]) : [];
-  const matches = rows.filter((r) => String(r.name ?? "").toLowerCase() === flow.toLowerCase());
+  const matches = named(rows);
   if (matches.length !== 1) {
     throw new Error(
       `flow: ${matches.length === 0 ? "no" : "more than one"} apply_asset flow named "${flow}" is usable in org ${orgId}${

@@ -111,6 +111,20 @@ describe("named flows (v4.10.19) and the program-side readers", function () {
     }
   });
 
+  it("finds a named flow created after this process first listed the org's flows", async () => {
+    // As in one `up`: tickets in the org resolved their flows, then a TicketFlow created another.
+    const late = await flows.create(
+      await checked(flows, {
+        orgId: DEFAULT,
+        name: "late-access",
+        rules: [{ users: { type: "ids", ids: ["approver"] } }],
+      }),
+    );
+    const t = await tickets.create(await checked(tickets, ticket({ flow: "late-access" })));
+    assert.equal(t.outs.flowId, late.id);
+    await tickets.delete(t.id, t.outs);
+  });
+
   it("detects a hand edit of the CC users and heals it", async () => {
     await client(sb, "admin").request("PATCH", `/api/v1/tickets/flows/${flow.id}/`, {
       org: DEFAULT,
