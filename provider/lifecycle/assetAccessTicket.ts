@@ -31,6 +31,7 @@ import {
 import { assertKnown, hasUnknown } from "../model/unknown";
 import { UUID } from "../settings";
 import { configuredOrgId, currentClient } from "./context";
+import { openedEarlier, requestIdFor } from "./recovery";
 import { plain } from "./plain";
 import { warn } from "./warn";
 
@@ -77,12 +78,20 @@ export class TicketInitError extends Error {
 }
 
 export async function check(
-  _olds: Record<string, unknown>,
+  olds: Record<string, unknown>,
   news: Record<string, unknown>,
 ): Promise<{ inputs?: Record<string, unknown>; failures?: Failure[] }> {
-  const { inputs, failures } = checkTicketInputs(news, configuredOrgId());
+  // Set by the resource (its project/stack/name) and by this check (the marker); never by users.
+  const { instanceKey, requestId: _marker, ...asked } = news;
+  const { inputs, failures } = checkTicketInputs(asked, configuredOrgId());
   if (failures.length > 0 || !inputs) return { failures };
-  return { inputs: plain(inputs) as unknown as Record<string, unknown> };
+  const out = plain(inputs) as unknown as Record<string, unknown>;
+  if (typeof instanceKey === "string" && instanceKey !== "") {
+    out.instanceKey = instanceKey;
+    const previous = typeof olds.requestId === "string" ? olds.requestId : undefined;
+    out.requestId = requestIdFor(instanceKey, inputs, previous);
+  }
+  return { inputs: out };
 }
 
 export async function diff(
@@ -155,7 +164,10 @@ export async function create(inputs: TicketInputs): Promise<{ id: string; outs: 
     ),
   ]);
   const flowId = inputs.flow ? await resolveFlowId(client, inputs.flow, inputs.orgId) : undefined;
-  const requestId = randomUUID();
+  // A marker stable across runs (from check) lets a run after a kill find the ticket it opened;
+  // resources created without one (older programs) get a fresh one.
+  const stable = typeof inputs.requestId === "string" && UUID.test(inputs.requestId);
+  const requestId = stable ? inputs.requestId!.toLowerCase() : randomUUID();
   const marker = `[pulumi:${requestId}]`;
   const body: OpenBody = {
     title: inputs.title,
@@ -171,13 +183,15 @@ export async function create(inputs: TicketInputs): Promise<{ id: string; outs: 
   if (applicant.id !== me.id) body.applicant = applicant.id;
   if (flowId) body.flow_id = flowId;
 
-  const ticket = await openExactlyOnce(client, body, {
-    inputs,
-    requestId,
-    applicantId: applicant.id,
-    meId: me.id,
-    marker,
-  });
+  const ticket =
+    (stable ? await openedEarlier(client, requestId) : undefined) ??
+    (await openExactlyOnce(client, body, {
+      inputs,
+      requestId,
+      applicantId: applicant.id,
+      meId: me.id,
+      marker,
+    }));
 
   // From here on the ticket exists: any failure must leave it recorded, never orphaned.
   let outs = outputsFrom(inputs, ticket, { requestId, resolvedIds, applicantId: applicant.id });
@@ -245,7 +259,12 @@ export async function read(
       next = props;
     }
   }
-  return { id, props: plain(next), inputs: plain(pickInputs(props)) };
+  // The marker the live ticket carries goes back into the inputs: the next check chains from it.
+  const inputs = {
+    ...pickInputs(props),
+    ...(props.requestId ? { requestId: props.requestId } : {}),
+  };
+  return { id, props: plain(next), inputs: plain(inputs) };
 }
 
 export async function update(
@@ -674,7 +693,7 @@ function outputsFrom(
 
 function pickInputs(x: TicketInputs): TicketInputs {
   const out = {} as Record<string, unknown>;
-  for (const k of TICKET_INPUT_KEYS) {
+  for (const k of [...TICKET_INPUT_KEYS, "instanceKey"]) {
     const v = (x as unknown as Record<string, unknown>)[k];
     if (v !== undefined) out[k] = v;
   }

@@ -21,6 +21,10 @@ export interface TicketInputs {
   flow?: string;
   approve: boolean;
   revokeOnDelete: boolean;
+  /** The declaring resource's project/stack/name (set by the resource class, not by users). */
+  instanceKey?: string;
+  /** The marker the ticket is opened with, derived in check (lifecycle/recovery.ts). */
+  requestId?: string;
 }
 
 export const TICKET_INPUT_KEYS = [

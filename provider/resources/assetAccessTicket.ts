@@ -111,6 +111,9 @@ export class AssetAccessTicket extends pulumi.dynamic.Resource {
         flow: args.flow,
         approve: args.approve,
         revokeOnDelete: args.revokeOnDelete,
+        // Which resource asks: the marker the ticket is opened with is derived from it, so a run
+        // after an interrupted one finds the ticket instead of opening a second.
+        instanceKey: `${pulumi.getProject()}/${pulumi.getStack()}/${name}`,
         ...Object.fromEntries(outputs.map((k) => [k, undefined])),
       },
       opts,

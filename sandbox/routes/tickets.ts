@@ -87,6 +87,19 @@ export const listTickets =
         items = items.filter((t) =>
           (findOrg(m.state, t.orgId)?.name ?? "").toLowerCase().includes(orgName.toLowerCase()),
         );
+      // BaseFilterSet (v4): created within / before N days; a non-number matches nothing.
+      if (ctx.profile.version !== "v3.10.23")
+        for (const [param, within] of [
+          ["days", true],
+          ["days__lt", false],
+        ] as const) {
+          const days = q.get(param);
+          if (days === null || days === "") continue;
+          const since = m.now() - Number.parseInt(days, 10) * 86_400_000;
+          items = Number.isNaN(since)
+            ? []
+            : items.filter((t) => (within ? t.dateCreated >= since : t.dateCreated < since));
+        }
       const who = q.get("applicant_username_name");
       if (who) {
         items = items.filter((t) => {

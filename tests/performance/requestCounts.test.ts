@@ -17,7 +17,7 @@ describe("requests per operation, counted by the sandbox", function () {
   for (const mode of modes) {
     it(`${mode.label}: every operation within its budget, check and diff at zero`, async () => {
       const { rows } = await measureRequestCounts(mode.options);
-      assert.equal(rows.length, 15);
+      assert.equal(rows.length, 17);
       for (const r of rows) {
         const where = `${r.operation}: ${r.requests} requests ${JSON.stringify(r.routes)}`;
         if (r.exact) assert.equal(r.requests, r.allowed, where);

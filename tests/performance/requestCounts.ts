@@ -131,6 +131,24 @@ export async function measureRequestCounts(
       true,
       () => tickets.delete(p.id, p.outs),
     );
+    // As the resource class declares it: with its project/stack/name, the first create of a
+    // process also reads the identity's recent tickets once (finding what a killed run opened).
+    const keyed = (i: number) =>
+      ticket(i, { applicant: "requester", assets: ["web-02"], instanceKey: `p/s/counted-${i}` });
+    const k1 = await count(
+      "AssetAccessTicket open, first with the resource's key in the process (+ recent-tickets list)",
+      2,
+      true,
+      async () => tickets.create((await tickets.check({}, keyed(4))).inputs),
+    );
+    const k2 = await count(
+      "AssetAccessTicket open, later with the resource's key (list already read)",
+      1,
+      true,
+      async () => tickets.create((await tickets.check({}, keyed(5))).inputs),
+    );
+    await tickets.delete(k1.id, k1.outs);
+    await tickets.delete(k2.id, k2.outs);
     await count("TicketFlow delete (restore previous rules)", 1, true, () =>
       flows.delete(f.id, fRead.props),
     );
