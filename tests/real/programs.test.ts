@@ -8,10 +8,13 @@
 // What it creates: one adopted flow in Default (restored on destroy) and JMS_REAL_TICKETS (default
 // 100) tickets titled "pjt-real <run> program …", whose permissions destroy deletes.
 import { strict as assert } from "node:assert";
+import { execFile } from "node:child_process";
+import { promisify } from "node:util";
 import type { Stack } from "@pulumi/pulumi/automation";
 import { requirePulumiCli } from "../e2e/pulumiCli";
 import { adminsRule, canonical, clientFor, usersRule } from "./support";
 import { RecordingProxy } from "./proxy";
+import { killMidUp } from "./kill";
 import { RealStack, realStack } from "./stack";
 import { ReadyFile, Target, targetSpecs, userOf } from "./targets";
 
@@ -20,6 +23,7 @@ const FLOWS = "/api/v1/tickets/flows/";
 const OPEN = "/api/v1/tickets/apply-asset-tickets/open/";
 const RUN = Date.now().toString(36);
 const COUNT = Number(process.env.JMS_REAL_TICKETS ?? 100);
+const run = promisify(execFile);
 
 for (const spec of targetSpecs()) {
   describe(`real layer, programs through the Pulumi CLI — ${spec.label}`, function () {
@@ -100,6 +104,44 @@ for (const spec of targetSpecs()) {
       await stack!.destroy();
       assert.equal(await defaultFlowRules(), previousRules, "destroy restored the flow");
     });
+
+    for (const recovery of ["up", "refresh --clear-pending-creates, then up"]) {
+      it(`after SIGKILL of the CLI and its plugins mid-up, \`${recovery}\` ends with one ticket per resource`, async () => {
+        const prefix = `pjt-real ${RUN} program killed ${recovery.length}`;
+        const count = 10;
+        await configure([usersRule(ready.dialect, "admin")], count, prefix);
+        const mark = proxy.exchanges.length;
+        const opened = () =>
+          proxy
+            .since(mark)
+            .filter((e) => e.method === "POST" && e.path === OPEN && e.status === 201).length;
+        await killMidUp(real!, () => opened() >= 3);
+        const before = await ticketsOfRun(prefix);
+        assert.ok(
+          before.length >= 3 && before.length < count,
+          `${before.length} opened before the kill`,
+        );
+        if (recovery !== "up") {
+          // (Asynchronously: the sandbox and the proxy answer from this very process.)
+          await run(
+            real!.cli.bin,
+            ["refresh", "--clear-pending-creates", "--yes", "--stack", "real", "--non-interactive"],
+            { cwd: real!.dir, env: { ...process.env, ...real!.cli.env }, maxBuffer: 16 << 20 },
+          );
+        }
+        const up = await stack!.up();
+        assert.equal(up.summary.result, "succeeded");
+        const live = await ticketsOfRun(prefix);
+        assert.equal(live.length, count, "exactly one ticket per resource");
+        assert.equal(new Set(live.map((t) => t.title)).size, count);
+        const out = await outputs();
+        assert.deepEqual(new Set(out.states), new Set(["approved"]));
+        const inState = new Set(out.ticketIds as string[]);
+        for (const t of live) assert.ok(inState.has(t.id), `ticket ${t.title} is in state`);
+        await stack!.destroy();
+        assert.equal(await defaultFlowRules(), previousRules, "destroy restored the flow");
+      });
+    }
 
     it("a two-level flow: the pipeline's approve: true passes level 1 only", async () => {
       const dialect = ready.dialect;

@@ -1,6 +1,7 @@
 // A scratch Pulumi project with the program the real layer and `npm run bench -- --real` run:
 // one TicketFlow for Default and `count` approved tickets that depend on it, all shaped by stack
 // config. The package comes from its packed tarball, as users install it.
+import * as path from "node:path";
 import { LocalWorkspace, Stack } from "@pulumi/pulumi/automation";
 import { offlineEnv, pulumiCommand } from "../e2e/pulumiCli";
 import { createScratchProject } from "../e2e/scratchProject";
@@ -86,6 +87,10 @@ export interface StackShape {
 
 export interface RealStack {
   stack: Stack;
+  /** The scratch project (the stack's config, the backend and the lock files live there). */
+  dir: string;
+  /** The CLI and the environment a hand-run `pulumi` command needs for this stack. */
+  cli: { bin: string; env: Record<string, string> };
   configure(shape: StackShape): Promise<void>;
   /** Destroys what is left, removes the stack and the project. */
   dispose(): Promise<void>;
@@ -101,6 +106,8 @@ export async function realStack(binDir: string, ready: ReadyFile, url: string): 
   const admin = userOf(ready, "admin");
   return {
     stack,
+    dir: project.dir,
+    cli: { bin: path.join(binDir, "pulumi"), env: offlineEnv(project.dir, binDir) },
     async configure(shape) {
       await stack.setAllConfig({
         "jumpserver:url": { value: url },

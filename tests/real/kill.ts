@@ -1,0 +1,54 @@
+// Kills a `pulumi up` the way a cancelled CI job does: SIGKILL to the CLI and every plugin
+// process (language host, dynamic-provider host) at a chosen moment, then removes the stale lock
+// that the file backend keeps, as an operator would before running again.
+import { spawn } from "node:child_process";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import type { RealStack } from "./stack";
+
+export async function killMidUp(real: RealStack, when: () => boolean): Promise<void> {
+  const child = spawn(
+    real.cli.bin,
+    ["up", "--yes", "--skip-preview", "--stack", "real", "--non-interactive"],
+    { cwd: real.dir, env: { ...process.env, ...real.cli.env }, detached: true, stdio: "ignore" },
+  );
+  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  const deadline = Date.now() + 120_000;
+  while (!when()) {
+    if (child.exitCode !== null) throw new Error("pulumi up ended before the moment to kill it");
+    if (Date.now() > deadline) throw new Error("the moment to kill pulumi up never came");
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  for (const pid of processesIn(real.dir)) killHard(pid);
+  killHard(-child.pid!); // and its process group
+  await exited;
+  // Plugins that outlived the group (they run in the project's folder) go the same way.
+  for (let i = 0; i < 20 && processesIn(real.dir).length > 0; i++) {
+    for (const pid of processesIn(real.dir)) killHard(pid);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  const locks = path.join(real.dir, ".pulumi-backend", ".pulumi", "locks");
+  fs.rmSync(locks, { recursive: true, force: true });
+}
+
+/** Processes whose working directory is `dir`. */
+function processesIn(dir: string): number[] {
+  const out: number[] = [];
+  for (const entry of fs.readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry) || Number(entry) === process.pid) continue;
+    try {
+      if (fs.readlinkSync(`/proc/${entry}/cwd`) === dir) out.push(Number(entry));
+    } catch {
+      // gone, or not ours to read
+    }
+  }
+  return out;
+}
+
+function killHard(pid: number): void {
+  try {
+    process.kill(pid, "SIGKILL");
+  } catch {
+    // already gone
+  }
+}
