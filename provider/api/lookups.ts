@@ -18,6 +18,8 @@ export interface AssetRef {
 export interface NodeRef {
   id: string;
   value: string;
+  /** "/DEFAULT/probe-servers" ("" when the server does not say). */
+  fullValue: string;
   orgId: string;
 }
 
@@ -115,6 +117,7 @@ export async function resolveNode(
     return one(inOrg.length > 0 ? inOrg : matches, property, "node", nameOrId, (r) => ({
       id: String(r.id),
       value: String(r.value),
+      fullValue: String(r.full_value ?? ""),
       orgId: String(r.org_id ?? ""),
     }));
   });

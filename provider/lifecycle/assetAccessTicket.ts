@@ -114,6 +114,12 @@ export async function diff(
     }
     if (key === "accounts") return JSON.stringify([...((v as string[]) ?? [])].sort());
     if (key === "comment") return String(v ?? "");
+    if (key === "orgId") return String(v ?? "").toLowerCase();
+    if (key === "flow") {
+      // A flow named at create and given by its id since (or in another case) is the same flow.
+      const x = (v as string | undefined) ?? "";
+      return UUID.test(x) ? x.toLowerCase() : (ids[`flow:${x.toLowerCase()}`] ?? x.toLowerCase());
+    }
     return JSON.stringify(v ?? null);
   };
   const n = news as unknown as Record<string, unknown>;
@@ -158,12 +164,17 @@ export async function create(inputs: TicketInputs): Promise<{ id: string; outs: 
       inputs.nodes.map(async (n, i) => {
         if (UUID.test(n)) return n.toLowerCase();
         const ref = await resolveNode(client, n, inputs.orgId, `nodes[${i}]`);
+        // Both spellings of a node, its value and its full path, name the same node.
         resolvedIds[`nodes:${n}`] = ref.id;
+        resolvedIds[`nodes:${ref.value}`] = ref.id;
+        if (ref.fullValue) resolvedIds[`nodes:${ref.fullValue}`] = ref.id;
         return ref.id;
       }),
     ),
   ]);
   const flowId = inputs.flow ? await resolveFlowId(client, inputs.flow, inputs.orgId) : undefined;
+  if (inputs.flow && flowId && !UUID.test(inputs.flow))
+    resolvedIds[`flow:${inputs.flow.toLowerCase()}`] = flowId;
   // A marker stable across runs (from check) lets a run after a kill find the ticket it opened;
   // resources created without one (older programs) get a fresh one.
   const stable = typeof inputs.requestId === "string" && UUID.test(inputs.requestId);

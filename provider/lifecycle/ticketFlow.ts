@@ -75,7 +75,9 @@ export async function check(
       reason: `only "apply_asset" flows exist in JumpServer's API, got ${JSON.stringify(type)}`,
     });
   }
-  const orgId = news.orgId === undefined || news.orgId === "" ? configuredOrgId() : news.orgId;
+  const given = news.orgId === undefined || news.orgId === "" ? configuredOrgId() : news.orgId;
+  // An id is an id whatever its case: an uppercase org id is not another org.
+  const orgId = typeof given === "string" && UUID.test(given) ? given.toLowerCase() : given;
   if (!isUnknown(orgId) && (typeof orgId !== "string" || !UUID.test(orgId))) {
     failures.push({
       property: "orgId",

@@ -65,14 +65,16 @@ export function checkTicketInputs(
   else if (title.length > 256)
     fail("title", `expected at most 256 characters, got ${title.length}`);
 
-  const orgId = news.orgId === undefined || news.orgId === "" ? defaultOrgId : news.orgId;
+  const orgId = lowerUuid(
+    news.orgId === undefined || news.orgId === "" ? defaultOrgId : news.orgId,
+  );
   if (!isUnknown(orgId) && (typeof orgId !== "string" || !UUID.test(orgId)))
     fail("orgId", `expected an organization UUID, got ${JSON.stringify(orgId)}`);
 
   let applicant: string | undefined;
   if (news.applicant !== undefined && news.applicant !== null && news.applicant !== "") {
     if (typeof news.applicant !== "string") fail("applicant", "expected a username or user id");
-    else applicant = isUnknown(news.applicant) ? news.applicant : news.applicant.trim();
+    else applicant = isUnknown(news.applicant) ? news.applicant : lowerUuid(news.applicant.trim());
   }
 
   const assets = names(news.assets, "assets", fail);
@@ -145,7 +147,7 @@ export function checkTicketInputs(
   let flow: string | undefined;
   if (news.flow !== undefined && news.flow !== null && news.flow !== "") {
     if (typeof news.flow !== "string") fail("flow", "expected a flow name or id");
-    else flow = news.flow;
+    else flow = lowerUuid(news.flow);
   }
 
   const approve = bool(news.approve, false, "approve", fail);
@@ -190,6 +192,11 @@ export function checkTicketInputs(
   return { inputs, failures };
 }
 
+/** An id is an id whatever its case (JumpServer answers in lowercase). */
+function lowerUuid<T>(v: T): T {
+  return typeof v === "string" && UUID.test(v) ? (v.toLowerCase() as T) : v;
+}
+
 function unknownAction(name: string): string {
   return `unknown action "${name}"; expected all, connect, upload, download, copy, paste, delete, share (or upload_file, download_file, updownload, clipboard_copy, clipboard_paste, clipboard_copy_paste)`;
 }
@@ -207,7 +214,7 @@ function names(v: unknown, property: string, fail: (p: string, r: string) => voi
     if (isUnknown(x)) out.push(x as string);
     else if (typeof x !== "string" || x.trim() === "")
       fail(`${property}[${i}]`, "expected a non-empty name or id");
-    else if (!out.includes(x.trim())) out.push(x.trim());
+    else if (!out.includes(lowerUuid(x.trim()))) out.push(lowerUuid(x.trim()));
   });
   return out;
 }
