@@ -31,6 +31,7 @@ import {
 import { assertKnown, hasUnknown } from "../model/unknown";
 import { UUID } from "../settings";
 import { configuredOrgId, currentClient } from "./context";
+import { InitError } from "./initError";
 import { openedEarlier, requestIdFor } from "./recovery";
 import { plain } from "./plain";
 import { warn } from "./warn";
@@ -60,21 +61,6 @@ export interface TicketOutputs extends TicketInputs {
   pendingAction: string;
   /** Why a ticket was closed right after opening (the server narrowed it), or absent. */
   mismatch?: string;
-}
-
-/** Thrown once the ticket exists: the engine keeps it in state as created-but-not-initialised. */
-export class TicketInitError extends Error {
-  readonly id: string;
-  readonly properties: TicketOutputs;
-  readonly reasons: string[];
-  constructor(message: string, outs: TicketOutputs) {
-    super(message);
-    this.message = message; // see client/errors.ts
-    this.name = "TicketInitError";
-    this.id = outs.ticketId;
-    this.properties = outs;
-    this.reasons = [message];
-  }
 }
 
 export async function check(
@@ -219,8 +205,9 @@ export async function create(inputs: TicketInputs): Promise<{ id: string; outs: 
     } catch {
       // the next update closes it
     }
-    throw new TicketInitError(
+    throw new InitError(
       `ticket ${ticket.serialNum || ticket.id} was opened narrower than asked and has been closed: ${mismatch}`,
+      ticket.id,
       outs,
     );
   }
@@ -229,8 +216,9 @@ export async function create(inputs: TicketInputs): Promise<{ id: string; outs: 
       const approved = await approveWhileAssignee(client, ticket, me.id);
       outs = outputsFrom(inputs, approved, { requestId, resolvedIds, applicantId: applicant.id });
     } catch (e) {
-      throw new TicketInitError(
+      throw new InitError(
         `ticket ${ticket.serialNum || ticket.id} was opened but approving it failed (the next \`pulumi up\` retries the approval, without opening another ticket): ${message(e)}`,
+        ticket.id,
         { ...outs, pendingAction: "approve" },
       );
     }

@@ -30,6 +30,7 @@ import {
 import { assertKnown, hasUnknown, isUnknown } from "../model/unknown";
 import { ROOT_ORG_ID, UUID } from "../settings";
 import { configuredOrgId, currentClient } from "./context";
+import { InitError } from "./initError";
 import { plain } from "./plain";
 import { warn } from "./warn";
 
@@ -59,6 +60,8 @@ export interface TicketFlowOutputs extends TicketFlowInputs {
   previousCcUsers?: string[];
   /** Usernames resolved to ids, so usernames and ids compare equal without network. */
   userIds: Record<string, string>;
+  /** "write" while a create whose write may not have landed waits for the next `up`. */
+  pendingAction?: string;
 }
 
 const INPUT_KEYS = ["type", "orgId", "name", "rules", "ccUsers", "restoreOnDelete"] as const;
@@ -152,6 +155,7 @@ export async function diff(
   )
     changes = true;
   if (differs(olds.restoreOnDelete ?? true, news.restoreOnDelete ?? true)) changes = true;
+  if (olds.pendingAction) changes = true; // a create left its write unfinished
   // The same flow can't exist twice: replacing must restore the old one before adopting again.
   return { changes, replaces, deleteBeforeReplace: replaces.length > 0 };
 }
@@ -177,6 +181,41 @@ export async function create(
   let live: LiveFlow;
   let previous: LiveFlow | undefined;
   let adopted: TicketFlowOutputs["adopted"];
+  const outsFor = (flow: LiveFlow, pendingAction = ""): TicketFlowOutputs => ({
+    ...pickInputs(inputs),
+    flowId: flow.id,
+    orgName: flow.orgName,
+    dialect: flow.dialect,
+    namedFlows: named,
+    approvalLevel: flow.rules.length,
+    adopted,
+    appliedRules: flow.rules,
+    appliedCcUsers: flow.ccUsers,
+    previousRules: previous?.rules ?? [],
+    previousCcUsers: previous?.ccUsers,
+    userIds,
+    ...(pendingAction ? { pendingAction } : {}),
+  });
+  /**
+   * The write may have landed but this create can't finish: keep the flow in state with the rules
+   * it had before, so that they are never mistaken for the stack's own; the next `up` writes again.
+   */
+  const keep = (e: unknown, flow: LiveFlow) =>
+    new InitError(
+      `flow ${flow.id}: ${message(e)}\n(the flow's earlier rules are recorded; the next \`pulumi up\` writes the rules again, and destroy puts the earlier ones back)`,
+      flow.id,
+      plain(outsFor({ ...flow, rules: [] }, "write")),
+    );
+  const patchOwn = async (flow: LiveFlow): Promise<LiveFlow> => {
+    try {
+      return await patchFlow(client, flow.id, inputs.orgId, write, true);
+    } catch (e) {
+      // Only a refusal (4xx) says the write did not land.
+      const refused = e instanceof JumpServerError && e.status !== undefined && e.status < 500;
+      if (e instanceof JumpServerError && !refused) throw keep(e, flow);
+      throw explain(e);
+    }
+  };
   if (inputs.name) {
     previous = flows.find(
       (f) =>
@@ -184,7 +223,7 @@ export async function create(
     );
     if (previous) {
       adopted = "own";
-      live = await patchFlow(client, previous.id, inputs.orgId, write, true);
+      live = await patchOwn(previous);
     } else {
       adopted = "created";
       live = await createNamedFlow(client, inputs.orgId, { ...write, name: inputs.name });
@@ -195,7 +234,7 @@ export async function create(
     if (own) {
       adopted = inputs.orgId === ROOT_ORG_ID ? "global" : "own";
       previous = own;
-      live = await patchFlow(client, own.id, inputs.orgId, write, true);
+      live = await patchOwn(own);
     } else if (global) {
       adopted = "global-copy";
       previous = global;
@@ -206,13 +245,13 @@ export async function create(
       );
     }
   }
-  // Nothing is recorded in state if create fails, so a write that went wrong is undone here.
-  const undo = async () => {
-    if (previous && previous.rules.length > 0) {
-      await patchFlow(client, live.id, live.orgId, { rules: previous.rules }, true).catch(
-        () => undefined,
-      );
-    }
+  // A write that went wrong is undone here; true when the flow holds its earlier rules again.
+  const undo = async (): Promise<boolean> => {
+    if (!previous || previous.rules.length === 0) return adopted === "created";
+    return patchFlow(client, live.id, live.orgId, { rules: previous.rules }, true).then(
+      () => true,
+      () => false,
+    );
   };
   if (live.orgId && live.orgId !== inputs.orgId) {
     // The write landed in another org (community editions read any org header but Default's and
@@ -225,24 +264,10 @@ export async function create(
     assertStored(live, wire);
     await assertGoverns(client, live, inputs.orgId, inputs.name);
   } catch (e) {
-    await undo();
+    if (!(await undo())) throw keep(e, live);
     throw e;
   }
-  const outs: TicketFlowOutputs = {
-    ...pickInputs(inputs),
-    flowId: live.id,
-    orgName: live.orgName,
-    dialect: live.dialect,
-    namedFlows: named,
-    approvalLevel: live.rules.length,
-    adopted,
-    appliedRules: live.rules,
-    appliedCcUsers: live.ccUsers,
-    previousRules: previous?.rules ?? [],
-    previousCcUsers: previous?.ccUsers,
-    userIds,
-  };
-  return { id: live.id, outs: plain(outs) };
+  return { id: live.id, outs: plain(outsFor(live)) };
 }
 
 export async function read(
@@ -306,6 +331,7 @@ export async function update(
   const cc = news.ccUsers?.map((u) => own(userIds, u) ?? u).sort();
   let live: LiveFlow;
   if (
+    !olds.pendingAction &&
     canonicalRules(olds.rules, olds.userIds ?? {}) === canonicalRules(news.rules, userIds) &&
     sameJson(cc, olds.appliedCcUsers ?? cc)
   ) {
@@ -342,6 +368,7 @@ export async function update(
     outs: plain({
       ...olds,
       ...pickInputs(news),
+      pendingAction: undefined,
       flowId: live.id,
       orgName: live.orgName,
       approvalLevel: live.rules.length,
@@ -559,4 +586,8 @@ function mapIds(xs: string[], ids: Record<string, string>): string[] {
 
 function sameSet(a: string[], b: string[]): boolean {
   return sameJson([...a].sort(), [...b].sort());
+}
+
+function message(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
 }
