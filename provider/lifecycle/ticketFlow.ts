@@ -327,7 +327,8 @@ export async function update(
     namesIn(news.rules, news.ccUsers ?? []),
     olds.userIds ?? {},
   );
-  const wire = toWireOrThrow(news.rules, olds.dialect, userIds);
+  const dialect = await dialectNow(client, id, olds);
+  const wire = toWireOrThrow(news.rules, dialect, userIds);
   const cc = news.ccUsers?.map((u) => own(userIds, u) ?? u).sort();
   let live: LiveFlow;
   if (
@@ -369,6 +370,7 @@ export async function update(
       ...olds,
       ...pickInputs(news),
       pendingAction: undefined,
+      dialect,
       flowId: live.id,
       orgName: live.orgName,
       approvalLevel: live.rules.length,
@@ -390,18 +392,40 @@ export async function remove(id: string, props: TicketFlowOutputs): Promise<void
     );
     return;
   }
+  let rules = props.previousRules;
+  let restored: LiveFlow;
   try {
-    await patchFlow(
+    const dialect = await dialectNow(client, id, props);
+    // Recorded before an upgrade to the selector dialect: written as they are, the rules would
+    // read "anyone in the org may approve". Translate them as JumpServer's migration does.
+    if (dialect !== props.dialect) rules = toWire(fromWire(rules, dialect, {}), dialect, {});
+    restored = await patchFlow(
       client,
       id,
       props.orgId,
-      { rules: props.previousRules, ccUsers: props.previousCcUsers },
+      { rules, ccUsers: props.previousCcUsers },
       true,
     );
   } catch (e) {
     if (e instanceof JumpServerError && e.isNotFound) return;
     throw explain(e);
   }
+  assertStored(restored, rules);
+}
+
+/**
+ * The dialect the server speaks now. Rules recorded in the strategy dialect may meet a server
+ * upgraded since (v3/v4.0 → v4.1+), where a rule without a selector means "anyone may approve":
+ * one GET tells before anything is written. (There is no way back, so selector flows skip it.)
+ */
+async function dialectNow(
+  client: JumpServerClient,
+  id: string,
+  recorded: Pick<TicketFlowOutputs, "dialect" | "orgId">,
+): Promise<Dialect> {
+  if (recorded.dialect !== "strategy") return recorded.dialect;
+  const live = await getFlow(client, id, recorded.orgId);
+  return live.rules.length > 0 ? live.dialect : recorded.dialect;
 }
 
 /**

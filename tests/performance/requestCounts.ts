@@ -77,8 +77,14 @@ export async function measureRequestCounts(
     );
     const fIn2 = (await flows.check({}, { orgId: DEFAULT_ORG, rules: adminsOnly })).inputs;
     await count("TicketFlow diff", 0, true, () => flows.diff(f.id, f.outs, fIn2));
-    const fOuts = await count("TicketFlow update (rules, no new names)", 2, true, () =>
-      flows.update(f.id, f.outs, fIn2),
+    // On a strategy-dialect server, writes of recorded rules first ask which dialect it speaks
+    // now (an upgrade to v4.1+ would read them as "anyone may approve"): one GET more.
+    const dialectCheck = mode.dialect === "strategy" ? 1 : 0;
+    const fOuts = await count(
+      "TicketFlow update (rules, no new names)",
+      2 + dialectCheck,
+      true,
+      () => flows.update(f.id, f.outs, fIn2),
     );
     const fRead = await count("TicketFlow read", 1, true, () => flows.read(f.id, fOuts));
 
@@ -149,7 +155,7 @@ export async function measureRequestCounts(
     );
     await tickets.delete(k1.id, k1.outs);
     await tickets.delete(k2.id, k2.outs);
-    await count("TicketFlow delete (restore previous rules)", 1, true, () =>
+    await count("TicketFlow delete (restore previous rules)", 1 + dialectCheck, true, () =>
       flows.delete(f.id, fRead.props),
     );
     return { version: sb.seed.version, rows };
