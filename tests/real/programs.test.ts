@@ -37,6 +37,13 @@ for (const spec of targetSpecs()) {
     let previousRules: string;
 
     const admin = () => clientFor(ready, proxy.url);
+    const permission = (id: string) =>
+      admin()
+        .get(`/api/v1/perms/asset-permissions/${id}/`, { org: DEFAULT })
+        .then(
+          () => true,
+          (e) => (e.status === 404 ? false : Promise.reject(e)),
+        );
     const outputs = async () =>
       Object.fromEntries(Object.entries(await stack!.outputs()).map(([k, v]) => [k, v.value]));
     const ruleShape = (rules: any[]) =>
@@ -142,6 +149,178 @@ for (const spec of targetSpecs()) {
         assert.equal(await defaultFlowRules(), previousRules, "destroy restored the flow");
       });
     }
+
+    describe("the shapes users write", () => {
+      const prefix = `pjt-real ${RUN} program shapes`;
+      const urn = async (name: string) => {
+        const state = await stack!.exportStack();
+        const r = (state.deployment.resources as Array<{ urn: string }>).find((x) =>
+          x.urn.endsWith(`::${name}`),
+        );
+        assert.ok(r, `no resource ${name} in state`);
+        return r.urn;
+      };
+      after(async () => {
+        proxy?.clearAnswers();
+        await stack?.destroy().catch(() => undefined);
+      });
+
+      it("a second up and a preview with --expect-no-changes send no request", async () => {
+        await real!.configure({
+          rules: [usersRule(ready.dialect, "admin")],
+          count: 2,
+          prefix,
+          providerConfig: target.providerConfig,
+        });
+        assert.equal((await stack!.up()).summary.result, "succeeded");
+        const mark = proxy.exchanges.length;
+        const again = await stack!.up();
+        assert.deepEqual(again.summary.resourceChanges, { same: 4 });
+        await stack!.preview({ expectNoChanges: true });
+        assert.deepEqual(proxy.since(mark), [], "no request");
+      });
+
+      it("a rename with `aliases` keeps every ticket (no replacement, no request)", async () => {
+        const before = (await outputs()).ticketIds;
+        await real!.configure({
+          rules: [usersRule(ready.dialect, "admin")],
+          count: 2,
+          prefix,
+          providerConfig: target.providerConfig,
+          names: "renamed",
+          aliasOf: "access",
+        });
+        const mark = proxy.exchanges.length;
+        const r = await stack!.up();
+        assert.equal(r.summary.resourceChanges?.create ?? 0, 0);
+        assert.equal(r.summary.resourceChanges?.delete ?? 0, 0);
+        assert.deepEqual((await outputs()).ticketIds, before);
+        assert.deepEqual(proxy.since(mark), []);
+        await urn("renamed-0");
+      });
+
+      it("`--replace` opens a new ticket and revokes the old grant; `--target` touches only its target", async () => {
+        const [t0, t1] = (await outputs()).ticketIds as string[];
+        const replaced = await stack!.up({ replace: [await urn("renamed-0")] });
+        assert.equal(replaced.summary.result, "succeeded");
+        const [n0, n1] = (await outputs()).ticketIds as string[];
+        assert.notEqual(n0, t0, "a new ticket");
+        assert.equal(n1, t1);
+        assert.equal(await permission(t0), false, "the replaced grant is revoked");
+        assert.equal(await permission(n0), true);
+        // Change every ticket's title, but apply only the second.
+        await real!.configure({
+          rules: [usersRule(ready.dialect, "admin")],
+          count: 2,
+          prefix: `${prefix} v2`,
+          providerConfig: target.providerConfig,
+          names: "renamed",
+          aliasOf: "access",
+        });
+        await stack!.up({ target: [await urn("renamed-1")] });
+        const [m0, m1] = (await outputs()).ticketIds as string[];
+        assert.equal(m0, n0, "the untargeted ticket stays");
+        assert.notEqual(m1, n1, "the targeted one is replaced");
+      });
+
+      it("a secret input stays secret in state", async () => {
+        const secret = `pjt-secret-${RUN}`;
+        await real!.configure({
+          rules: [usersRule(ready.dialect, "admin")],
+          count: 2,
+          prefix: `${prefix} v2`,
+          providerConfig: target.providerConfig,
+          names: "renamed",
+          aliasOf: "access",
+          secretComment: secret,
+        });
+        assert.equal((await stack!.up()).summary.result, "succeeded");
+        const { stdout } = await run(
+          real!.cli.bin,
+          ["stack", "export", "--stack", "real", "--non-interactive"],
+          { cwd: real!.dir, env: { ...process.env, ...real!.cli.env }, maxBuffer: 64 << 20 },
+        );
+        assert.ok(!stdout.includes(secret), "the comment is not in plaintext in the state");
+        assert.ok(stdout.includes("4dabf18193072939515e22adb298388d"), "it is stored as a secret");
+      });
+
+      it("after a key is revoked, plain destroy fails and `destroy --run-program` uses the new key", async () => {
+        const oldKey = userOf(ready, "admin").accessKey.id;
+        proxy.answer({
+          method: "*",
+          path: /.*/,
+          status: 401,
+          contentType: "application/json",
+          body: JSON.stringify({ detail: "Invalid signature.", code: "authentication_failed" }),
+          times: 1_000_000,
+          authorization: new RegExp(`keyId="${oldKey}"`),
+        });
+        await real!.configure({
+          rules: [usersRule(ready.dialect, "admin")],
+          count: 2,
+          prefix: `${prefix} v2`,
+          providerConfig: target.providerConfig,
+          names: "renamed",
+          aliasOf: "access",
+          privateToken: true,
+        });
+        const cli = (...args: string[]) =>
+          run(real!.cli.bin, [...args, "--yes", "--stack", "real", "--non-interactive"], {
+            cwd: real!.dir,
+            env: { ...process.env, ...real!.cli.env },
+            maxBuffer: 64 << 20,
+          });
+        await assert.rejects(cli("destroy"), (e: { stdout?: string; stderr?: string }) => {
+          assert.match(`${e.stdout}${e.stderr}`, /HTTP 401/);
+          return true;
+        });
+        await cli("destroy", "--run-program");
+        proxy.clearAnswers();
+        const left = await ticketsOfRun(`${prefix} v2`);
+        for (const t of left) assert.equal(await permission(t.id), false, `${t.title} revoked`);
+      });
+    });
+
+    it("a level approved by a person in JumpServer, then refresh: state follows, no drift", async () => {
+      const prefix = `pjt-real ${RUN} program person`;
+      await configure([adminsRule(ready.dialect), usersRule(ready.dialect, "approver")], 1, prefix);
+      await stack!.up();
+      const [id] = (await outputs()).ticketIds as string[];
+      const live = await admin().get<Record<string, any>>(
+        `/api/v1/tickets/apply-asset-tickets/${id}/`,
+        { org: null },
+      );
+      await clientFor(ready, proxy.url, "approver").request(
+        "PATCH",
+        `/api/v1/tickets/apply-asset-tickets/${id}/approve/`,
+        {
+          org: null,
+          body: {
+            org_id: live.org_id,
+            apply_assets: live.apply_assets.map((a: { id: string }) => a.id),
+            apply_nodes: [],
+            apply_accounts: live.apply_accounts,
+            apply_actions: live.apply_actions.map((a: { value: string }) => a.value),
+            apply_date_start: live.apply_date_start,
+            apply_date_expired: live.apply_date_expired,
+          },
+        },
+      );
+      await stack!.refresh();
+      const state = await stack!.exportStack();
+      const ticket = (state.deployment.resources as any[]).find((r) => r.id === id);
+      assert.equal(ticket.outputs.state, "approved", "refresh updated the resource");
+      assert.deepEqual(
+        (await outputs()).states,
+        ["pending"],
+        "a plain refresh keeps stack outputs",
+      );
+      await stack!.preview({ expectNoChanges: true });
+      await stack!.up({ refresh: true });
+      assert.deepEqual((await outputs()).states, ["approved"]);
+      await stack!.destroy();
+      assert.equal(await permission(id), false);
+    });
 
     it("a two-level flow: the pipeline's approve: true passes level 1 only", async () => {
       const dialect = ready.dialect;

@@ -26,6 +26,7 @@ export interface RecordedExchange {
 
 /** An answer the proxy gives itself instead of forwarding (what a broken proxy in front says). */
 export interface ProxyAnswer {
+  /** A method, or "*" for any. */
   method: string;
   /** Tested against the path with its query string. */
   path: RegExp;
@@ -34,6 +35,8 @@ export interface ProxyAnswer {
   body: string;
   /** How many matching requests get it (default 1). */
   times?: number;
+  /** Only requests whose Authorization header matches (a revoked key, say). */
+  authorization?: RegExp;
 }
 
 export class RecordingProxy {
@@ -62,7 +65,11 @@ export class RecordingProxy {
       req.on("data", (c: Buffer) => chunks.push(c));
       req.on("end", () => {
         const body = Buffer.concat(chunks);
-        const own = self.proxy!.takeAnswer(req.method ?? "GET", req.url ?? "/");
+        const own = self.proxy!.takeAnswer(
+          req.method ?? "GET",
+          req.url ?? "/",
+          String(req.headers.authorization ?? ""),
+        );
         if (own) {
           res.writeHead(own.status, { "Content-Type": own.contentType });
           res.end(own.body);
@@ -105,8 +112,18 @@ export class RecordingProxy {
     this.answers.push({ times: 1, ...a });
   }
 
-  private takeAnswer(method: string, path: string): ProxyAnswer | undefined {
-    const a = this.answers.find((x) => x.method === method && x.path.test(path));
+  /** Forgets the answers not given yet. */
+  clearAnswers(): void {
+    this.answers.length = 0;
+  }
+
+  private takeAnswer(method: string, path: string, auth: string): ProxyAnswer | undefined {
+    const a = this.answers.find(
+      (x) =>
+        (x.method === "*" || x.method === method) &&
+        x.path.test(path) &&
+        (!x.authorization || x.authorization.test(auth)),
+    );
     if (!a) return undefined;
     a.times = (a.times ?? 1) - 1;
     if (a.times <= 0) this.answers.splice(this.answers.indexOf(a), 1);

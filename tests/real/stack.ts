@@ -48,11 +48,15 @@ const rules: pulumi.Input<FlowRuleArgs>[] = later
     ]
   : config.requireObject<FlowRuleArgs[]>("rules");
 const flow = new TicketFlow("flow", { orgId: DEFAULT_ORG, rules });
+// Resource names are \`<names>-<i>\`; \`aliasOf\` renames them from \`<aliasOf>-<i>\`.
+const names = config.get("names") || "access";
+const aliasOf = config.get("aliasOf");
+const comment = config.getSecret("comment");
 const tickets: AssetAccessTicket[] = [];
 for (let i = 0; i < config.requireNumber("count"); i++) {
   tickets.push(
     new AssetAccessTicket(
-      \`access-\${i}\`,
+      \`\${names}-\${i}\`,
       {
         title: later ? pulumi.interpolate\`\${prefix} \${i} (\${later.id})\` : \`\${prefix} \${i}\`,
         orgId: DEFAULT_ORG,
@@ -62,8 +66,9 @@ for (let i = 0; i < config.requireNumber("count"); i++) {
         dateStart: later ? later.start : "2031-03-01T00:00:00Z",
         dateExpired: later ? later.end : "2031-03-08T00:00:00Z",
         approve: true,
+        comment,
       },
-      { dependsOn: [flow] },
+      { dependsOn: [flow], aliases: aliasOf ? [{ name: \`\${aliasOf}-\${i}\` }] : [] },
     ),
   );
 }
@@ -83,6 +88,13 @@ export interface StackShape {
   providerConfig?: Record<string, string>;
   /** Take the rule's approver and the tickets' title, asset and dates from another resource. */
   computed?: { dialect: string };
+  /** Resource names `<names>-<i>` (default "access"), renamed from `<aliasOf>-<i>`. */
+  names?: string;
+  aliasOf?: string;
+  /** A comment for every ticket, set as a secret. */
+  secretComment?: string;
+  /** Use the admin's private token instead of its access key. */
+  privateToken?: boolean;
 }
 
 export interface RealStack {
@@ -109,10 +121,22 @@ export async function realStack(binDir: string, ready: ReadyFile, url: string): 
     dir: project.dir,
     cli: { bin: path.join(binDir, "pulumi"), env: offlineEnv(project.dir, binDir) },
     async configure(shape) {
+      // One credential at a time: config holding two auth modes is refused.
+      for (const key of ["accessKeyId", "accessKeySecret", "privateToken"])
+        await stack.removeConfig(`jumpserver:${key}`).catch(() => undefined);
+      await stack.removeConfig("comment").catch(() => undefined);
+      const credential: Record<string, { value: string; secret?: boolean }> = shape.privateToken
+        ? { "jumpserver:privateToken": { value: admin.privateToken, secret: true } }
+        : {
+            "jumpserver:accessKeyId": { value: admin.accessKey.id },
+            "jumpserver:accessKeySecret": { value: admin.accessKey.secret, secret: true },
+          };
       await stack.setAllConfig({
         "jumpserver:url": { value: url },
-        "jumpserver:accessKeyId": { value: admin.accessKey.id },
-        "jumpserver:accessKeySecret": { value: admin.accessKey.secret, secret: true },
+        ...credential,
+        names: { value: shape.names ?? "access" },
+        aliasOf: { value: shape.aliasOf ?? "" },
+        ...(shape.secretComment ? { comment: { value: shape.secretComment, secret: true } } : {}),
         ...Object.fromEntries(
           Object.entries(shape.providerConfig ?? {}).map(([k, value]) => [k, { value }]),
         ),
