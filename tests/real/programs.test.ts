@@ -180,6 +180,29 @@ for (const spec of targetSpecs()) {
         assert.deepEqual(proxy.since(mark), [], "no request");
       });
 
+      it("a refresh through a proxy's HTML 404 fails and leaves the state as it was", async () => {
+        const before = await stack!.exportStack();
+        proxy.answer({
+          method: "GET",
+          path: /\/api\/v1\/tickets\/flows\/[0-9a-f-]{36}\//,
+          status: 404,
+          contentType: "text/html",
+          body: "<html><body><h1>404 Not Found</h1><hr>nginx</body></html>",
+          times: 1_000,
+        });
+        try {
+          await assert.rejects(stack!.refresh());
+        } finally {
+          proxy.clearAnswers();
+        }
+        const after = await stack!.exportStack();
+        const ids = (d: typeof before) =>
+          (d.deployment.resources as Array<{ urn: string; id?: string }>)
+            .map((r) => `${r.urn} ${r.id ?? ""}`)
+            .sort();
+        assert.deepEqual(ids(after), ids(before), "no resource left the state");
+      });
+
       it("a rename with `aliases` keeps every ticket (no replacement, no request)", async () => {
         const before = (await outputs()).ticketIds;
         await real!.configure({
