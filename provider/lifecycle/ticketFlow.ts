@@ -322,11 +322,9 @@ export async function update(
   const client = currentClient();
   const named = olds.namedFlows === true;
   assertServerSupports(news, named);
-  const userIds = await resolveNames(
-    client,
-    namesIn(news.rules, news.ccUsers ?? []),
-    olds.userIds ?? {},
-  );
+  // Names are looked up again (once per name and process) rather than taken from state: a user
+  // deleted and recreated under the same name has a new id, and the flow must name that one.
+  const userIds = await resolveNames(client, namesIn(news.rules, news.ccUsers ?? []), {});
   const dialect = await dialectNow(client, id, olds);
   const wire = toWireOrThrow(news.rules, dialect, userIds);
   const cc = news.ccUsers?.map((u) => own(userIds, u) ?? u).sort();
