@@ -32,6 +32,7 @@ import { assertKnown, hasUnknown } from "../model/unknown";
 import { UUID } from "../settings";
 import { configuredOrgId, currentClient } from "./context";
 import { InitError } from "./initError";
+import { patiently } from "./patience";
 import { openedEarlier, requestIdFor } from "./recovery";
 import { plain } from "./plain";
 import { warn } from "./warn";
@@ -130,37 +131,10 @@ export async function diff(
 export async function create(inputs: TicketInputs): Promise<{ id: string; outs: TicketOutputs }> {
   assertKnown(inputs as unknown as Record<string, unknown>);
   const client = currentClient();
-  const me = await client.profile();
-  const applicant = inputs.applicant
-    ? await resolveUser(client, inputs.applicant, "applicant")
-    : { id: me.id, username: me.username, name: me.name };
-  const resolvedIds: Record<string, string> = {};
-  if (inputs.applicant && !UUID.test(inputs.applicant))
-    resolvedIds[`applicant:${inputs.applicant}`] = applicant.id;
-  const [assetIds, nodeIds] = await Promise.all([
-    Promise.all(
-      inputs.assets.map(async (a, i) => {
-        if (UUID.test(a)) return a.toLowerCase(); // the post-open comparison catches foreign or unknown ids
-        const ref = await resolveAsset(client, a, inputs.orgId, `assets[${i}]`);
-        resolvedIds[`assets:${a}`] = ref.id;
-        return ref.id;
-      }),
-    ),
-    Promise.all(
-      inputs.nodes.map(async (n, i) => {
-        if (UUID.test(n)) return n.toLowerCase();
-        const ref = await resolveNode(client, n, inputs.orgId, `nodes[${i}]`);
-        // Both spellings of a node, its value and its full path, name the same node.
-        resolvedIds[`nodes:${n}`] = ref.id;
-        resolvedIds[`nodes:${ref.value}`] = ref.id;
-        if (ref.fullValue) resolvedIds[`nodes:${ref.fullValue}`] = ref.id;
-        return ref.id;
-      }),
-    ),
-  ]);
-  const flowId = inputs.flow ? await resolveFlowId(client, inputs.flow, inputs.orgId) : undefined;
-  if (inputs.flow && flowId && !UUID.test(inputs.flow))
-    resolvedIds[`flow:${inputs.flow.toLowerCase()}`] = flowId;
+  // Nothing is written until the open: the lookups are asked again after a transient failure.
+  const { me, applicant, resolvedIds, assetIds, nodeIds, flowId } = await patiently(() =>
+    resolveAsked(client, inputs),
+  );
   // A marker stable across runs (from check) lets a run after a kill find the ticket it opened;
   // resources created without one (older programs) get a fresh one.
   const stable = typeof inputs.requestId === "string" && UUID.test(inputs.requestId);
@@ -181,7 +155,7 @@ export async function create(inputs: TicketInputs): Promise<{ id: string; outs: 
   if (flowId) body.flow_id = flowId;
 
   const ticket =
-    (stable ? await openedEarlier(client, requestId) : undefined) ??
+    (stable ? await patiently(() => openedEarlier(client, requestId)) : undefined) ??
     (await openExactlyOnce(client, body, {
       inputs,
       requestId,
@@ -224,6 +198,42 @@ export async function create(inputs: TicketInputs): Promise<{ id: string; outs: 
     }
   }
   return { id: ticket.id, outs: plain(outs) };
+}
+
+/** The identity, and every name the ticket asks for, as ids (one lookup per name and process). */
+async function resolveAsked(client: JumpServerClient, inputs: TicketInputs) {
+  const me = await client.profile();
+  const applicant = inputs.applicant
+    ? await resolveUser(client, inputs.applicant, "applicant")
+    : { id: me.id, username: me.username, name: me.name };
+  const resolvedIds: Record<string, string> = {};
+  if (inputs.applicant && !UUID.test(inputs.applicant))
+    resolvedIds[`applicant:${inputs.applicant}`] = applicant.id;
+  const [assetIds, nodeIds] = await Promise.all([
+    Promise.all(
+      inputs.assets.map(async (a, i) => {
+        if (UUID.test(a)) return a.toLowerCase(); // the post-open comparison catches foreign or unknown ids
+        const ref = await resolveAsset(client, a, inputs.orgId, `assets[${i}]`);
+        resolvedIds[`assets:${a}`] = ref.id;
+        return ref.id;
+      }),
+    ),
+    Promise.all(
+      inputs.nodes.map(async (n, i) => {
+        if (UUID.test(n)) return n.toLowerCase();
+        const ref = await resolveNode(client, n, inputs.orgId, `nodes[${i}]`);
+        // Both spellings of a node, its value and its full path, name the same node.
+        resolvedIds[`nodes:${n}`] = ref.id;
+        resolvedIds[`nodes:${ref.value}`] = ref.id;
+        if (ref.fullValue) resolvedIds[`nodes:${ref.fullValue}`] = ref.id;
+        return ref.id;
+      }),
+    ),
+  ]);
+  const flowId = inputs.flow ? await resolveFlowId(client, inputs.flow, inputs.orgId) : undefined;
+  if (inputs.flow && flowId && !UUID.test(inputs.flow))
+    resolvedIds[`flow:${inputs.flow.toLowerCase()}`] = flowId;
+  return { me, applicant, resolvedIds, assetIds, nodeIds, flowId };
 }
 
 export async function read(
@@ -387,7 +397,9 @@ async function openExactlyOnce(
   body: OpenBody,
   ctx: OpenContext,
 ): Promise<LiveTicket> {
-  const attempts = client.settings.maxRetries + 1;
+  // Each open again follows a lookup that found no ticket, so it is safe. Twice the retry budget
+  // lets a full-size `up` against a flaky server finish in one run.
+  const attempts = 2 * (client.settings.maxRetries + 1);
   let visible: boolean | undefined;
   for (let attempt = 1; ; attempt++) {
     try {
@@ -415,8 +427,8 @@ async function openExactlyOnce(
         );
       }
       if (attempt >= attempts) throw e;
-      // Another client may be opening too: step aside a little before the next try.
-      if (collided) await sleep(100 * attempt + Math.random() * 200);
+      // A struggling server, or another client opening too: step aside a little before the next try.
+      await sleep(Math.min(2000, 100 * 2 ** attempt) * (0.5 + Math.random() / 2));
     }
   }
 }
@@ -533,7 +545,7 @@ async function approveWhileAssignee(
       if (e.status === 403) return t;
       if (e.ambiguous || e.isAlreadyProcessed) {
         // Lost answer, or the state moved under us: read it again and decide.
-        t = await getTicket(client, t.id);
+        t = await patiently(() => getTicket(client, t.id));
         continue;
       }
       if (e.status === 400) {

@@ -31,6 +31,7 @@ import { assertKnown, hasUnknown, isUnknown } from "../model/unknown";
 import { ROOT_ORG_ID, UUID } from "../settings";
 import { configuredOrgId, currentClient } from "./context";
 import { InitError } from "./initError";
+import { patiently } from "./patience";
 import { plain } from "./plain";
 import { warn } from "./warn";
 
@@ -165,15 +166,18 @@ export async function create(
 ): Promise<{ id: string; outs: TicketFlowOutputs }> {
   assertKnown(inputs as unknown as Record<string, unknown>);
   const client = currentClient();
-  const flows = await listFlowsExplained(client, inputs.orgId);
+  // Nothing is written until the PATCH or POST: these reads are asked again after a transient failure.
+  const flows = await patiently(() => listFlowsExplained(client, inputs.orgId));
   const foreign = flows.find(
     (f) => f.orgId !== inputs.orgId && f.orgId !== ROOT_ORG_ID && inputs.orgId !== ROOT_ORG_ID,
   );
   if (foreign) throw wrongOrg(inputs.orgId, foreign.orgName || foreign.orgId);
-  const dialect = await dialectOf(client, flows);
+  const dialect = await patiently(() => dialectOf(client, flows));
   const named = flows.some((f) => f.name !== undefined);
   assertServerSupports(inputs, named);
-  const userIds = await resolveNames(client, namesIn(inputs.rules, inputs.ccUsers ?? []), {});
+  const userIds = await patiently(() =>
+    resolveNames(client, namesIn(inputs.rules, inputs.ccUsers ?? []), {}),
+  );
   const wire = toWireOrThrow(inputs.rules, dialect, userIds);
   const cc = inputs.ccUsers?.map((u) => own(userIds, u) ?? u).sort();
   const write = { rules: wire, ccUsers: named ? cc : undefined };
@@ -238,7 +242,7 @@ export async function create(
     } else if (global) {
       adopted = "global-copy";
       previous = global;
-      live = await copyOnWrite(client, global, inputs.orgId, write);
+      live = await copyOnWrite(client, global, inputs.orgId, write, keep);
     } else {
       throw new Error(
         `orgId: no apply_asset flow governs org ${inputs.orgId} (neither its own nor the global one) and this server cannot create unnamed flows; give the TicketFlow a name (v4.10.19+) or create the flow in JumpServer first`,
@@ -435,16 +439,26 @@ async function copyOnWrite(
   global: LiveFlow,
   orgId: string,
   write: { rules: WireRule[]; ccUsers?: string[] },
+  keep: (e: unknown, flow: LiveFlow) => Error,
 ): Promise<LiveFlow> {
+  const copy = async () =>
+    (await patiently(() => listFlows(client, orgId))).find((f) => f.orgId === orgId && !f.name);
   for (let attempt = 1; ; attempt++) {
     try {
       return await patchFlow(client, global.id, orgId, write, false);
     } catch (e) {
-      if (!(e instanceof JumpServerError && e.ambiguous) || attempt > client.settings.maxRetries) {
-        throw explain(e);
+      if (!(e instanceof JumpServerError && e.ambiguous)) throw explain(e);
+      // (Each resend follows a list that found no copy: safe, so as patient as an open.)
+      const own = await copy();
+      if (own) {
+        try {
+          return await patchFlow(client, own.id, orgId, write, true);
+        } catch (e2) {
+          // The copy exists: keep it in state with the global flow's rules as its earlier ones.
+          throw keep(e2, { ...own, rules: global.rules });
+        }
       }
-      const own = (await listFlows(client, orgId)).find((f) => f.orgId === orgId && !f.name);
-      if (own) return patchFlow(client, own.id, orgId, write, true);
+      if (attempt > 2 * client.settings.maxRetries) throw explain(e);
     }
   }
 }
@@ -527,7 +541,7 @@ async function assertGoverns(
   orgId: string,
   name: string | undefined,
 ): Promise<void> {
-  const flows = await listFlowsExplained(client, orgId);
+  const flows = await patiently(() => listFlowsExplained(client, orgId));
   const governing = name ? flows.find((f) => f.id === live.id) : governingFlow(flows, orgId);
   if (!governing || governing.id !== live.id) {
     throw new Error(

@@ -390,11 +390,13 @@ for (const spec of targetSpecs()) {
         "the stack, the flow, the tickets",
       );
       const opens = proxy.since(mark).filter((e) => e.method === "POST" && e.path === OPEN);
+      // (A 429 from v4.10.16's throttle answers before anything happens, and is sent again.)
       assert.deepEqual(
-        [...new Set(opens.map((e) => e.status))],
+        [...new Set(opens.filter((e) => e.status !== 429).map((e) => e.status))],
         [201],
         "no open collided with another",
       );
+      assert.equal(opens.filter((e) => e.status === 201).length, COUNT, "one open per ticket");
       const out = await outputs();
       assert.deepEqual(new Set(out.states), new Set(["approved"]));
       const live = await ticketsOfRun(prefix);

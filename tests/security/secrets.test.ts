@@ -150,7 +150,7 @@ describe("secrets stay out of state, outputs, errors and logs", function () {
       path: "/api/v1/tickets/flows/",
       kind: "delay",
       delayMs: 1_500,
-      times: 2,
+      times: 6, // every try: 2 attempts (maxRetries 1), asked 3 times before anything is written
     });
     try {
       await assert.rejects(
