@@ -15,7 +15,7 @@ import { requirePulumiCli } from "../e2e/pulumiCli";
 import { adminsRule, canonical, clientFor, usersRule } from "./support";
 import { RecordingProxy } from "./proxy";
 import { killMidUp } from "./kill";
-import { RealStack, realStack } from "./stack";
+import { RealStack, realStack, StackShape } from "./stack";
 import { ReadyFile, Target, targetSpecs, userOf } from "./targets";
 
 const DEFAULT = "00000000-0000-0000-0000-000000000002";
@@ -152,6 +152,16 @@ for (const spec of targetSpecs()) {
 
     describe("the shapes users write", () => {
       const prefix = `pjt-real ${RUN} program shapes`;
+      /** Two approved tickets under a one-level flow, renamed once the alias test has run. */
+      const shaped = (extra: Partial<StackShape> = {}) =>
+        real!.configure({
+          rules: [usersRule(ready.dialect, "admin")],
+          count: 2,
+          prefix,
+          providerConfig: target.providerConfig,
+          ...extra,
+        });
+      const renamed = { names: "renamed", aliasOf: "access" };
       const urn = async (name: string) => {
         const state = await stack!.exportStack();
         const r = (state.deployment.resources as Array<{ urn: string }>).find((x) =>
@@ -166,12 +176,7 @@ for (const spec of targetSpecs()) {
       });
 
       it("a second up and a preview with --expect-no-changes send no request", async () => {
-        await real!.configure({
-          rules: [usersRule(ready.dialect, "admin")],
-          count: 2,
-          prefix,
-          providerConfig: target.providerConfig,
-        });
+        await shaped();
         assert.equal((await stack!.up()).summary.result, "succeeded");
         const mark = proxy.exchanges.length;
         const again = await stack!.up();
@@ -205,14 +210,7 @@ for (const spec of targetSpecs()) {
 
       it("a rename with `aliases` keeps every ticket (no replacement, no request)", async () => {
         const before = (await outputs()).ticketIds;
-        await real!.configure({
-          rules: [usersRule(ready.dialect, "admin")],
-          count: 2,
-          prefix,
-          providerConfig: target.providerConfig,
-          names: "renamed",
-          aliasOf: "access",
-        });
+        await shaped(renamed);
         const mark = proxy.exchanges.length;
         const r = await stack!.up();
         assert.equal(r.summary.resourceChanges?.create ?? 0, 0);
@@ -232,14 +230,7 @@ for (const spec of targetSpecs()) {
         assert.equal(await permission(t0), false, "the replaced grant is revoked");
         assert.equal(await permission(n0), true);
         // Change every ticket's title, but apply only the second.
-        await real!.configure({
-          rules: [usersRule(ready.dialect, "admin")],
-          count: 2,
-          prefix: `${prefix} v2`,
-          providerConfig: target.providerConfig,
-          names: "renamed",
-          aliasOf: "access",
-        });
+        await shaped({ ...renamed, prefix: `${prefix} v2` });
         await stack!.up({ target: [await urn("renamed-1")] });
         const [m0, m1] = (await outputs()).ticketIds as string[];
         assert.equal(m0, n0, "the untargeted ticket stays");
@@ -248,15 +239,7 @@ for (const spec of targetSpecs()) {
 
       it("a secret input stays secret in state", async () => {
         const secret = `pjt-secret-${RUN}`;
-        await real!.configure({
-          rules: [usersRule(ready.dialect, "admin")],
-          count: 2,
-          prefix: `${prefix} v2`,
-          providerConfig: target.providerConfig,
-          names: "renamed",
-          aliasOf: "access",
-          secretComment: secret,
-        });
+        await shaped({ ...renamed, prefix: `${prefix} v2`, secretComment: secret });
         assert.equal((await stack!.up()).summary.result, "succeeded");
         const { stdout } = await run(
           real!.cli.bin,
@@ -278,15 +261,7 @@ for (const spec of targetSpecs()) {
           times: 1_000_000,
           authorization: new RegExp(`keyId="${oldKey}"`),
         });
-        await real!.configure({
-          rules: [usersRule(ready.dialect, "admin")],
-          count: 2,
-          prefix: `${prefix} v2`,
-          providerConfig: target.providerConfig,
-          names: "renamed",
-          aliasOf: "access",
-          privateToken: true,
-        });
+        await shaped({ ...renamed, prefix: `${prefix} v2`, privateToken: true });
         const cli = (...args: string[]) =>
           run(real!.cli.bin, [...args, "--yes", "--stack", "real", "--non-interactive"], {
             cwd: real!.dir,

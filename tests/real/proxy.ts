@@ -9,20 +9,11 @@ import * as fs from "node:fs";
 import * as http from "node:http";
 import * as https from "node:https";
 import type { AddressInfo } from "node:net";
+import type { Exchange } from "../golden/replay-engine";
 import type { ReadyFile } from "./targets";
 
-export interface RecordedExchange {
-  step: string;
-  who: string;
-  org: string | null;
-  method: string;
-  path: string;
-  body: unknown;
-  status: number;
-  contentType: string | null;
-  wwwAuthenticate: string | null;
-  response: unknown;
-}
+/** One exchange, as a golden transcript line holds it (the replay numbers the lines). */
+export type RecordedExchange = Omit<Exchange, "line">;
 
 /** An answer the proxy gives itself instead of forwarding (what a broken proxy in front says). */
 export interface ProxyAnswer {
