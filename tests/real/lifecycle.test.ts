@@ -14,7 +14,15 @@ import { assetAccessTicketProvider } from "../../provider/resources/assetAccessT
 import { ticketFlowProvider } from "../../provider/resources/ticketFlow";
 import { ProviderHost, Props } from "../support/providerHost";
 import { RecordingProxy } from "./proxy";
-import { adminsRule, canonical, choice, clientFor, usersRule, usersRuleWire } from "./support";
+import {
+  adminsRule,
+  approveAs,
+  canonical,
+  choice,
+  clientFor,
+  usersRule,
+  usersRuleWire,
+} from "./support";
 import { configFor, ReadyFile, Target, targetSpecs, userOf } from "./targets";
 
 const TICKET = "pulumi-nodejs:dynamic/jumpserver:AssetAccessTicket";
@@ -141,27 +149,7 @@ for (const spec of targetSpecs()) {
     });
 
     it("follows a level approved by a person in JumpServer, then revokes the grant on delete", async () => {
-      await step("approve-by-person", async () => {
-        const live = await admin().get<Record<string, any>>(`${APPLY}${pending.id}/`, {
-          org: null,
-        });
-        await clientFor(ready, proxy.url, "approver").request(
-          "PATCH",
-          `${APPLY}${pending.id}/approve/`,
-          {
-            org: null,
-            body: {
-              org_id: live.org_id,
-              apply_assets: live.apply_assets.map((a: { id: string }) => a.id),
-              apply_nodes: live.apply_nodes.map((x: { id: string }) => x.id),
-              apply_accounts: live.apply_accounts,
-              apply_actions: live.apply_actions.map((a: { value: string }) => a.value),
-              apply_date_start: live.apply_date_start,
-              apply_date_expired: live.apply_date_expired,
-            },
-          },
-        );
-      });
+      await step("approve-by-person", () => approveAs(ready, proxy.url, "approver", pending.id));
       const r = await step("ticket-refresh", () => tickets.read(pending.id, pending.outs));
       assert.equal(r.props.state, "approved");
       assert.equal(r.props.permissionId, pending.id);
@@ -359,18 +347,7 @@ for (const spec of targetSpecs()) {
           org: DEFAULT,
           body: openBody({ applicant: userOf(ready, "requester").id }),
         });
-        await admin().request("PATCH", `${APPLY}${t.id}/approve/`, {
-          org: null,
-          body: {
-            org_id: t.org_id,
-            apply_assets: t.apply_assets.map((a: { id: string }) => a.id),
-            apply_nodes: [],
-            apply_accounts: t.apply_accounts,
-            apply_actions: ["connect"],
-            apply_date_start: t.apply_date_start,
-            apply_date_expired: t.apply_date_expired,
-          },
-        });
+        await approveAs(ready, proxy.url, "admin", t.id);
         await assert.rejects(
           admin().request("PUT", `${APPLY}${t.id}/close/`, { org: null, body: {} }),
           (e: any) => e.status === 403,

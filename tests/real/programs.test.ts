@@ -12,7 +12,7 @@ import { execFile } from "node:child_process";
 import { promisify } from "node:util";
 import type { Stack } from "@pulumi/pulumi/automation";
 import { requirePulumiCli } from "../e2e/pulumiCli";
-import { adminsRule, canonical, clientFor, usersRule } from "./support";
+import { adminsRule, approveAs, canonical, clientFor, usersRule } from "./support";
 import { RecordingProxy } from "./proxy";
 import { killMidUp } from "./kill";
 import { RealStack, realStack, StackShape } from "./stack";
@@ -284,26 +284,7 @@ for (const spec of targetSpecs()) {
       await configure([adminsRule(ready.dialect), usersRule(ready.dialect, "approver")], 1, prefix);
       await stack!.up();
       const [id] = (await outputs()).ticketIds as string[];
-      const live = await admin().get<Record<string, any>>(
-        `/api/v1/tickets/apply-asset-tickets/${id}/`,
-        { org: null },
-      );
-      await clientFor(ready, proxy.url, "approver").request(
-        "PATCH",
-        `/api/v1/tickets/apply-asset-tickets/${id}/approve/`,
-        {
-          org: null,
-          body: {
-            org_id: live.org_id,
-            apply_assets: live.apply_assets.map((a: { id: string }) => a.id),
-            apply_nodes: [],
-            apply_accounts: live.apply_accounts,
-            apply_actions: live.apply_actions.map((a: { value: string }) => a.value),
-            apply_date_start: live.apply_date_start,
-            apply_date_expired: live.apply_date_expired,
-          },
-        },
-      );
+      await approveAs(ready, proxy.url, "approver", id);
       await stack!.refresh();
       const state = await stack!.exportStack();
       const ticket = (state.deployment.resources as any[]).find((r) => r.id === id);
