@@ -29,6 +29,7 @@ import {
 } from "../model/flowRules";
 import { assertKnown, hasUnknown, isUnknown } from "../model/unknown";
 import { ROOT_ORG_ID, UUID } from "../settings";
+import { Adoption, FlowKey, forgetAdoption, recordAdoption, recordedAdoption } from "./adoptions";
 import { configuredOrgId, currentClient } from "./context";
 import { InitError } from "./initError";
 import { patiently } from "./patience";
@@ -185,6 +186,10 @@ export async function create(
   let live: LiveFlow;
   let previous: LiveFlow | undefined;
   let adopted: TicketFlowOutputs["adopted"];
+  // The flow's earlier rules go to disk before the write, so that a run killed before the answer
+  // still knows them: an existing flow that a record names was written by such a run.
+  const key = flowKey(client, inputs);
+  const recorded = recordedAdoption(key);
   const outsFor = (flow: LiveFlow, pendingAction = ""): TicketFlowOutputs => ({
     ...pickInputs(inputs),
     flowId: flow.id,
@@ -217,31 +222,42 @@ export async function create(
       // Only a refusal (4xx) says the write did not land.
       const refused = e instanceof JumpServerError && e.status !== undefined && e.status < 500;
       if (e instanceof JumpServerError && !refused) throw keep(e, flow);
+      if (!recorded) forgetAdoption(key); // the flow still holds what it held
       throw explain(e);
     }
   };
+  const adopt = (flow: LiveFlow, how: TicketFlowOutputs["adopted"]): Promise<LiveFlow> => {
+    adopted = recorded?.adopted ?? how;
+    previous =
+      adopted === "created"
+        ? undefined
+        : recorded
+          ? { ...flow, rules: recorded.previousRules, ccUsers: recorded.previousCcUsers }
+          : flow;
+    record(key, adopted, previous);
+    return patchOwn(flow);
+  };
   if (inputs.name) {
-    previous = flows.find(
+    const existing = flows.find(
       (f) =>
         f.orgId === inputs.orgId && (f.name ?? "").toLowerCase() === inputs.name!.toLowerCase(),
     );
-    if (previous) {
-      adopted = "own";
-      live = await patchOwn(previous);
+    if (existing) {
+      live = await adopt(existing, "own");
     } else {
       adopted = "created";
+      record(key, adopted, undefined);
       live = await createNamedFlow(client, inputs.orgId, { ...write, name: inputs.name });
     }
   } else {
     const own = flows.find((f) => f.orgId === inputs.orgId && !f.name);
     const global = flows.find((f) => f.orgId === ROOT_ORG_ID && !f.name);
     if (own) {
-      adopted = inputs.orgId === ROOT_ORG_ID ? "global" : "own";
-      previous = own;
-      live = await patchOwn(own);
+      live = await adopt(own, inputs.orgId === ROOT_ORG_ID ? "global" : "own");
     } else if (global) {
       adopted = "global-copy";
       previous = global;
+      record(key, adopted, previous);
       live = await copyOnWrite(client, global, inputs.orgId, write, keep);
     } else {
       throw new Error(
@@ -269,6 +285,7 @@ export async function create(
     await assertGoverns(client, live, inputs.orgId, inputs.name);
   } catch (e) {
     if (!(await undo())) throw keep(e, live);
+    if (!recorded) forgetAdoption(key);
     throw e;
   }
   return { id: live.id, outs: plain(outsFor(live)) };
@@ -384,8 +401,17 @@ export async function update(
 }
 
 export async function remove(id: string, props: TicketFlowOutputs): Promise<void> {
-  if (props.restoreOnDelete === false) return;
   const client = currentClient();
+  await restore(client, id, props);
+  forgetAdoption(flowKey(client, props));
+}
+
+async function restore(
+  client: JumpServerClient,
+  id: string,
+  props: TicketFlowOutputs,
+): Promise<void> {
+  if (props.restoreOnDelete === false) return;
   if (!props.previousRules || props.previousRules.length === 0) {
     warn(
       props.adopted === "created"
@@ -413,6 +439,19 @@ export async function remove(id: string, props: TicketFlowOutputs): Promise<void
     throw explain(e);
   }
   assertStored(restored, rules);
+}
+
+function flowKey(client: JumpServerClient, x: TicketFlowInputs): FlowKey {
+  return { url: client.settings.url, orgId: x.orgId, type: x.type, name: x.name };
+}
+
+function record(key: FlowKey, adopted: Adoption["adopted"], previous: LiveFlow | undefined): void {
+  recordAdoption(key, {
+    adopted,
+    previousRules: previous?.rules ?? [],
+    previousCcUsers: previous?.ccUsers,
+    at: new Date().toISOString(),
+  });
 }
 
 /**

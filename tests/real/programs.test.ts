@@ -150,6 +150,28 @@ for (const spec of targetSpecs()) {
       });
     }
 
+    it("after SIGKILL between a flow's adopting write and its answer, `up` then destroy put the flow's earlier rules back", async () => {
+      const prefix = `pjt-real ${RUN} program killed flow`;
+      await configure([usersRule(ready.dialect, "admin")], 1, prefix);
+      const mark = proxy.exchanges.length;
+      const isFlowWrite = (e: { method: string; path: string }) =>
+        e.method === "PATCH" && e.path.startsWith(FLOWS);
+      proxy.hold({ method: "PATCH", path: /^\/api\/v1\/tickets\/flows\// });
+      try {
+        await killMidUp(real!, () =>
+          proxy.since(mark).some((e) => isFlowWrite(e) && e.status < 300),
+        );
+      } finally {
+        proxy.clearHolds();
+      }
+      assert.notEqual(await defaultFlowRules(), previousRules, "the write landed before the kill");
+      const up = await stack!.up();
+      assert.equal(up.summary.result, "succeeded");
+      assert.deepEqual((await outputs()).states, ["approved"]);
+      await stack!.destroy();
+      assert.equal(await defaultFlowRules(), previousRules, "destroy restored the flow");
+    });
+
     describe("the shapes users write", () => {
       const prefix = `pjt-real ${RUN} program shapes`;
       /** Two approved tickets under a one-level flow, renamed once the alias test has run. */

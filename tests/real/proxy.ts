@@ -35,6 +35,7 @@ export class RecordingProxy {
   step = "setup";
   readonly exchanges: RecordedExchange[] = [];
   private readonly answers: ProxyAnswer[] = [];
+  private readonly holds: { method: string; path: RegExp }[] = [];
   private readonly secrets: string[];
 
   private constructor(
@@ -83,6 +84,7 @@ export class RecordingProxy {
             answer.on("end", () => {
               const text = Buffer.concat(parts);
               self.proxy!.record(req, body, answer, text);
+              if (self.proxy!.holding(req.method ?? "GET", req.url ?? "/")) return;
               res.writeHead(answer.statusCode ?? 502, answer.headers);
               res.end(text);
             });
@@ -106,6 +108,22 @@ export class RecordingProxy {
   /** Forgets the answers not given yet. */
   clearAnswers(): void {
     this.answers.length = 0;
+  }
+
+  /**
+   * Forwards matching requests and records their answers, but keeps the answers from the client
+   * until `clearHolds` (the moment a run may be killed: the server acted, the client can't know).
+   */
+  hold(match: { method: string; path: RegExp }): void {
+    this.holds.push(match);
+  }
+
+  clearHolds(): void {
+    this.holds.length = 0;
+  }
+
+  private holding(method: string, path: string): boolean {
+    return this.holds.some((h) => (h.method === "*" || h.method === method) && h.path.test(path));
   }
 
   private takeAnswer(method: string, path: string, auth: string): ProxyAnswer | undefined {
