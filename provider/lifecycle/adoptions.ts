@@ -1,8 +1,8 @@
 // What a flow held before this package first wrote it, kept on this machine from just before the
-// adopting write until delete restores it. JumpServer keeps no history of a flow's rules (a write
-// deletes the old rule rows, tickets/serializers/flow.py), and a run killed between the write and
-// its answer leaves nothing in the stack's state: without this record the next `up` would take the
-// stack's own rules for the flow's earlier ones. The record holds rules and user ids, no credential.
+// adopting write until create returns it in the state. JumpServer keeps no history of a flow's
+// rules (a write deletes the old rule rows, apps/tickets/serializers/flow.py), and a run killed
+// between the write and its answer leaves nothing in the stack's state: without this record the
+// next `up` would take the stack's own rules for the flow's earlier ones. Rules and user ids only.
 import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import * as os from "node:os";
@@ -11,8 +11,12 @@ import type { WireRule } from "../api/flows";
 
 export interface Adoption {
   adopted: "own" | "global-copy" | "global" | "created";
+  /** The flow written (for a copy-on-write: the global flow copied); none for a named flow created. */
+  flowId?: string;
   previousRules: WireRule[];
   previousCcUsers?: string[];
+  /** What the write sent: a flow holding exactly this was written by that run. */
+  written: WireRule[];
   /** When the adopting write was about to be sent (for a person reading the file). */
   at: string;
 }
@@ -61,7 +65,7 @@ export function recordAdoption(key: FlowKey, adoption: Adoption): void {
   }
 }
 
-/** Once the earlier rules are back (or deliberately left), the record is done with. */
+/** Once the state holds the earlier rules (or the write was refused), the record is done with. */
 export function forgetAdoption(key: FlowKey): void {
   fs.rmSync(fileFor(key), { force: true });
 }

@@ -209,12 +209,14 @@ export async function create(
    * The write may have landed but this create can't finish: keep the flow in state with the rules
    * it had before, so that they are never mistaken for the stack's own; the next `up` writes again.
    */
-  const keep = (e: unknown, flow: LiveFlow) =>
-    new InitError(
+  const keep = (e: unknown, flow: LiveFlow) => {
+    forgetAdoption(key); // the state this error carries records the earlier rules now
+    return new InitError(
       `flow ${flow.id}: ${message(e)}\n(the flow's earlier rules are recorded; the next \`pulumi up\` writes the rules again, and destroy puts the earlier ones back)`,
       flow.id,
       plain(outsFor({ ...flow, rules: [] }, "write")),
     );
+  };
   const patchOwn = async (flow: LiveFlow): Promise<LiveFlow> => {
     try {
       return await patchFlow(client, flow.id, inputs.orgId, write, true);
@@ -222,19 +224,35 @@ export async function create(
       // Only a refusal (4xx) says the write did not land.
       const refused = e instanceof JumpServerError && e.status !== undefined && e.status < 500;
       if (e instanceof JumpServerError && !refused) throw keep(e, flow);
-      if (!recorded) forgetAdoption(key); // the flow still holds what it held
+      forgetAdoption(key); // refused: the flow still holds what it held
       throw explain(e);
     }
   };
+  const global = flows.find((f) => f.orgId === ROOT_ORG_ID && !f.name);
+  /** A record is that run's when the flow it wrote (or the global flow it copied) holds what it sent. */
+  const fromKilledRun = (flow: LiveFlow) =>
+    recorded &&
+    recorded.flowId ===
+      {
+        // Once the org has its copy, its flow list may no longer show the global flow.
+        "global-copy": global?.id ?? recorded.flowId,
+        created: undefined,
+        own: flow.id,
+        global: flow.id,
+      }[recorded.adopted] &&
+    sameRules(flow.rules, recorded.written)
+      ? recorded
+      : undefined;
   const adopt = (flow: LiveFlow, how: TicketFlowOutputs["adopted"]): Promise<LiveFlow> => {
-    adopted = recorded?.adopted ?? how;
+    const earlier = fromKilledRun(flow);
+    adopted = earlier?.adopted ?? how;
     previous =
       adopted === "created"
         ? undefined
-        : recorded
-          ? { ...flow, rules: recorded.previousRules, ccUsers: recorded.previousCcUsers }
+        : earlier
+          ? { ...flow, rules: earlier.previousRules, ccUsers: earlier.previousCcUsers }
           : flow;
-    record(key, adopted, previous);
+    record(key, { adopted, previous, target: earlier ? earlier.flowId : flow.id, wire });
     return patchOwn(flow);
   };
   if (inputs.name) {
@@ -246,18 +264,17 @@ export async function create(
       live = await adopt(existing, "own");
     } else {
       adopted = "created";
-      record(key, adopted, undefined);
+      record(key, { adopted, previous: undefined, target: undefined, wire });
       live = await createNamedFlow(client, inputs.orgId, { ...write, name: inputs.name });
     }
   } else {
     const own = flows.find((f) => f.orgId === inputs.orgId && !f.name);
-    const global = flows.find((f) => f.orgId === ROOT_ORG_ID && !f.name);
     if (own) {
       live = await adopt(own, inputs.orgId === ROOT_ORG_ID ? "global" : "own");
     } else if (global) {
       adopted = "global-copy";
       previous = global;
-      record(key, adopted, previous);
+      record(key, { adopted, previous, target: global.id, wire });
       live = await copyOnWrite(client, global, inputs.orgId, write, keep);
     } else {
       throw new Error(
@@ -285,9 +302,11 @@ export async function create(
     await assertGoverns(client, live, inputs.orgId, inputs.name);
   } catch (e) {
     if (!(await undo())) throw keep(e, live);
-    if (!recorded) forgetAdoption(key);
+    forgetAdoption(key);
     throw e;
   }
+  // The state records the earlier rules from here on (the engine writes it as create returns).
+  forgetAdoption(key);
   return { id: live.id, outs: plain(outsFor(live)) };
 }
 
@@ -401,17 +420,8 @@ export async function update(
 }
 
 export async function remove(id: string, props: TicketFlowOutputs): Promise<void> {
-  const client = currentClient();
-  await restore(client, id, props);
-  forgetAdoption(flowKey(client, props));
-}
-
-async function restore(
-  client: JumpServerClient,
-  id: string,
-  props: TicketFlowOutputs,
-): Promise<void> {
   if (props.restoreOnDelete === false) return;
+  const client = currentClient();
   if (!props.previousRules || props.previousRules.length === 0) {
     warn(
       props.adopted === "created"
@@ -441,17 +451,32 @@ async function restore(
   assertStored(restored, rules);
 }
 
-function flowKey(client: JumpServerClient, x: TicketFlowInputs): FlowKey {
-  return { url: client.settings.url, orgId: x.orgId, type: x.type, name: x.name };
+function flowKey(client: JumpServerClient, inputs: TicketFlowInputs): FlowKey {
+  return { url: client.settings.url, orgId: inputs.orgId, type: inputs.type, name: inputs.name };
 }
 
-function record(key: FlowKey, adopted: Adoption["adopted"], previous: LiveFlow | undefined): void {
+function record(
+  key: FlowKey,
+  w: {
+    adopted: Adoption["adopted"];
+    previous: LiveFlow | undefined;
+    target: string | undefined;
+    wire: WireRule[];
+  },
+): void {
   recordAdoption(key, {
-    adopted,
-    previousRules: previous?.rules ?? [],
-    previousCcUsers: previous?.ccUsers,
+    adopted: w.adopted,
+    flowId: w.target,
+    previousRules: w.previous?.rules ?? [],
+    previousCcUsers: w.previous?.ccUsers,
+    written: w.wire,
     at: new Date().toISOString(),
   });
+}
+
+function sameRules(a: WireRule[], b: WireRule[]): boolean {
+  const canon = (rules: WireRule[]) => canonicalRules(rules as FlowRule[], {});
+  return canon(a) === canon(b);
 }
 
 /**
@@ -593,8 +618,7 @@ async function assertGoverns(
 
 /** The server must hold exactly the rules we sent; anything else (e.g. a rule stored as "anyone") is an error. */
 function assertStored(live: LiveFlow, sent: WireRule[]): void {
-  const canon = (rules: WireRule[]) => canonicalRules(rules as FlowRule[], {});
-  if (canon(live.rules) !== canon(sent)) {
+  if (!sameRules(live.rules, sent)) {
     throw new Error(
       `rules: JumpServer stored ${JSON.stringify(live.rules)} for flow ${live.id}, not the rules sent (${JSON.stringify(sent)}); check the flow in the JumpServer UI`,
     );

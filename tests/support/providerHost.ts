@@ -2,6 +2,8 @@
 // the SDK's own closure serializer, and every call goes over gRPC to the real
 // `@pulumi/pulumi/cmd/dynamic-provider` host in a child process.
 import { ChildProcess, spawn } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 
@@ -70,6 +72,8 @@ export class ProviderHost {
     }
     for (const [k, v] of Object.entries(env)) if (v !== undefined) childEnv[k] = v;
     childEnv.PULUMI_NODEJS_PROJECT = "test";
+    // The flow adoption records (provider/lifecycle/adoptions.ts) of a test run stay in its own folder.
+    childEnv.PULUMI_HOME = env.PULUMI_HOME ?? scratchPulumiHome();
     const child = spawn(process.execPath, [hostPath, "127.0.0.1:1"], {
       cwd,
       env: childEnv,
@@ -230,4 +234,9 @@ export class ProviderHost {
 function strip(p: Props): Props {
   const { __provider: _ignored, ...rest } = p;
   return rest;
+}
+
+let scratchHome: string | undefined;
+function scratchPulumiHome(): string {
+  return (scratchHome ??= fs.mkdtempSync(path.join(os.tmpdir(), "pjt-pulumi-home-")));
 }
