@@ -1,5 +1,6 @@
-// A user deleted and recreated under the same name has a new id. The next write of a flow that
-// names that user must use the new id, not the one recorded in state.
+// A user deleted and recreated under the same name has a new id. Refresh shows the flow that lost
+// its approver as drift, and the next write of a flow that names that user uses the new id, not
+// the one recorded in state.
 import { strict as assert } from "assert";
 import * as fs from "node:fs";
 import * as os from "node:os";
@@ -28,11 +29,46 @@ for (const mode of SERVER_MODES) {
       fs.rmSync(dir, { recursive: true, force: true });
     });
 
+    const rules = (who: string[]) =>
+      mode.options.dialect === "strategy"
+        ? [{ strategy: "custom_user", assignees: who }]
+        : [{ users: { type: "ids", ids: who } }];
+
+    /** Deletes `username` and creates it again with a new id; the flow's rule keeps the old one. */
+    const recreate = async (username: string, newId: string) => {
+      await sb.close();
+      const state = JSON.parse(fs.readFileSync(file, "utf8"));
+      const oldId = state.users.find((u: { username: string }) => u.username === username).id;
+      const next = JSON.parse(JSON.stringify(state).split(oldId).join(newId));
+      next.flows = state.flows; // the flow's rule still names the old id
+      fs.writeFileSync(file, JSON.stringify(next));
+      sb = await sandbox({ ...mode.options, state: file });
+    };
+
+    // JumpServer answers a rule's users with the ids that still exist (v4: JSONManyToManyField's
+    // to_representation in apps/common/serializers/fields.py; v3: the assignees many-to-many), so
+    // the rule that named the deleted user reads without them.
+    it("shows at refresh, as drift of `rules`, a flow whose approver was deleted and recreated", async () => {
+      let host = await ProviderHost.start(ticketFlowProvider, FLOW, stackConfig(sb));
+      const { inputs } = await host.check({}, { orgId: DEFAULT, rules: rules(["requester"]) });
+      const made = await host.create(inputs);
+      await host.close();
+      await recreate("requester", "10000000-0000-0000-0000-0000000000c4");
+      host = await ProviderHost.start(ticketFlowProvider, FLOW, stackConfig(sb)); // the drift job
+      try {
+        const r = await host.read(made.id, made.outs);
+        assert.notDeepEqual(r.inputs!.rules, inputs.rules, "the rule no longer names requester");
+        const d = await host.diff(made.id, r.props!, inputs);
+        assert.equal(d.changes, "some");
+        assert.deepEqual(d.replaces, []);
+        const outs = await host.update(made.id, r.props!, inputs);
+        assert.equal(outs.userIds.requester, "10000000-0000-0000-0000-0000000000c4");
+      } finally {
+        await host.close();
+      }
+    });
+
     it("writes the recreated user's new id at the next update", async () => {
-      const rules = (who: string[]) =>
-        mode.options.dialect === "strategy"
-          ? [{ strategy: "custom_user", assignees: who }]
-          : [{ users: { type: "ids", ids: who } }];
       let host = await ProviderHost.start(ticketFlowProvider, FLOW, stackConfig(sb));
       const { inputs } = await host.check({}, { orgId: DEFAULT, rules: rules(["approver"]) });
       const made = await host.create(inputs);
