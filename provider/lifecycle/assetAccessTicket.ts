@@ -231,8 +231,12 @@ async function resolveAsked(client: JumpServerClient, inputs: TicketInputs) {
     ),
   ]);
   const flowId = inputs.flow ? await resolveFlowId(client, inputs.flow, inputs.orgId) : undefined;
-  if (inputs.flow && flowId && !UUID.test(inputs.flow))
-    resolvedIds[`flow:${inputs.flow.toLowerCase()}`] = flowId;
+  // Either spelling of the flow, its name or its id, names the same flow at the next diff.
+  const flowName =
+    inputs.flow && flowId && UUID.test(inputs.flow)
+      ? await flowNameOf(client, flowId, inputs.orgId)
+      : inputs.flow;
+  if (flowName && flowId) resolvedIds[`flow:${flowName.toLowerCase()}`] = flowId;
   return { me, applicant, resolvedIds, assetIds, nodeIds, flowId };
 }
 
@@ -600,36 +604,54 @@ function compareWithRequest(
   return problems.length > 0 ? problems.join("; ") : undefined;
 }
 
+/**
+ * The org's named apply-asset flows, one lookup per org and process like every other name (a
+ * large apply would otherwise pay one request per ticket); a failed lookup is forgotten so the
+ * next ticket asks again.
+ */
+async function flowOptions(
+  client: JumpServerClient,
+  orgId: string,
+): Promise<Record<string, unknown>[]> {
+  const key = `flow-options:${orgId}`;
+  let pending = client.memo.get(key) as Promise<unknown> | undefined;
+  if (!pending) {
+    pending = client.get<unknown>("/api/v1/tickets/flows/options/", {
+      query: { type: "apply_asset", org_id: orgId },
+      org: orgId,
+    });
+    pending.catch(() => client.memo.delete(key));
+    client.memo.set(key, pending);
+  }
+  const rows = await pending;
+  return Array.isArray(rows) ? (rows as Record<string, unknown>[]) : [];
+}
+
+/** The name of a flow given by id, if it is a named one (a spelling only: a failure is no name). */
+async function flowNameOf(
+  client: JumpServerClient,
+  id: string,
+  orgId: string,
+): Promise<string | undefined> {
+  const rows = await flowOptions(client, orgId).catch(() => []);
+  const name = rows.find((r) => String(r.id).toLowerCase() === id)?.name;
+  return typeof name === "string" && name ? name : undefined;
+}
+
 async function resolveFlowId(
   client: JumpServerClient,
   flow: string,
   orgId: string,
 ): Promise<string> {
   if (UUID.test(flow)) return flow.toLowerCase();
-  // One lookup per org and process, like every other name (a large apply would otherwise pay one
-  // request per ticket); a failed lookup is forgotten so the next ticket asks again.
-  const key = `flow-options:${orgId}`;
-  const options = async (): Promise<Record<string, unknown>[]> => {
-    let pending = client.memo.get(key) as Promise<unknown> | undefined;
-    if (!pending) {
-      pending = client.get<unknown>("/api/v1/tickets/flows/options/", {
-        query: { type: "apply_asset", org_id: orgId },
-        org: orgId,
-      });
-      pending.catch(() => client.memo.delete(key));
-      client.memo.set(key, pending);
-    }
-    const rows = await pending;
-    return Array.isArray(rows) ? (rows as Record<string, unknown>[]) : [];
-  };
   const named = (rows: Record<string, unknown>[]) =>
     rows.filter((r) => String(r.name ?? "").toLowerCase() === flow.toLowerCase());
-  let rows = await options();
+  let rows = await flowOptions(client, orgId);
   if (named(rows).length === 0) {
     // The flow may have been created since the list was read: by a TicketFlow earlier in this
     // same `up`. Ask again once.
-    client.memo.delete(key);
-    rows = await options();
+    client.memo.delete(`flow-options:${orgId}`);
+    rows = await flowOptions(client, orgId);
   }
   const matches = named(rows);
   if (matches.length !== 1) {

@@ -62,7 +62,7 @@ for (const mode of SERVER_MODES) {
     });
 
     if (mode.options.errors === "conflict") {
-      it("a flow's id, in any case, instead of the name it was opened with: no change", async () => {
+      it("a flow's id, in any case, instead of the name it was opened with, and the other way round: no change", async () => {
         const flows = await ProviderHost.start(ticketFlowProvider, FLOW, stackConfig(sb));
         try {
           const f = await flows.create(
@@ -87,6 +87,19 @@ for (const mode of SERVER_MODES) {
             assert.equal(d.changes, "none", flow);
           }
           await tickets.delete(t.id, t.outs);
+          // Opened with the id, then spelled by name: the same flow.
+          const byId = await tickets.create(
+            await checked(tickets, { ...base, title: "spelled flow by id", flow: f.id }),
+          );
+          for (const flow of ["spelled", "SPELLED"]) {
+            const d = await tickets.diff(
+              byId.id,
+              byId.outs,
+              await checked(tickets, { ...base, title: "spelled flow by id", flow }),
+            );
+            assert.equal(d.changes, "none", flow);
+          }
+          await tickets.delete(byId.id, byId.outs);
         } finally {
           await flows.close();
         }
