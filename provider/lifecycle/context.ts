@@ -2,20 +2,18 @@
 // `configure` hook (once per provider process and serialized provider text); the environment is
 // the fallback. Nothing here is captured when the provider is serialized.
 import { JumpServerClient } from "../client/client";
-import { processState } from "../client/processState";
+import { ConfigSource, processState } from "../client/processState";
 import { DEFAULT_ORG_ID, resolveSettings, Settings } from "../settings";
 
-export interface ConfigSource {
-  get(key: string): string | undefined;
-}
+export type { ConfigSource };
 
-/** Stores the stack config the engine sent (shared by every provider copy in the process). */
-export function configure(config: ConfigSource | undefined): void {
-  processState().config = config;
+/** The provider's `configure`: stores the stack config the engine sent (shared by every copy in the process). */
+export async function configure(req: { config?: ConfigSource }): Promise<void> {
+  processState().config = req.config;
 }
 
 export function currentSettings(): Settings {
-  const config = processState().config as ConfigSource | undefined;
+  const config = processState().config;
   const get = (key: string): string | undefined => {
     try {
       return config?.get(key);
@@ -29,11 +27,7 @@ export function currentSettings(): Settings {
 /** One client per settings in the process, so the request budget and lookup caches are shared. */
 export function currentClient(): JumpServerClient {
   const settings = currentSettings();
-  const state = processState();
-  const clients = (state.clients ??= new Map<string, JumpServerClient>()) as Map<
-    string,
-    JumpServerClient
-  >;
+  const clients = processState().clients;
   const key = JSON.stringify(settings);
   let client = clients.get(key);
   if (!client) {
@@ -45,7 +39,7 @@ export function currentClient(): JumpServerClient {
 
 /** The default org for resources, read without requiring credentials (check runs without them). */
 export function configuredOrgId(): string {
-  const config = processState().config as ConfigSource | undefined;
+  const config = processState().config;
   let fromConfig: string | undefined;
   try {
     fromConfig = config?.get("jumpserver:orgId");

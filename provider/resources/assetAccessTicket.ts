@@ -1,7 +1,6 @@
 // The AssetAccessTicket resource: a thin serialized provider that delegates to the lifecycle module.
 import * as pulumi from "@pulumi/pulumi";
-import * as lifecycle from "../lifecycle/assetAccessTicket";
-import { DelegatingProvider } from "./delegatingProvider";
+import * as provider from "./assetAccessTicketProvider";
 import { warnAboutPlaintextCredentials } from "./programChecks";
 
 export interface AssetAccessTicketArgs {
@@ -33,9 +32,7 @@ export interface AssetAccessTicketArgs {
 }
 
 /** The provider instance `AssetAccessTicket` uses (exported so tests can serialize and drive it like the engine). */
-export const assetAccessTicketProvider: pulumi.dynamic.ResourceProvider = new DelegatingProvider(
-  lifecycle,
-);
+export const assetAccessTicketProvider: pulumi.dynamic.ResourceProvider = provider;
 
 export class AssetAccessTicket extends pulumi.dynamic.Resource {
   declare readonly title: pulumi.Output<string>;

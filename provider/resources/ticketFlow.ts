@@ -2,9 +2,8 @@
 // module, so the serialized `__provider` is a small `require(...)` of this package (when installed
 // from npm) rather than a copy of the logic, and never holds a credential.
 import * as pulumi from "@pulumi/pulumi";
-import * as lifecycle from "../lifecycle/ticketFlow";
 import type { FlowRule, StrategyRule } from "../model/flowRules";
-import { DelegatingProvider } from "./delegatingProvider";
+import * as provider from "./ticketFlowProvider";
 import { claimFlow, warnAboutPlaintextCredentials } from "./programChecks";
 
 export type { FlowRule, StrategyRule, SelectorRule } from "../model/flowRules";
@@ -48,9 +47,7 @@ export interface TicketFlowArgs {
 }
 
 /** The provider instance `TicketFlow` uses (exported so tests can serialize and drive it like the engine). */
-export const ticketFlowProvider: pulumi.dynamic.ResourceProvider = new DelegatingProvider(
-  lifecycle,
-);
+export const ticketFlowProvider: pulumi.dynamic.ResourceProvider = provider;
 
 export class TicketFlow extends pulumi.dynamic.Resource {
   declare readonly type: pulumi.Output<string>;

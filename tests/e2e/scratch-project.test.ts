@@ -66,4 +66,30 @@ describe("e2e harness: scratch project with the packed package", function () {
     );
     assert.equal(fs.existsSync(nested), false, "@pulumi/pulumi must be a peer, not a second copy");
   });
+
+  it("serializes each resource's provider as a require() of the installed package, nothing more", function () {
+    const script = `
+      const pulumi = require("@pulumi/pulumi");
+      const pkg = require("pulumi-jumpserver-tickets");
+      (async () => {
+        const out = {};
+        for (const name of ["ticketFlowProvider", "assetAccessTicketProvider"]) {
+          const p = pkg[name];
+          out[name] = (await pulumi.runtime.serializeFunction(() => p, { allowSecrets: true })).text;
+        }
+        console.log(JSON.stringify(out));
+      })();`;
+    const out = JSON.parse(
+      execFileSync("node", ["-e", script], { cwd: project!.dir, encoding: "utf8" }),
+    ) as Record<string, string>;
+    for (const [name, text] of Object.entries(out)) {
+      const requires = [...text.matchAll(/require\("([^"]+)"\)/g)].map((m) => m[1]);
+      assert.deepEqual(
+        requires,
+        [`pulumi-jumpserver-tickets/dist/provider/resources/${name}.js`],
+        `${name}: ${text}`,
+      );
+      assert.ok(!/lifecycle|JumpServer|function \//.test(text.replace(requires[0], "")), text);
+    }
+  });
 });

@@ -210,11 +210,11 @@ describe("bad input: property-based checks of both providers (fast-check)", func
     // In-process check reads the same settings as the provider: point them at the sandbox, so
     // any request would show up in its counters.
     const cfg = stackConfig(sb, "admin");
-    configure({ get: (k) => cfg[k] });
+    await configure({ config: { get: (k: string) => cfg[k] } });
     sb.resetStats();
   });
   after(async () => {
-    configure(undefined);
+    await configure({});
     await sb?.close();
   });
 
