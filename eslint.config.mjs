@@ -24,6 +24,33 @@ export default tseslint.config(
       ],
     },
   },
+  // The layers (design.md, docs/sandbox.md): the sandbox is a model of JumpServer and knows nothing
+  // of the provider; provider/model/ is pure and knows nothing of the API calls or the client.
+  {
+    files: ["sandbox/**/*.ts"],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        { patterns: [{ group: ["**/provider/**"], message: "sandbox/ never imports provider/" }] },
+      ],
+    },
+  },
+  {
+    files: ["provider/model/**/*.ts"],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        {
+          patterns: [
+            {
+              group: ["../api/**", "../client/**", "../lifecycle/**", "../resources/**"],
+              message: "provider/model/ is pure: no API calls, client, lifecycle or resources",
+            },
+          ],
+        },
+      ],
+    },
+  },
   {
     // Tests read raw JSON answers; typing every one would only restate the server's shapes.
     files: ["tests/**/*.ts"],

@@ -1,5 +1,6 @@
 // Provider settings: stack config (`jumpserver:*`, delivered to the dynamic provider's `configure`)
 // first, then the environment. Read at run time only, never captured in the serialized provider.
+import { ProviderError } from "./errors";
 
 export const DEFAULT_ORG_ID = "00000000-0000-0000-0000-000000000002";
 export const ROOT_ORG_ID = "00000000-0000-0000-0000-000000000000";
@@ -55,11 +56,9 @@ export const SECRET_SETTING_KEYS = [
 
 export type ConfigGetter = (configKey: string) => string | undefined;
 
-export class SettingsError extends Error {
+export class SettingsError extends ProviderError {
   constructor(problems: string[]) {
-    super(`JumpServer provider settings: ${problems.join("; ")}`);
-    this.message = `JumpServer provider settings: ${problems.join("; ")}`; // see client/errors.ts
-    this.name = "SettingsError";
+    super(`JumpServer provider settings: ${problems.join("; ")}`, "SettingsError");
   }
 }
 

@@ -1,6 +1,7 @@
 // Names to ids. One request per distinct name (cached per client for the process); an unknown or
 // ambiguous name is an error that names it. Ids are passed through (the server checks them).
 import { JumpServerClient } from "../client/client";
+import { ProviderError } from "../errors";
 import { ROOT_ORG_ID, UUID } from "../settings";
 
 export interface UserRef {
@@ -23,11 +24,9 @@ export interface NodeRef {
   orgId: string;
 }
 
-export class LookupError extends Error {
+export class LookupError extends ProviderError {
   constructor(message: string) {
-    super(message);
-    this.message = message; // see client/errors.ts
-    this.name = "LookupError";
+    super(message, "LookupError");
   }
 }
 

@@ -3,8 +3,8 @@
 // reading the ticket back.
 import { JumpServerClient } from "../client/client";
 import { JumpServerError } from "../client/errors";
-import { actionsFromServer } from "./actions";
-import { isoSeconds, parseDate } from "./dates";
+import { actionsFromServer } from "../model/actions";
+import { isoSeconds, parseDate } from "../model/dates";
 import { ROOT_ORG_ID } from "../settings";
 
 export const APPLY_ASSET = "/api/v1/tickets/apply-asset-tickets/";

@@ -1,6 +1,7 @@
 // One error type for every failed JumpServer call (modelled on @octokit/request-error): the HTTP
 // status, the server's `code`, the request with credentials redacted, and field errors flattened
 // to `path: message` lines so a Pulumi user sees exactly which input the server rejected.
+import { ProviderError } from "../errors";
 
 export interface RedactedRequest {
   method: string;
@@ -19,7 +20,7 @@ export interface JumpServerErrorOptions {
   cause?: unknown;
 }
 
-export class JumpServerError extends Error {
+export class JumpServerError extends ProviderError {
   readonly status?: number;
   readonly code?: string;
   readonly request: RedactedRequest;
@@ -32,11 +33,7 @@ export class JumpServerError extends Error {
     const fieldErrors = flattenFieldErrors(options.body);
     const where = `${options.request.method} ${options.request.url}`;
     const lines = [`${where}: ${summary}`, ...fieldErrors.map((l) => `  ${l}`)];
-    super(lines.join("\n"));
-    // Set explicitly: when Pulumi serializes this class by value, `super` becomes a plain call of
-    // Error, which does not set `message` on the instance.
-    this.message = lines.join("\n");
-    this.name = "JumpServerError";
+    super(lines.join("\n"), "JumpServerError");
     this.status = options.status;
     this.code = options.code;
     this.request = options.request;

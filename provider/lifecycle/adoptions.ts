@@ -7,7 +7,7 @@ import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import type { WireRule } from "../api/flows";
+import type { WireRule } from "../model/wireRules";
 
 export interface Adoption {
   adopted: "own" | "global-copy" | "global" | "created";

@@ -7,7 +7,8 @@ import { randomUUID } from "crypto";
 import { JumpServerClient } from "../client/client";
 import { JumpServerError } from "../client/errors";
 import { sleep } from "../client/throttle";
-import { LiveFlow, SYSTEM_ADMIN_ROLE, governingFlow, listFlows } from "../api/flows";
+import { LiveFlow, governingFlow, listFlows } from "../api/flows";
+import { SYSTEM_ADMIN_ROLE } from "../model/wireRules";
 import { resolveAsset, resolveNode, resolveUser } from "../api/lookups";
 import {
   LiveTicket,

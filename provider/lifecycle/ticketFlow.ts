@@ -5,15 +5,14 @@ import { JumpServerClient } from "../client/client";
 import { JumpServerError } from "../client/errors";
 import {
   APPLY_ASSET_TYPE,
-  Dialect,
   LiveFlow,
-  WireRule,
   createFlow,
   getFlow,
   governingFlow,
   listFlows,
   patchFlow,
 } from "../api/flows";
+import { Dialect, WireRule } from "../model/wireRules";
 import { resolveUser } from "../api/lookups";
 import {
   Failure,

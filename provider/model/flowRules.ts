@@ -9,8 +9,9 @@ import {
   Selector,
   WireRule,
   normalizeSelector,
-} from "../api/flows";
+} from "./wireRules";
 import { UUID } from "../settings";
+import { ProviderError } from "../errors";
 import { isUnknown } from "./unknown";
 
 export const STRATEGIES = ["super_admin", "org_admin", "super_org_admin", "custom_user"] as const;
@@ -251,14 +252,12 @@ const ORG_ADMIN_SELECTOR: Selector = {
   attrs: [{ name: "org_roles", match: "m2m", value: [ORG_ADMIN_ROLE] }],
 };
 
-export class TranslationError extends Error {
+export class TranslationError extends ProviderError {
   constructor(
     readonly property: string,
     reason: string,
   ) {
-    super(`${property}: ${reason}`);
-    this.message = `${property}: ${reason}`; // see errors.ts: kept when serialized by value
-    this.name = "TranslationError";
+    super(`${property}: ${reason}`, "TranslationError");
   }
 }
 

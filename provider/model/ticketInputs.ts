@@ -1,8 +1,8 @@
 // AssetAccessTicket inputs, validated without network access. Every failure names the property.
 // Any input, or any element of a list, may be Pulumi's unknown placeholder at preview: it is passed
 // through unchecked, and whatever depends on it (dates in order, approve's needs) waits for `up`.
-import { normalizeActions } from "../api/actions";
-import { normalizeDate, parseDate } from "../api/dates";
+import { normalizeActions } from "./actions";
+import { normalizeDate, parseDate } from "./dates";
 import { UUID } from "../settings";
 import type { Failure } from "./flowRules";
 import { hasUnknown, isUnknown } from "./unknown";

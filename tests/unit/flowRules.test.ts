@@ -1,7 +1,7 @@
 import { strict as assert } from "assert";
 import { canonicalRules, checkRules, fromWire, toWire } from "../../provider/model/flowRules";
-import { normalizeActions } from "../../provider/api/actions";
-import { normalizeDate } from "../../provider/api/dates";
+import { normalizeActions } from "../../provider/model/actions";
+import { normalizeDate } from "../../provider/model/dates";
 
 const ADMIN = "00000000-0000-0000-0000-000000000001";
 const ORGADMIN = "00000000-0000-0000-0000-000000000005";
