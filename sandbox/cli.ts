@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // jms-sandbox: start the JumpServer sandbox and print one JSON ready line on stdout.
 import * as fs from "node:fs";
+import { parseArgs as parseCommandLine } from "node:util";
 import { startSandbox } from "./server";
 import type { SandboxOptions } from "./types";
 
@@ -12,81 +13,68 @@ Modes: --dialect strategy = JumpServer v3.10.23; --dialect selector --errors leg
 --dialect selector (--errors conflict, the default) = v4.10.19.
 Prints one JSON line (url, seed users with credentials, assets, nodes) once it accepts requests.`;
 
-export function parseArgs(argv: string[]): SandboxOptions & { help?: boolean } {
-  const opts: SandboxOptions & { help?: boolean } = { port: 8080 };
-  let cert: string | undefined;
-  let key: string | undefined;
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i];
-    const [flag, inline] =
-      arg.startsWith("--") && arg.includes("=") ? arg.split(/=(.*)/s, 2) : [arg, undefined];
-    const value = (): string => {
-      const v = inline ?? argv[++i];
-      if (v === undefined || (inline === undefined && v.startsWith("--")))
-        throw new Error(`${flag} needs a value`);
-      return v;
-    };
-    switch (flag) {
-      case "--help":
-      case "-h":
-        opts.help = true;
-        break;
-      case "--port": {
-        const v = value();
-        if (!/^\d+$/.test(v) || Number(v) > 65535)
-          throw new Error(`--port must be 0-65535, got "${v}"`);
-        opts.port = Number(v);
-        break;
-      }
-      case "--host":
-        opts.host = value();
-        break;
-      case "--dialect": {
-        const v = value();
-        if (v !== "strategy" && v !== "selector")
-          throw new Error(`--dialect must be strategy or selector, got "${v}"`);
-        opts.dialect = v;
-        break;
-      }
-      case "--errors": {
-        const v = value();
-        if (v !== "legacy" && v !== "conflict")
-          throw new Error(`--errors must be legacy or conflict, got "${v}"`);
-        opts.errors = v;
-        break;
-      }
-      case "--faults":
-        opts.faults = value();
-        break;
-      case "--state":
-        opts.state = value();
-        break;
-      case "--rate-limit":
-        opts.rateLimit = value();
-        break;
-      case "--open-race": {
-        const v = value();
-        if (v !== "postgres" && v !== "mysql" && v !== "off")
-          throw new Error(`--open-race must be postgres, mysql or off, got "${v}"`);
-        opts.openRace = v;
-        break;
-      }
-      case "--tls-cert":
-        cert = value();
-        break;
-      case "--tls-key":
-        key = value();
-        break;
-      case "--strict":
-        opts.strict = true;
-        break;
-      case "--log":
-        opts.log = true;
-        break;
-      default:
-        throw new Error(`unknown option "${arg}"`);
-    }
+/** The options, as `node:util` parseArgs reads them; the checks below give each its message. */
+const OPTIONS = {
+  help: { type: "boolean", short: "h" },
+  port: { type: "string" },
+  host: { type: "string" },
+  dialect: { type: "string" },
+  errors: { type: "string" },
+  faults: { type: "string" },
+  state: { type: "string" },
+  "rate-limit": { type: "string" },
+  "open-race": { type: "string" },
+  "tls-cert": { type: "string" },
+  "tls-key": { type: "string" },
+  strict: { type: "boolean" },
+  log: { type: "boolean" },
+} as const;
+
+function oneOf<T extends string>(
+  flag: string,
+  v: string | undefined,
+  allowed: readonly T[],
+): T | undefined {
+  if (v === undefined) return undefined;
+  if (!(allowed as readonly string[]).includes(v)) {
+    const list =
+      allowed.length === 2
+        ? allowed.join(" or ")
+        : `${allowed.slice(0, -1).join(", ")} or ${allowed.at(-1)}`;
+    throw new Error(`--${flag} must be ${list}, got "${v}"`);
   }
+  return v as T;
+}
+
+export function parseArgs(argv: string[]): SandboxOptions & { help?: boolean } {
+  let values;
+  try {
+    ({ values } = parseCommandLine({ args: argv, options: OPTIONS, strict: true }));
+  } catch (e) {
+    // node's own wording, e.g. "Unknown option '--prot'" or "Option '--port <value>' argument missing"
+    throw new Error((e as Error).message.split(". ")[0]);
+  }
+  const opts: SandboxOptions & { help?: boolean } = { port: 8080 };
+  if (values.help) opts.help = true;
+  if (values.port !== undefined) {
+    if (!/^\d+$/.test(values.port) || Number(values.port) > 65535)
+      throw new Error(`--port must be 0-65535, got "${values.port}"`);
+    opts.port = Number(values.port);
+  }
+  if (values.host !== undefined) opts.host = values.host;
+  const dialect = oneOf("dialect", values.dialect, ["strategy", "selector"] as const);
+  const errors = oneOf("errors", values.errors, ["legacy", "conflict"] as const);
+  const openRace = oneOf("open-race", values["open-race"], ["postgres", "mysql", "off"] as const);
+  if (dialect) opts.dialect = dialect;
+  if (errors) opts.errors = errors;
+  if (openRace) opts.openRace = openRace;
+  if (values.faults !== undefined) opts.faults = values.faults;
+  if (values.state !== undefined) opts.state = values.state;
+  if (values["rate-limit"] !== undefined) opts.rateLimit = values["rate-limit"];
+  if (values.strict) opts.strict = true;
+  if (values.log) opts.log = true;
+  const cert = values["tls-cert"];
+  const key = values["tls-key"];
   if (!!cert !== !!key) throw new Error("--tls-cert and --tls-key go together");
   if (cert && key) {
     const read = (flag: string, file: string) => {

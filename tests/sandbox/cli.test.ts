@@ -5,6 +5,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import type { SeedInfo } from "../../sandbox";
+import { parseArgs } from "../../sandbox/cli";
 import { call } from "./http";
 
 const ROOT = path.join(__dirname, "..", "..");
@@ -154,5 +155,24 @@ describe("jms-sandbox CLI", function () {
     const code = await new Promise((resolve) => child.on("exit", resolve));
     assert.equal(code, 2);
     assert.match(err, /--dialect must be strategy or selector/);
+  });
+
+  it("reads options as node:util parseArgs does, each refusal naming the option", () => {
+    assert.deepEqual(parseArgs(["--port=0", "--open-race", "mysql", "--log"]), {
+      port: 0,
+      openRace: "mysql",
+      log: true,
+    });
+    assert.deepEqual(parseArgs(["-h"]), { port: 8080, help: true });
+    for (const [args, message] of [
+      [["--prot", "1"], /Unknown option '--prot'/],
+      [["--port"], /--port <value>' argument missing/],
+      [["--port", "70000"], /--port must be 0-65535, got "70000"/],
+      [["--errors", "x"], /--errors must be legacy or conflict, got "x"/],
+      [["--open-race", "x"], /--open-race must be postgres, mysql or off, got "x"/],
+      [["--tls-cert", "a.pem"], /--tls-cert and --tls-key go together/],
+    ] as const) {
+      assert.throws(() => parseArgs([...args]), message, args.join(" "));
+    }
   });
 });
