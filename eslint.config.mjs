@@ -24,7 +24,7 @@ export default tseslint.config(
       ],
     },
   },
-  // The layers (design.md, docs/sandbox.md): the sandbox is a model of JumpServer and knows nothing
+  // The layers (README, "Layout"): the sandbox is a model of JumpServer and knows nothing
   // of the provider; provider/model/ is pure and knows nothing of the API calls or the client.
   {
     files: ["sandbox/**/*.ts"],

@@ -100,7 +100,7 @@ export interface SeedNode {
   orgId: string;
 }
 
-/** The ready-line object (design.md), plus `version` and `errors`. */
+/** The ready-line object (docs/sandbox.md, "Run it"), plus `version` and `errors`. */
 export interface SeedInfo {
   url: string;
   dialect: Dialect;

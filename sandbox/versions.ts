@@ -1,5 +1,5 @@
-// What differs between the three real servers the sandbox imitates (golden transcripts and
-// jumpserver-api.md §10). Everything version-specific lives here so the rest reads as one server.
+// What differs between the three real servers the sandbox imitates (the golden transcripts in
+// tests/golden/fixtures, and docs/sandbox.md "What it reproduces"). Everything version-specific lives here so the rest reads as one server.
 import type { Dialect, ErrorMode } from "./types";
 
 export type VersionName = "v3.10.23" | "v4.10.16" | "v4.10.19";

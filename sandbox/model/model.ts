@@ -178,7 +178,7 @@ export class Model {
 
   openTicket(input: OpenInput): TicketRec {
     const { flow, applicant } = input;
-    // A flow left without rules makes the real server fail every open (jumpserver-api.md §10).
+    // A flow left without rules makes the real server fail every open (docs/sandbox.md, "Hazards and `--strict`").
     if (flow.rules.length === 0) throw serverError();
     const id = newId();
     const permissionName = this.permissionNameFor(input.title, id);

@@ -3,7 +3,7 @@
 // with npm, so its code lives under node_modules. That matters: Pulumi
 // serializes a dynamic provider's methods by value unless they come from a
 // module under node_modules, so only an installed package shows the thin
-// `__provider` shim users get (design.md, "Keep the serialized provider a thin shim").
+// `__provider` shim users get (docs/performance.md, "The serialized provider").
 import { execFile } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";

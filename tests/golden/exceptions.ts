@@ -1,11 +1,11 @@
 // The ONE exception list of the golden replay: exchanges where the real server answered 500 (its
-// bugs, jumpserver-api.md §10) and the sandbox may instead answer a 400 whose body names the
+// bugs, docs/sandbox.md "Hazards and `--strict`") and the sandbox may instead answer a 400 whose body names the
 // field. By default the sandbox reproduces these 500s exactly; `strict: true` gives the 400s.
 // Nothing else may differ from a transcript.
 
 export interface ReplayException {
   transcript: string;
-  /** Line number in the transcript, the seed line being 0 (design.md "golden #N"). */
+  /** Line number in the transcript, the seed line being 0 (as `npm run replay` numbers them). */
   exchange: number;
   reason: string;
 }

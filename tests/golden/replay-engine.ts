@@ -2,7 +2,7 @@
 // a fresh sandbox in that version's mode and compares every answer. Used by replay.test.ts and
 // scripts/replay.ts.
 //
-// Comparison rules (issue #8, design.md "Sandbox and tests"):
+// Comparison rules (docs/sandbox.md, "Checked against real servers"):
 // - status and content type must be equal;
 // - JSON shape: the same keys at every level and the same value types;
 // - ids: a golden id maps to one sandbox id (seed ids by username / asset name / node value / org
@@ -12,7 +12,7 @@
 //   role display names) may differ: that makes the exchange "shape" instead of "exact";
 // - everything else (values, `value`s of choices, detail/msg/code, field-error messages) must be equal;
 // - lists of flow rules and of process_map steps compare ordered by level (v3 returns them in
-//   storage order, jumpserver-api.md §10.1: clients sort them).
+//   storage order: clients sort them).
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { startSandbox } from "../../sandbox";
@@ -70,7 +70,7 @@ export function loadTranscript(file: string): { seed: GoldenSeed; exchanges: Exc
   return { seed, exchanges };
 }
 
-/** design.md Resolved decisions: the sandbox mode of each verified version. */
+/** The sandbox mode of each verified version (docs/sandbox.md, "Checked against real servers"). */
 export function modeFor(version: string): SandboxOptions {
   if (version.startsWith("v3.")) return { dialect: "strategy", errors: "legacy" };
   if (version === "v4.10.16") return { dialect: "selector", errors: "legacy" };

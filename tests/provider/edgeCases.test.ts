@@ -163,7 +163,7 @@ describe("TicketFlow on a v4.10.16 whose flows were all emptied", function () {
     const [global] = await admin.list<Record<string, any>>("/api/v1/tickets/flows/", {
       org: DEFAULT,
     });
-    // An earlier PATCH without rules gave Default its own, empty copy (what §10 warns about).
+    // An earlier PATCH without rules gave Default its own, empty copy (docs/sandbox.md, hazard `flow-zero-rules`).
     const copy = await admin.request<Record<string, any>>(
       "PATCH",
       `/api/v1/tickets/flows/${global.id}/`,

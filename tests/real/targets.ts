@@ -12,7 +12,7 @@ import { sandbox, SERVER_MODES } from "../support/sandbox";
 
 const run = promisify(execFile);
 
-/** The ready-file shape (design.md "Sandbox contract"). */
+/** The ready-file shape: the sandbox's ready line (docs/sandbox.md, "Run it"). */
 export type ReadyFile = Pick<SeedInfo, "url" | "dialect" | "orgs" | "users" | "assets" | "nodes">;
 
 export interface Target {

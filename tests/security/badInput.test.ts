@@ -5,7 +5,7 @@
 //   HTTP request is made (the settings point at a sandbox whose counters must stay at zero);
 // - the sandbox, fed malformed bodies, headers, ids and methods on every route: never crashes,
 //   answers JSON error shapes, and a 5xx only where the real server answers one (a request it
-//   marks as hazardous, jumpserver-api.md §10); in strict mode never a 5xx.
+//   marks as hazardous, docs/sandbox.md "Hazards and `--strict`"); in strict mode never a 5xx.
 import { strict as assert } from "assert";
 import * as http from "http";
 import fc from "fast-check";

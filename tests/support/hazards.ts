@@ -1,4 +1,4 @@
-// The "no hazardous request" guard (design.md, Sandbox and tests): every sandbox started through
+// The "no hazardous request" guard (docs/sandbox.md, "Hazards and `--strict`"): every sandbox started through
 // tests/support/sandbox.ts (the client and provider suites) is registered here, its hazards are
 // collected after each test (and before any resetStats, which clears them), and a root
 // `afterAll` hook fails the run naming each test whose sandbox saw a hazard. The sandbox's own
@@ -49,7 +49,7 @@ export class HazardRegistry {
     const lines = this.records.map(
       (r) => `  ${r.test}: ${r.kind} (${r.method} ${r.path}) on sandbox ${r.sandbox}`,
     );
-    return `${this.records.length} hazardous request(s) reached a sandbox of the client/provider suites (jumpserver-api.md §10: a real JumpServer answers 500 or does something dangerous):\n${lines.join("\n")}`;
+    return `${this.records.length} hazardous request(s) reached a sandbox of the client/provider suites (docs/sandbox.md "Hazards and --strict": a real JumpServer answers 500 or does something dangerous):\n${lines.join("\n")}`;
   }
 }
 

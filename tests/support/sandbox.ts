@@ -5,7 +5,7 @@ import { ClientHooks, JumpServerClient } from "../../provider/client/client";
 import { resolveSettings } from "../../provider/settings";
 import { hazardRegistry } from "./hazards";
 
-/** The three verified servers, as sandbox modes (design.md, Resolved decisions). */
+/** The three verified servers, as sandbox modes (docs/sandbox.md, "Checked against real servers"). */
 export const SERVER_MODES = [
   { label: "v3.10.23 (strategy)", options: { dialect: "strategy" as const } },
   {
