@@ -11,14 +11,13 @@
 // - A process-wide sliding-window budget (`requestsPerMinute`) per server and identity.
 import * as http from "http";
 import * as https from "https";
-import { createHash } from "crypto";
 import axios, { AxiosError, AxiosInstance, AxiosResponse, InternalAxiosRequestConfig } from "axios";
 import axiosRetry from "axios-retry";
 import { Settings } from "../settings";
+import { AuthStrategy, LOGIN_PATH, LoginAnswer, authStrategy, fingerprint } from "./auth";
 import { JumpServerError, RedactedRequest, codeOf, detailOf } from "./errors";
 import { processState } from "./processState";
-import { signatureHeader } from "./signing";
-import { SlidingWindow, sleep } from "./throttle";
+import { SlidingWindow } from "./throttle";
 
 export type Query = Record<string, string | number | boolean | undefined | null>;
 
@@ -64,15 +63,21 @@ export class JumpServerClient {
   readonly memo = new Map<string, Promise<unknown>>();
   private readonly http: AxiosInstance;
   private readonly budget: SlidingWindow;
-  private readonly identity: string;
-  private readonly secrets: string[]; // grows with the bearer token a password login returns
+  private readonly auth: AuthStrategy;
   private readonly hooks: ClientHooks;
 
   constructor(settings: Settings, hooks: ClientHooks = {}) {
     this.settings = settings;
     this.hooks = hooks;
-    this.identity = identityOf(settings);
-    this.secrets = secretsOf(settings);
+    this.auth = authStrategy(settings.url, settings.auth, {
+      post: (body) => this.postLogin(body),
+      refused: (summary, status, code) =>
+        new JumpServerError(this.redact(summary), {
+          status,
+          code,
+          request: this.redactedRequest("POST", LOGIN_PATH),
+        }),
+    });
     const state = processState();
     const windowMs = hooks.throttleWindowMs ?? 60_000;
     const budgetKey = `${settings.url}|${this.identity}|${settings.requestsPerMinute}|${windowMs}`;
@@ -105,7 +110,8 @@ export class JumpServerClient {
     // retry gets a fresh Date and signature and is counted against the budget).
     this.http.interceptors.request.use(async (config) => {
       await this.budget.acquire();
-      await this.authorize(config);
+      config.headers.set("Date", new Date().toUTCString());
+      await this.auth.sign(config);
       this.hooks.log?.(`${config.method?.toUpperCase()} ${config.url}`);
       return config;
     });
@@ -123,6 +129,10 @@ export class JumpServerClient {
   /** The identity's short, non-secret description (key id, username or token fingerprint). */
   get who(): string {
     return this.identity;
+  }
+
+  private get identity(): string {
+    return this.auth.identity;
   }
 
   async request<T = unknown>(
@@ -200,11 +210,9 @@ export class JumpServerClient {
     const data = parseBody(res);
     res.data = data;
     if (res.status >= 200 && res.status < 300) return res;
-    // Bearer tokens from a password login expire (24 h by default): log in again once.
-    if (res.status === 401 && relogin && this.settings.auth.kind === "password") {
-      if (processState().logins.delete(this.tokenCacheKey())) {
-        return this.send(method, path, options, false);
-      }
+    // Credentials that can be renewed (a password login's bearer token expires): once.
+    if (res.status === 401 && relogin && this.auth.renew?.()) {
+      return this.send(method, path, options, false);
     }
     throw this.httpError(upper, url, res.status, data, res.headers?.["retry-after"]);
   }
@@ -235,7 +243,7 @@ export class JumpServerClient {
   /** The caller's own user (`/api/v1/users/profile/`), fetched once per process and identity. */
   profile(): Promise<{ id: string; username: string; name: string; [k: string]: unknown }> {
     const state = processState();
-    const key = `${this.settings.url}|${this.identity}|${fingerprint(this.secrets.join("|"))}`;
+    const key = `${this.settings.url}|${this.identity}|${fingerprint(this.auth.secrets.join("|"))}`;
     let p = state.profiles.get(key);
     if (!p) {
       p = this.get("/api/v1/users/profile/", { org: null });
@@ -248,129 +256,44 @@ export class JumpServerClient {
   /** Removes every known credential value from a text (defence in depth for messages and logs). */
   redact(text: string): string {
     let out = text;
-    for (const s of this.secrets) {
+    for (const s of this.auth.secrets) {
       if (s.length >= 4) out = out.split(s).join("<redacted>");
     }
     return out;
   }
 
-  private async authorize(config: InternalAxiosRequestConfig): Promise<void> {
-    const headers = config.headers;
-    headers.set("Date", new Date().toUTCString());
-    const auth = this.settings.auth;
-    switch (auth.kind) {
-      case "accessKey": {
-        const plain: Record<string, string> = {
-          accept: String(headers.get("Accept") ?? "application/json"),
-          date: String(headers.get("Date")),
-        };
-        headers.set(
-          "Authorization",
-          signatureHeader(
-            config.method ?? "get",
-            config.url ?? "/",
-            plain,
-            auth.keyId,
-            auth.secret,
-          ),
-        );
-        return;
-      }
-      case "privateToken":
-        headers.set("Authorization", `Token ${auth.token}`);
-        return;
-      case "bearer":
-        headers.set("Authorization", `Bearer ${auth.token}`);
-        return;
-      case "password":
-        headers.set("Authorization", `Bearer ${await this.bearerFromPassword()}`);
-        return;
-    }
-  }
-
-  private tokenCacheKey(): string {
-    // The password's fingerprint is part of the key: a corrected password must not reuse a token.
-    const a = this.settings.auth;
-    return `${this.settings.url}|${this.identity}|${a.kind === "password" ? fingerprint(a.password) : ""}`;
-  }
-
-  /**
-   * Exchanges username/password for a bearer token once per process. Concurrent requests share one
-   * login, and a refused login stays refused for the process: seven wrong passwords lock the user.
-   */
-  private bearerFromPassword(): Promise<string> {
-    const state = processState();
-    const key = this.tokenCacheKey();
-    let login = state.logins.get(key);
-    if (!login) {
-      login = this.login();
-      state.logins.set(key, login);
-    }
-    return login;
-  }
-
-  private async login(): Promise<string> {
-    const auth = this.settings.auth;
-    if (auth.kind !== "password") throw new Error("not a password identity");
-    const url = "/api/v1/authentication/auth/";
+  /** One login exchange for the password strategy: budgeted, never retried here, any status. */
+  private async postLogin(body: unknown): Promise<LoginAnswer> {
+    await this.budget.acquire();
     let res: AxiosResponse;
-    for (let throttled = 0; ; throttled++) {
-      await this.budget.acquire();
-      try {
-        res = await axios.post(
-          this.settings.url + url,
-          JSON.stringify({ username: auth.username, password: auth.password }),
-          {
-            headers: {
-              Accept: "application/json",
-              "Accept-Language": "en",
-              "Content-Type": "application/json",
-              Date: new Date().toUTCString(),
-            },
-            timeout: this.settings.timeoutSeconds * 1000,
-            validateStatus: () => true,
-            maxRedirects: 0,
-            responseType: "text",
-            // (The scheme's case does not matter: HTTPS:// is https.)
-            httpsAgent: this.settings.url.toLowerCase().startsWith("https:")
-              ? new https.Agent({
-                  ca: this.settings.caCert,
-                  rejectUnauthorized: !this.settings.insecure,
-                })
-              : undefined,
-          },
-        );
-      } catch (e) {
-        throw this.toError(e, "POST", url, false);
-      }
-      // A 429 comes from the throttle, before the password is checked: waiting it out is safe.
-      if (res.status !== 429 || throttled >= 5) break;
-      await sleep((retryAfterSeconds(res.headers?.["retry-after"]) ?? 1) * 1000);
+    try {
+      res = await axios.post(this.settings.url + LOGIN_PATH, JSON.stringify(body), {
+        headers: {
+          Accept: "application/json",
+          "Accept-Language": "en",
+          "Content-Type": "application/json",
+          Date: new Date().toUTCString(),
+        },
+        timeout: this.settings.timeoutSeconds * 1000,
+        validateStatus: () => true,
+        maxRedirects: 0,
+        responseType: "text",
+        // (The scheme's case does not matter: HTTPS:// is https.)
+        httpsAgent: this.settings.url.toLowerCase().startsWith("https:")
+          ? new https.Agent({
+              ca: this.settings.caCert,
+              rejectUnauthorized: !this.settings.insecure,
+            })
+          : undefined,
+      });
+    } catch (e) {
+      throw this.toError(e, "POST", LOGIN_PATH, false);
     }
-    const data = parseBody(res) as Record<string, unknown> | undefined;
-    const token = data && typeof data.token === "string" ? data.token : undefined;
-    if (res.status >= 200 && res.status < 300 && token) {
-      this.secrets.push(token); // never shown, even by accident
-      return token;
-    }
-    const error = data && typeof data.error === "string" ? data.error : undefined;
-    const msg = data && typeof data.msg === "string" ? data.msg : undefined;
-    const why =
-      res.status < 300
-        ? `login for ${auth.username} answered ${res.status} without a token (${error ?? "no token"}${
-            msg ? `: ${msg}` : ""
-          }); ${
-            error === "mfa_required"
-              ? "this user needs MFA, which an API client cannot answer: use an access key instead"
-              : "use an access key or a private token instead"
-          }`
-        : `login for ${auth.username} failed (${error ?? res.status}${msg ? `: ${msg}` : ""}); not retried (repeated wrong passwords lock the user)`;
-    throw new JumpServerError(this.redact(why), {
+    return {
       status: res.status,
-      code: error,
-      request: this.redactedRequest("POST", url),
-      body: undefined,
-    });
+      retryAfterSeconds: retryAfterSeconds(res.headers?.["retry-after"]),
+      data: parseBody(res),
+    };
   }
 
   private shouldRetry(error: AxiosError): boolean {
@@ -543,37 +466,6 @@ function retryAfterSeconds(v: unknown): number | undefined {
   if (Number.isFinite(n) && n >= 0) return n;
   const date = Date.parse(String(v));
   return Number.isFinite(date) ? Math.max(0, Math.ceil((date - Date.now()) / 1000)) : undefined;
-}
-
-function identityOf(s: Settings): string {
-  const a = s.auth;
-  switch (a.kind) {
-    case "accessKey":
-      return `access key ${a.keyId}`;
-    case "password":
-      return `user ${a.username}`;
-    case "privateToken":
-      return `private token sha256:${fingerprint(a.token)}`;
-    case "bearer":
-      return `bearer token sha256:${fingerprint(a.token)}`;
-  }
-}
-
-function secretsOf(s: Settings): string[] {
-  const a = s.auth;
-  switch (a.kind) {
-    case "accessKey":
-      return [a.secret];
-    case "password":
-      return [a.password];
-    case "privateToken":
-    case "bearer":
-      return [a.token];
-  }
-}
-
-function fingerprint(secret: string): string {
-  return createHash("sha256").update(secret).digest("hex").slice(0, 12);
 }
 
 function redactDeep(value: unknown, client: JumpServerClient): unknown {
