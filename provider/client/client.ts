@@ -1,14 +1,13 @@
-// The HTTP client every resource uses. Policies, each written down once:
-// - Auth: access key (HTTP Signature), private token, bearer token, or username/password
-//   exchanged once per process for a bearer token (never retried: 7 wrong passwords lock the user).
+// The HTTP client every resource uses: small layers, each policy written down once.
+// - Auth (client/auth/): one strategy per mode signs each attempt and names the identity.
 // - Every request sends Accept, Date and (for org-scoped calls) X-JMS-ORG; paths end with "/".
-// - Retries (exponential backoff with jitter, axios-retry): requests marked `retry: "safe"` (GETs by
-//   default) on network errors, 502, 503 and 504, within `maxRetries`. A 429 is retried for every
-//   method, after `Retry-After`, and never fails an operation (the throttle answers before the view
-//   runs, so nothing happened). Anything else that was not marked safe (POST, approve, close,
-//   copy-on-write PATCH) is never resent: a lost answer surfaces as `JumpServerError.ambiguous`
-//   so the caller can look the object up and decide.
-// - A process-wide sliding-window budget (`requestsPerMinute`) per server and identity.
+// - Budget (throttle.ts): a process-wide sliding window (`requestsPerMinute`) per server and identity.
+// - Throttle (throttle.ts `waitOutThrottle`): a 429 is waited out (`Retry-After`) and sent again, for
+//   every method, and never fails an operation: the throttle answers before the view runs.
+// - Retries (axios-retry, exponential backoff with equal jitter): requests marked `retry: "safe"`
+//   (GETs by default) on network errors, 502, 503 and 504, within `maxRetries`. Anything else
+//   (POST, approve, close, copy-on-write PATCH) is never resent: a lost answer surfaces as
+//   `JumpServerError.ambiguous` so the caller can look the object up and decide (lifecycle/).
 import * as http from "http";
 import * as https from "https";
 import axios, { AxiosError, AxiosInstance, AxiosResponse, InternalAxiosRequestConfig } from "axios";
@@ -17,7 +16,7 @@ import { Settings } from "../settings";
 import { AuthStrategy, LOGIN_PATH, LoginAnswer, authStrategy, fingerprint } from "./auth";
 import { JumpServerError, RedactedRequest, codeOf, detailOf } from "./errors";
 import { processState } from "./processState";
-import { SlidingWindow } from "./throttle";
+import { SlidingWindow, retryAfterSeconds, waitOutThrottle } from "./throttle";
 
 export type Query = Record<string, string | number | boolean | undefined | null>;
 
@@ -50,9 +49,7 @@ const MAX_THROTTLED_WAITS = 50;
 
 interface AttemptState {
   safe: boolean;
-  throttledWaits: number;
-  otherRetries: number;
-  started: number;
+  retries: number;
 }
 
 type Config = InternalAxiosRequestConfig & { jms?: AttemptState };
@@ -115,8 +112,10 @@ export class JumpServerClient {
       this.hooks.log?.(`${config.method?.toUpperCase()} ${config.url}`);
       return config;
     });
+    // The retry layer: lost answers and 502/503/504 of requests safe to resend. (429s are the
+    // throttle layer's, around it in `send`.)
     axiosRetry(this.http, {
-      retries: MAX_THROTTLED_WAITS + settings.maxRetries,
+      retries: settings.maxRetries,
       shouldResetTimeout: true,
       // Non-2xx answers resolve (validateStatus), so route the retryable ones through the
       // error path axios-retry watches.
@@ -193,16 +192,17 @@ export class JumpServerClient {
       headers["Content-Type"] = "application/json";
       body = JSON.stringify(options.body);
     }
-    const config = {
-      method: upper,
-      url,
-      headers,
-      data: body,
-      jms: { safe, throttledWaits: 0, otherRetries: 0, started: Date.now() } as AttemptState,
-    };
+    const attempt = () =>
+      this.http.request({
+        method: upper,
+        url,
+        headers: { ...headers },
+        data: body,
+        jms: { safe, retries: 0 } as AttemptState,
+      } as never) as Promise<AxiosResponse>;
     let res: AxiosResponse;
     try {
-      res = await this.http.request(config as never);
+      res = await waitOutThrottle(attempt, this.budget, MAX_THROTTLED_WAITS);
     } catch (e) {
       if (e instanceof JumpServerError) throw e; // from the login inside the request interceptor
       throw this.toError(e, upper, url, safe);
@@ -298,29 +298,17 @@ export class JumpServerClient {
 
   private shouldRetry(error: AxiosError): boolean {
     const st = (error.config as Config | undefined)?.jms;
-    if (!st) return false;
+    if (!st?.safe) return false;
     const status = error.response?.status;
-    if (status === 429) {
-      st.throttledWaits += 1;
-      return st.throttledWaits <= MAX_THROTTLED_WAITS;
-    }
-    if (!st.safe) return false;
     const retryable = status === undefined ? isNetworkError(error) : isRetryableStatus(status);
-    if (!retryable || st.otherRetries >= this.settings.maxRetries) return false;
-    st.otherRetries += 1;
+    if (!retryable || st.retries >= this.settings.maxRetries) return false;
+    st.retries += 1;
     return true;
   }
 
   private retryDelay(count: number, error: AxiosError): number {
-    const status = error.response?.status;
-    if (status === 429) {
-      const seconds = retryAfterSeconds(error.response?.headers?.["retry-after"]) ?? 1;
-      const ms = seconds * 1000 + Math.floor(Math.random() * 250);
-      this.budget.pauseFor(ms);
-      return ms;
-    }
     const st = (error.config as Config | undefined)?.jms;
-    const attempt = st ? st.otherRetries : count;
+    const attempt = st ? st.retries : count;
     const base = Math.min(8000, 200 * 2 ** (attempt - 1));
     return base / 2 + Math.random() * (base / 2); // "equal jitter"
   }
@@ -441,7 +429,7 @@ function parseBody(res: AxiosResponse): unknown {
 }
 
 function isRetryableStatus(status: number): boolean {
-  return status === 429 || status === 502 || status === 503 || status === 504;
+  return status === 502 || status === 503 || status === 504;
 }
 
 function isNetworkError(error: AxiosError): boolean {
@@ -458,14 +446,6 @@ function isNetworkError(error: AxiosError): boolean {
       "ERR_BAD_RESPONSE",
     ].includes(code) || /socket hang up/i.test(error.message ?? "")
   );
-}
-
-function retryAfterSeconds(v: unknown): number | undefined {
-  if (v === undefined || v === null) return undefined;
-  const n = Number(v);
-  if (Number.isFinite(n) && n >= 0) return n;
-  const date = Date.parse(String(v));
-  return Number.isFinite(date) ? Math.max(0, Math.ceil((date - Date.now()) / 1000)) : undefined;
 }
 
 function redactDeep(value: unknown, client: JumpServerClient): unknown {

@@ -39,6 +39,42 @@ export class SlidingWindow {
   }
 }
 
+/** What the 429 layer needs of an answer. */
+export interface ThrottledAnswer {
+  status: number;
+  headers?: Record<string, unknown> | { get?: unknown };
+}
+
+/**
+ * The 429 layer, outside the retries of lost answers: a throttled answer comes before the view
+ * runs (nothing happened), so it is waited out and sent again, for every method. The window pauses
+ * for as long, so the process's other requests to that server wait too. `maxWaits` only bounds a
+ * server that throttles forever: the last 429 is then returned.
+ */
+export async function waitOutThrottle<T extends ThrottledAnswer>(
+  send: () => Promise<T>,
+  budget: SlidingWindow,
+  maxWaits: number,
+): Promise<T> {
+  for (let waits = 0; ; waits++) {
+    const answer = await send();
+    if (answer.status !== 429 || waits >= maxWaits) return answer;
+    const seconds = retryAfterSeconds((answer.headers as Record<string, unknown>)?.["retry-after"]);
+    const ms = (seconds ?? 1) * 1000 + Math.floor(Math.random() * 250);
+    budget.pauseFor(ms);
+    await sleep(ms);
+  }
+}
+
+/** `Retry-After` in seconds (either form: a number of seconds, or an HTTP date). */
+export function retryAfterSeconds(v: unknown): number | undefined {
+  if (v === undefined || v === null) return undefined;
+  const n = Number(v);
+  if (Number.isFinite(n) && n >= 0) return n;
+  const date = Date.parse(String(v));
+  return Number.isFinite(date) ? Math.max(0, Math.ceil((date - Date.now()) / 1000)) : undefined;
+}
+
 export function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
