@@ -6,7 +6,6 @@
 import { randomUUID } from "crypto";
 import { JumpServerClient } from "../client/client";
 import { JumpServerError } from "../client/errors";
-import { sleep } from "../client/throttle";
 import { LiveFlow, governingFlow, listFlows } from "../api/flows";
 import { SYSTEM_ADMIN_ROLE } from "../model/wireRules";
 import { resolveAsset, resolveNode, resolveUser } from "../api/lookups";
@@ -33,6 +32,7 @@ import { assertKnown, hasUnknown } from "../model/unknown";
 import { UUID } from "../settings";
 import { configuredOrgId, currentClient } from "./context";
 import { InitError } from "./initError";
+import { TICKET_OPEN, exactlyOnce } from "./exactlyOnce";
 import { patiently } from "./patience";
 import { openedEarlier, requestIdFor } from "./recovery";
 import { plain } from "./plain";
@@ -402,27 +402,11 @@ async function openExactlyOnce(
   body: OpenBody,
   ctx: OpenContext,
 ): Promise<LiveTicket> {
-  // Each open again follows a lookup that found no ticket, so it is safe. Twice the retry budget
-  // lets a full-size `up` against a flaky server finish in one run.
-  const attempts = 2 * (client.settings.maxRetries + 1);
   let visible: boolean | undefined;
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await client.exclusive("ticket-open", () => openTicket(client, body));
-    } catch (e) {
-      const collided = isOpenCollision(e);
-      if (!(e instanceof JumpServerError && (e.ambiguous || collided))) throw explainOpen(e);
-      let found = await findByMarkerPatiently(client, ctx);
-      if (!found && (e.code === "ETIMEDOUT" || e.code === "ECONNABORTED")) {
-        // We gave up waiting, but the server may still be working on the open: give it as long
-        // again as we waited before concluding that nothing was created.
-        const deadline = Date.now() + client.settings.timeoutSeconds * 1000;
-        while (!found && Date.now() < deadline) {
-          await sleep(Math.min(1000, Math.max(0, deadline - Date.now())));
-          found = await findByMarkerPatiently(client, ctx);
-        }
-      }
-      if (found) return found;
+  return exactlyOnce(client, TICKET_OPEN, {
+    send: () => client.exclusive("ticket-open", () => openTicket(client, body)),
+    find: () => findByMarker(client, ctx),
+    beforeResend: async (e) => {
       visible ??=
         ctx.applicantId === ctx.meId ||
         (await identityApproves(client, ctx.inputs.orgId, body.flow_id, ctx.meId));
@@ -431,48 +415,13 @@ async function openExactlyOnce(
           `opening ticket "${ctx.inputs.title}" for applicant ${ctx.applicantId} failed without a clear answer (${e.message.split("\n")[0]}), and this identity cannot see that applicant's tickets to check whether it was created; look for a ticket whose comment contains [pulumi:${ctx.requestId}] before retrying`,
         );
       }
-      if (attempt >= attempts) throw e;
-      // A struggling server, or another client opening too: step aside a little before the next try.
-      await sleep(Math.min(2000, 100 * 2 ** attempt) * (0.5 + Math.random() / 2));
-    }
-  }
-}
-
-/**
- * The answers of an open that collided with a concurrent one on the serial number: the request's
- * transaction was rolled back (500 on PostgreSQL, 400 `please_try_again` on MySQL). A 500 is
- * treated as "maybe": the marker lookup decides.
- */
-function isOpenCollision(e: unknown): boolean {
-  return e instanceof JumpServerError && (e.status === 500 || e.code === "please_try_again");
-}
-
-/**
- * The lookup after a lost answer decides between "found" and "open again", so it must not give up
- * easily: a failure here would leave a ticket that exists but that no state records, and the
- * next `up` would open a second one. Each round is a list with its own retries.
- */
-async function findByMarkerPatiently(
-  client: JumpServerClient,
-  ctx: OpenContext,
-): Promise<LiveTicket | undefined> {
-  for (let round = 1; ; round++) {
-    try {
-      return await findByMarker(client, ctx);
-    } catch (e) {
-      const final =
-        e instanceof JumpServerError &&
-        e.status !== undefined &&
-        e.status < 500 &&
-        e.status !== 429;
-      if (round >= 5 || final) {
-        throw new Error(
-          `opening ticket "${ctx.inputs.title}" got no answer, and looking it up failed too (${message(e).split("\n")[0]}); before retrying, look for a ticket whose comment contains [pulumi:${ctx.requestId}]`,
-        );
-      }
-      await sleep(1000 * 2 ** (round - 1));
-    }
-  }
+    },
+    refused: explainOpen,
+    lookupFailed: (e) =>
+      new Error(
+        `opening ticket "${ctx.inputs.title}" got no answer, and looking it up failed too (${message(e).split("\n")[0]}); before retrying, look for a ticket whose comment contains [pulumi:${ctx.requestId}]`,
+      ),
+  });
 }
 
 async function findByMarker(

@@ -30,6 +30,7 @@ import { assertKnown, hasUnknown, isUnknown } from "../model/unknown";
 import { ROOT_ORG_ID, UUID } from "../settings";
 import { Adoption, FlowKey, forgetAdoption, recordAdoption, recordedAdoption } from "./adoptions";
 import { configuredOrgId, currentClient } from "./context";
+import { FLOW_COPY, NAMED_FLOW_CREATE, exactlyOnce } from "./exactlyOnce";
 import { InitError } from "./initError";
 import { patiently } from "./patience";
 import { plain } from "./plain";
@@ -494,55 +495,47 @@ async function dialectNow(
 }
 
 /**
- * The server's copy-on-write update of a global flow is not idempotent (each one would create
- * another copy): after a lost answer, look for the org's copy before sending it again.
+ * The server's copy-on-write update of a global flow is not idempotent (each one that lands makes
+ * another copy): after a lost answer, the org's copy is looked for before sending it again.
  */
-async function copyOnWrite(
+function copyOnWrite(
   client: JumpServerClient,
   global: LiveFlow,
   orgId: string,
   write: { rules: WireRule[]; ccUsers?: string[] },
   keep: (e: unknown, flow: LiveFlow) => Error,
 ): Promise<LiveFlow> {
-  const copy = async () =>
-    (await patiently(() => listFlows(client, orgId))).find((f) => f.orgId === orgId && !f.name);
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await patchFlow(client, global.id, orgId, write, false);
-    } catch (e) {
-      if (!(e instanceof JumpServerError && e.ambiguous)) throw explain(e);
-      // (Each resend follows a list that found no copy: safe, so as patient as an open.)
-      const own = await copy();
-      if (own) {
-        try {
-          return await patchFlow(client, own.id, orgId, write, true);
-        } catch (e2) {
-          // The copy exists: keep it in state with the global flow's rules as its earlier ones.
-          throw keep(e2, { ...own, rules: global.rules });
-        }
+  return exactlyOnce(client, FLOW_COPY, {
+    send: () => patchFlow(client, global.id, orgId, write, false),
+    find: async () => (await listFlows(client, orgId)).find((f) => f.orgId === orgId && !f.name),
+    found: async (copy) => {
+      try {
+        return await patchFlow(client, copy.id, orgId, write, true);
+      } catch (e) {
+        // The copy exists: keep it in state with the global flow's rules as its earlier ones.
+        throw keep(e, { ...copy, rules: global.rules });
       }
-      if (attempt > 2 * client.settings.maxRetries) throw explain(e);
-    }
-  }
+    },
+    refused: explain,
+  });
 }
 
-/** POST is not resent blindly: after a lost answer, look for the flow by name before creating again. */
-async function createNamedFlow(
+/** A POST is not resent blindly: after a lost answer, the flow is looked for by name first. */
+function createNamedFlow(
   client: JumpServerClient,
   orgId: string,
   write: { rules: WireRule[]; ccUsers?: string[]; name: string },
 ): Promise<LiveFlow> {
-  try {
-    return await createFlow(client, orgId, write);
-  } catch (e) {
-    if (!(e instanceof JumpServerError && e.ambiguous)) throw explain(e);
-    const name = write.name.toLowerCase();
-    const made = (await listFlows(client, orgId)).find(
-      (f) => f.orgId === orgId && (f.name ?? "").toLowerCase() === name,
-    );
-    if (made) return patchFlow(client, made.id, orgId, write, true);
-    return createFlow(client, orgId, write);
-  }
+  const name = write.name.toLowerCase();
+  return exactlyOnce(client, NAMED_FLOW_CREATE, {
+    send: () => createFlow(client, orgId, write),
+    find: async () =>
+      (await listFlows(client, orgId)).find(
+        (f) => f.orgId === orgId && (f.name ?? "").toLowerCase() === name,
+      ),
+    found: (made) => patchFlow(client, made.id, orgId, write, true),
+    refused: explain,
+  });
 }
 
 async function listFlowsExplained(client: JumpServerClient, orgId: string): Promise<LiveFlow[]> {
