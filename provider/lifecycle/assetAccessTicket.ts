@@ -22,13 +22,15 @@ import {
   superClose,
 } from "../api/tickets";
 import type { Failure } from "../model/flowRules";
+import { OutputValues, differs } from "../model/fields";
 import {
-  REPLACING_KEYS,
+  TICKET_INPUTS,
+  TICKET_OUTPUTS,
   TICKET_INPUT_KEYS,
-  TicketInputs,
-  checkTicketInputs,
-} from "../model/ticketInputs";
-import { assertKnown, hasUnknown } from "../model/unknown";
+  TICKET_WIRE_NAMES,
+} from "../model/ticketFields";
+import { TicketInputs, checkTicketInputs } from "../model/ticketInputs";
+import { assertKnown } from "../model/unknown";
 import { UUID } from "../settings";
 import { configuredOrgId, currentClient } from "./context";
 import { InitError } from "./initError";
@@ -38,32 +40,7 @@ import { openedEarlier, requestIdFor } from "./recovery";
 import { plain } from "./plain";
 import { warn } from "./warn";
 
-export interface TicketOutputs extends TicketInputs {
-  ticketId: string;
-  serialNum: string;
-  state: string;
-  status: string;
-  approvalStep: number;
-  /** Ids of the users who can act on the current step (empty once the ticket is closed). */
-  currentApprovers: string[];
-  applicantId: string;
-  applicantDisplay: string;
-  orgName: string;
-  permissionName: string;
-  /** The asset permission the final approval created (its id is the ticket id); "" until approved. */
-  permissionId: string;
-  assetIds: string[];
-  nodeIds: string[];
-  flowId: string;
-  /** The marker written into the ticket's comment, used to find it after a lost answer. */
-  requestId: string;
-  /** Names resolved to ids at create, so names and ids compare equal without network. */
-  resolvedIds: Record<string, string>;
-  /** Work a failed create left for the next update: "approve", "close" or "". */
-  pendingAction: string;
-  /** Why a ticket was closed right after opening (the server narrowed it), or absent. */
-  mismatch?: string;
-}
+export type TicketOutputs = TicketInputs & OutputValues<typeof TICKET_OUTPUTS>;
 
 export async function check(
   olds: Record<string, unknown>,
@@ -88,42 +65,12 @@ export async function diff(
   news: TicketInputs,
 ): Promise<{ changes: boolean; replaces: string[]; deleteBeforeReplace: boolean }> {
   const ids = olds.resolvedIds ?? {};
-  const canon = (key: string, v: unknown): string => {
-    if (key === "assets" || key === "nodes") {
-      return JSON.stringify(
-        ((v as string[]) ?? [])
-          .map((x) => (UUID.test(x) ? x.toLowerCase() : (ids[`${key}:${x}`] ?? x)))
-          .sort(),
-      );
-    }
-    if (key === "applicant") {
-      const x = (v as string | undefined) ?? "";
-      return UUID.test(x) ? x.toLowerCase() : (ids[`applicant:${x}`] ?? x);
-    }
-    if (key === "accounts") return JSON.stringify([...((v as string[]) ?? [])].sort());
-    if (key === "comment") return String(v ?? "");
-    if (key === "orgId") return String(v ?? "").toLowerCase();
-    if (key === "flow") {
-      // A flow named at create and given by its id since (or in another case) is the same flow.
-      const x = (v as string | undefined) ?? "";
-      return UUID.test(x) ? x.toLowerCase() : (ids[`flow:${x.toLowerCase()}`] ?? x.toLowerCase());
-    }
-    return JSON.stringify(v ?? null);
-  };
+  const o = olds as unknown as Record<string, unknown>;
   const n = news as unknown as Record<string, unknown>;
+  const changed = TICKET_INPUT_KEYS.filter((k) => differs(TICKET_INPUTS[k], k, o, n, ids));
   // A replacing input not known until `up` may ask for another ticket: plan the replacement.
-  const replaces = REPLACING_KEYS.filter(
-    (k) =>
-      hasUnknown(n[k]) ||
-      canon(k, (olds as unknown as Record<string, unknown>)[k]) !== canon(k, n[k]),
-  );
-  const changes =
-    replaces.length > 0 ||
-    hasUnknown(n.approve) ||
-    hasUnknown(n.revokeOnDelete) ||
-    (olds.approve ?? false) !== (news.approve ?? false) ||
-    (olds.revokeOnDelete ?? true) !== (news.revokeOnDelete ?? true) ||
-    !!olds.pendingAction;
+  const replaces = changed.filter((k) => TICKET_INPUTS[k].replaces);
+  const changes = changed.length > 0 || !!olds.pendingAction;
   // New ticket first, then the old one is closed/revoked in the same `up`. (If the new ticket still
   // waits for a person's approval, the old grant is revoked all the same: the docs say so.)
   return { changes, replaces: [...replaces], deleteBeforeReplace: false };
@@ -616,20 +563,6 @@ async function resolveFlowId(
   return String(matches[0].id);
 }
 
-const FIELD_TO_INPUT: Record<string, string> = {
-  title: "title",
-  org_id: "orgId",
-  applicant: "applicant",
-  apply_assets: "assets",
-  apply_nodes: "nodes",
-  apply_accounts: "accounts",
-  apply_actions: "actions",
-  apply_date_start: "dateStart",
-  apply_date_expired: "dateExpired",
-  comment: "comment",
-  flow_id: "flow",
-};
-
 /** Names our inputs beside the server's field names in an open error. */
 function explainOpen(e: unknown): unknown {
   if (e instanceof JumpServerError && e.fieldErrors.length > 0) {
@@ -637,7 +570,7 @@ function explainOpen(e: unknown): unknown {
       .split("\n")
       .map((line) =>
         line.replace(/^(\s*)([a-z_]+)(\[\d+\])?:/, (m, sp, f, idx) =>
-          FIELD_TO_INPUT[f] ? `${sp}${FIELD_TO_INPUT[f]}${idx ?? ""} (${f}):` : m,
+          TICKET_WIRE_NAMES[f] ? `${sp}${TICKET_WIRE_NAMES[f]}${idx ?? ""} (${f}):` : m,
         ),
       )
       .join("\n");

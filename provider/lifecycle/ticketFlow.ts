@@ -26,8 +26,10 @@ import {
   toWire,
   userDialect,
 } from "../model/flowRules";
-import { assertKnown, hasUnknown, isUnknown } from "../model/unknown";
+import { assertKnown, isUnknown } from "../model/unknown";
 import { ROOT_ORG_ID, UUID } from "../settings";
+import { CheckedInputs, OutputValues, differs } from "../model/fields";
+import { FLOW_INPUTS, FLOW_INPUT_KEYS, FLOW_OUTPUTS } from "../model/flowFields";
 import { Adoption, FlowKey, forgetAdoption, recordAdoption, recordedAdoption } from "./adoptions";
 import { configuredOrgId, currentClient } from "./context";
 import { FLOW_COPY, NAMED_FLOW_CREATE, exactlyOnce } from "./exactlyOnce";
@@ -36,37 +38,8 @@ import { patiently } from "./patience";
 import { plain } from "./plain";
 import { warn } from "./warn";
 
-export interface TicketFlowInputs {
-  type: string;
-  orgId: string;
-  name?: string;
-  rules: FlowRule[];
-  ccUsers?: string[];
-  restoreOnDelete: boolean;
-}
-
-export interface TicketFlowOutputs extends TicketFlowInputs {
-  flowId: string;
-  orgName: string;
-  dialect: Dialect;
-  /** The server has named flows, CC users and up to 5 levels (v4.10.19+). */
-  namedFlows: boolean;
-  approvalLevel: number;
-  /** How the flow was obtained: the org's own, a copy of the global flow, the global flow itself, or created (named). */
-  adopted: "own" | "global-copy" | "global" | "created";
-  /** The rules last written, in the server's shape (drift is judged against these). */
-  appliedRules: WireRule[];
-  appliedCcUsers?: string[];
-  /** The rules (and cc users) the flow had before adoption; delete restores them. */
-  previousRules: WireRule[];
-  previousCcUsers?: string[];
-  /** Usernames resolved to ids, so usernames and ids compare equal without network. */
-  userIds: Record<string, string>;
-  /** "write" while a create whose write may not have landed waits for the next `up`. */
-  pendingAction?: string;
-}
-
-const INPUT_KEYS = ["type", "orgId", "name", "rules", "ccUsers", "restoreOnDelete"] as const;
+export type TicketFlowInputs = CheckedInputs<typeof FLOW_INPUTS>;
+export type TicketFlowOutputs = TicketFlowInputs & OutputValues<typeof FLOW_OUTPUTS>;
 
 export async function check(
   _olds: Record<string, unknown>,
@@ -118,12 +91,12 @@ export async function check(
     } else restoreOnDelete = news.restoreOnDelete;
   }
   const unknown = Object.keys(news).filter(
-    (k) => k !== "__provider" && !(INPUT_KEYS as readonly string[]).includes(k),
+    (k) => k !== "__provider" && !(FLOW_INPUT_KEYS as readonly string[]).includes(k),
   );
   for (const k of unknown)
     failures.push({
       property: k,
-      reason: `unknown input; TicketFlow takes ${INPUT_KEYS.join(", ")}`,
+      reason: `unknown input; TicketFlow takes ${FLOW_INPUT_KEYS.join(", ")}`,
     });
   if (failures.length > 0) return { failures };
   const inputs: Record<string, unknown> = { type, orgId, rules, restoreOnDelete };
@@ -137,27 +110,13 @@ export async function diff(
   olds: TicketFlowOutputs,
   news: TicketFlowInputs,
 ): Promise<{ changes: boolean; replaces: string[]; deleteBeforeReplace: boolean }> {
-  const replaces: string[] = [];
-  // An input not known until `up` is a change; a replacing one plans the replacement.
-  const differs = (a: unknown, b: unknown) => hasUnknown(b) || a !== b;
-  if (differs(olds.type ?? "apply_asset", news.type ?? "apply_asset")) replaces.push("type");
-  if (differs(olds.orgId, news.orgId)) replaces.push("orgId");
-  if (differs(olds.name || undefined, news.name || undefined)) replaces.push("name");
   const ids = olds.userIds ?? {};
-  let changes = replaces.length > 0;
-  if (
-    hasUnknown(news.rules) ||
-    canonicalRules(olds.rules ?? [], ids) !== canonicalRules(news.rules ?? [], ids)
-  )
-    changes = true;
-  if (
-    news.ccUsers !== undefined &&
-    (hasUnknown(news.ccUsers) ||
-      !sameSet(mapIds(olds.ccUsers ?? [], ids), mapIds(news.ccUsers, ids)))
-  )
-    changes = true;
-  if (differs(olds.restoreOnDelete ?? true, news.restoreOnDelete ?? true)) changes = true;
-  if (olds.pendingAction) changes = true; // a create left its write unfinished
+  const o = olds as unknown as Record<string, unknown>;
+  const n = news as unknown as Record<string, unknown>;
+  const changed = FLOW_INPUT_KEYS.filter((k) => differs(FLOW_INPUTS[k], k, o, n, ids));
+  const replaces = changed.filter((k) => FLOW_INPUTS[k].replaces);
+  // A create that left its write unfinished is a change too.
+  const changes = changed.length > 0 || !!olds.pendingAction;
   // The same flow can't exist twice: replacing must restore the old one before adopting again.
   return { changes, replaces, deleteBeforeReplace: replaces.length > 0 };
 }
@@ -669,14 +628,6 @@ function pickInputs(x: TicketFlowInputs): TicketFlowInputs {
   if (x.name) out.name = x.name;
   if (x.ccUsers !== undefined) out.ccUsers = x.ccUsers;
   return out;
-}
-
-function mapIds(xs: string[], ids: Record<string, string>): string[] {
-  return xs.map((x) => (UUID.test(x) ? x.toLowerCase() : (own(ids, x) ?? `name:${x}`)));
-}
-
-function sameSet(a: string[], b: string[]): boolean {
-  return sameJson([...a].sort(), [...b].sort());
 }
 
 function message(e: unknown): string {

@@ -5,48 +5,19 @@ import { normalizeActions } from "./actions";
 import { normalizeDate, parseDate } from "./dates";
 import { UUID } from "../settings";
 import type { Failure } from "./flowRules";
+import type { CheckedInputs } from "./fields";
+import { TICKET_INPUTS, TICKET_INPUT_KEYS } from "./ticketFields";
 import { hasUnknown, isUnknown } from "./unknown";
 
-export interface TicketInputs {
-  title: string;
-  orgId: string;
-  applicant?: string;
-  assets: string[];
-  nodes: string[];
-  accounts: string[];
-  actions: string[];
-  dateStart: string;
-  dateExpired: string;
-  comment: string;
-  flow?: string;
-  approve: boolean;
-  revokeOnDelete: boolean;
+/** The inputs once checked (every default filled in), and what the resource class adds. */
+export type TicketInputs = CheckedInputs<typeof TICKET_INPUTS> & {
   /** The declaring resource's project/stack/name (set by the resource class, not by users). */
   instanceKey?: string;
   /** The marker the ticket is opened with, derived in check (lifecycle/recovery.ts). */
   requestId?: string;
-}
+};
 
-export const TICKET_INPUT_KEYS = [
-  "title",
-  "orgId",
-  "applicant",
-  "assets",
-  "nodes",
-  "accounts",
-  "actions",
-  "dateStart",
-  "dateExpired",
-  "comment",
-  "flow",
-  "approve",
-  "revokeOnDelete",
-] as const;
-
-/** Inputs whose change asks for a different ticket (tickets are immutable): all but the two switches. */
-export const REPLACING_KEYS = TICKET_INPUT_KEYS.filter(
-  (k) => k !== "approve" && k !== "revokeOnDelete",
-);
+export { REPLACING_KEYS, TICKET_INPUT_KEYS } from "./ticketFields";
 
 const ACCOUNT_ALIASES = ["@ALL", "@SPEC", "@INPUT", "@USER", "@ANON"];
 

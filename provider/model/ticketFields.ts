@@ -1,0 +1,102 @@
+// AssetAccessTicket's fields, each described once (see fields.ts). A ticket can't be edited in
+// JumpServer, so every input but the two switches asks for a new ticket. The order of the inputs
+// is part of the marker's hash (lifecycle/recovery.ts): add new ones at the end.
+import { input, inputKeys, output } from "./fields";
+
+export const TICKET_INPUTS = {
+  /** The ticket's title (at most 256 characters). */
+  title: input<string, "required">({
+    replaces: true,
+    compare: "exact",
+    wire: "title",
+    presence: "required",
+  }),
+  /** Organization UUID of the assets; default the provider's `jumpserver:orgId`. */
+  orgId: input<string>({ replaces: true, compare: "id", wire: "org_id" }),
+  /** Username or id to open the ticket on behalf of (needs a system admin identity); default the identity itself. */
+  applicant: input<string, "optional">({
+    replaces: true,
+    compare: "named",
+    wire: "applicant",
+    presence: "optional",
+  }),
+  /** Asset names or ids, all in `orgId`. */
+  assets: input<string[]>({ replaces: true, compare: "namedSet", wire: "apply_assets" }),
+  /** Node values ("probe-servers"), full values ("/DEFAULT/probe-servers") or ids. */
+  nodes: input<string[]>({ replaces: true, compare: "namedSet", wire: "apply_nodes" }),
+  /** Accounts: "@ALL" (default), "@SPEC" followed by names, "@INPUT", "@USER", "@ANON", names, "%<template id>". */
+  accounts: input<string[]>({ replaces: true, compare: "set", wire: "apply_accounts" }),
+  /** Actions: all (default), connect, upload, download, copy, paste, delete, share; older names are mapped. */
+  actions: input<string[]>({ replaces: true, compare: "exact", wire: "apply_actions" }),
+  /** Start of access: ISO-8601 (no zone = UTC) or "YYYY/MM/DD HH:MM:SS +ZZZZ". */
+  dateStart: input<string, "required">({
+    replaces: true,
+    compare: "exact",
+    wire: "apply_date_start",
+    presence: "required",
+  }),
+  /** End of access, later than dateStart. */
+  dateExpired: input<string, "required">({
+    replaces: true,
+    compare: "exact",
+    wire: "apply_date_expired",
+    presence: "required",
+  }),
+  /** Why the access is needed; shown to approvers. The provider appends its `[pulumi:…]` marker. */
+  comment: input<string>({ replaces: true, compare: "text", wire: "comment" }),
+  /** Name or id of the flow to open under, where the org has several (v4.10.19+). */
+  flow: input<string, "optional">({
+    replaces: true,
+    compare: "flow",
+    wire: "flow_id",
+    presence: "optional",
+  }),
+  /** Approve every level at which this identity is an approver. Default false. */
+  approve: input<boolean>({ replaces: false, compare: "exact", whenAbsent: false }),
+  /** On delete, remove the asset permission an approval created. Default true. */
+  revokeOnDelete: input<boolean>({ replaces: false, compare: "exact", whenAbsent: true }),
+};
+
+export const TICKET_OUTPUTS = {
+  /** The ticket id (also the resource id). */
+  ticketId: output<string>(),
+  serialNum: output<string>(),
+  /** pending, approved, rejected or closed. */
+  state: output<string>(),
+  /** open or closed. */
+  status: output<string>(),
+  approvalStep: output<number>(),
+  /** Ids of the users who can act on the current step (empty once the ticket is closed). */
+  currentApprovers: output<string[]>(),
+  applicantId: output<string>(),
+  applicantDisplay: output<string>(),
+  orgName: output<string>(),
+  permissionName: output<string>(),
+  /** The asset permission the final approval created (its id is the ticket id); "" until approved. */
+  permissionId: output<string>(),
+  assetIds: output<string[]>(),
+  nodeIds: output<string[]>(),
+  /** The flow the ticket was opened under (v4.10.19+; otherwise ""). */
+  flowId: output<string>(),
+  /** The marker written into the ticket's comment, used to find it after a lost answer or a killed run. */
+  requestId: output<string>(),
+  /** Names resolved to ids at create, so names and ids compare equal without network. */
+  resolvedIds: output<Record<string, string>>(),
+  /** Work a failed create left for the next update: "approve", "close" or "". */
+  pendingAction: output<string>(),
+  /** Why the ticket was closed right after opening (JumpServer granted less than asked), if it was. */
+  mismatch: output<string | undefined>(),
+};
+
+export const TICKET_INPUT_KEYS = inputKeys(TICKET_INPUTS);
+
+/** Inputs whose change asks for a different ticket, in their declared order. */
+export const REPLACING_KEYS = TICKET_INPUT_KEYS.filter((k) => TICKET_INPUTS[k].replaces);
+
+/** JumpServer's field names in an open's errors, and the inputs they come from. */
+export const TICKET_WIRE_NAMES: Record<string, string> = Object.fromEntries(
+  TICKET_INPUT_KEYS.flatMap((k) => {
+    const wire = (TICKET_INPUTS[k] as { wire?: string }).wire;
+    return wire ? [[wire, k]] : [];
+  }),
+);
