@@ -4,40 +4,28 @@
 // failing create reports it as "created but not initialised", so it stays in state and the next
 // update finishes the job (approving, or closing a ticket the server narrowed).
 import { randomUUID } from "crypto";
-import { JumpServerClient } from "../client/client";
 import { JumpServerError } from "../client/errors";
-import { LiveFlow, governingFlow, listFlows } from "../api/flows";
-import { SYSTEM_ADMIN_ROLE } from "../model/wireRules";
-import { resolveAsset, resolveNode, resolveUser } from "../api/lookups";
-import {
-  LiveTicket,
-  OpenBody,
-  approveTicket,
-  closeTicket,
-  deletePermission,
-  findTickets,
-  getSuperStatus,
-  getTicket,
-  openTicket,
-  superClose,
-} from "../api/tickets";
+import { LiveTicket, OpenBody, getSuperStatus, getTicket } from "../api/tickets";
 import type { Failure } from "../model/flowRules";
 import { OutputValues, differs } from "../model/fields";
-import {
-  TICKET_INPUTS,
-  TICKET_OUTPUTS,
-  TICKET_INPUT_KEYS,
-  TICKET_WIRE_NAMES,
-} from "../model/ticketFields";
+import { TICKET_INPUTS, TICKET_OUTPUTS, TICKET_INPUT_KEYS } from "../model/ticketFields";
 import { TicketInputs, checkTicketInputs } from "../model/ticketInputs";
 import { assertKnown } from "../model/unknown";
 import { UUID } from "../settings";
 import { configuredOrgId, currentClient } from "./context";
 import { InitError } from "./initError";
-import { TICKET_OPEN, exactlyOnce } from "./exactlyOnce";
 import { patiently } from "./patience";
 import { openedEarlier, requestIdFor } from "./recovery";
 import { plain } from "./plain";
+import {
+  approveWhileAssignee,
+  closeAnyway,
+  closeFor,
+  currentState,
+  revoke,
+} from "./ticketDecisions";
+import { resolveAsked } from "./ticketNames";
+import { compareWithRequest, openExactlyOnce } from "./ticketOpen";
 import { warn } from "./warn";
 
 export type TicketOutputs = TicketInputs & OutputValues<typeof TICKET_OUTPUTS>;
@@ -148,46 +136,6 @@ export async function create(inputs: TicketInputs): Promise<{ id: string; outs: 
   return { id: ticket.id, outs: plain(outs) };
 }
 
-/** The identity, and every name the ticket asks for, as ids (one lookup per name and process). */
-async function resolveAsked(client: JumpServerClient, inputs: TicketInputs) {
-  const me = await client.profile();
-  const applicant = inputs.applicant
-    ? await resolveUser(client, inputs.applicant, "applicant")
-    : { id: me.id, username: me.username, name: me.name };
-  const resolvedIds: Record<string, string> = {};
-  if (inputs.applicant && !UUID.test(inputs.applicant))
-    resolvedIds[`applicant:${inputs.applicant}`] = applicant.id;
-  const [assetIds, nodeIds] = await Promise.all([
-    Promise.all(
-      inputs.assets.map(async (a, i) => {
-        if (UUID.test(a)) return a.toLowerCase(); // the post-open comparison catches foreign or unknown ids
-        const ref = await resolveAsset(client, a, inputs.orgId, `assets[${i}]`);
-        resolvedIds[`assets:${a}`] = ref.id;
-        return ref.id;
-      }),
-    ),
-    Promise.all(
-      inputs.nodes.map(async (n, i) => {
-        if (UUID.test(n)) return n.toLowerCase();
-        const ref = await resolveNode(client, n, inputs.orgId, `nodes[${i}]`);
-        // Both spellings of a node, its value and its full path, name the same node.
-        resolvedIds[`nodes:${n}`] = ref.id;
-        resolvedIds[`nodes:${ref.value}`] = ref.id;
-        if (ref.fullValue) resolvedIds[`nodes:${ref.fullValue}`] = ref.id;
-        return ref.id;
-      }),
-    ),
-  ]);
-  const flowId = inputs.flow ? await resolveFlowId(client, inputs.flow, inputs.orgId) : undefined;
-  // Either spelling of the flow, its name or its id, names the same flow at the next diff.
-  const flowName =
-    inputs.flow && flowId && UUID.test(inputs.flow)
-      ? await flowNameOf(client, flowId, inputs.orgId)
-      : inputs.flow;
-  if (flowName && flowId) resolvedIds[`flow:${flowName.toLowerCase()}`] = flowId;
-  return { me, applicant, resolvedIds, assetIds, nodeIds, flowId };
-}
-
 export async function read(
   id: string,
   props: TicketOutputs,
@@ -279,303 +227,6 @@ export async function remove(id: string, props: TicketOutputs): Promise<void> {
   const state = await currentState(client, id);
   if (state === "approved") await revoke(client, id, props);
   else if (state === "pending") await closeAnyway(client, id, props.applicantId);
-}
-
-async function revoke(client: JumpServerClient, id: string, props: TicketOutputs): Promise<void> {
-  if (props.revokeOnDelete === false) return;
-  await deletePermission(client, id, props.orgId);
-}
-
-async function currentState(client: JumpServerClient, id: string): Promise<string> {
-  try {
-    return (await getTicket(client, id)).state;
-  } catch (e) {
-    if (!(e instanceof JumpServerError && e.isNotFound)) throw e;
-    return (await getSuperStatus(client, id)).state;
-  }
-}
-
-/**
- * Closes a pending ticket with the route that works for this identity. `close/` is for the
- * applicant and the current step's approvers (tickets/api/ticket.py: `IsAssignee | IsApplicant`),
- * so a ticket opened on someone's behalf goes straight to `super-tickets/{id}/status/` (system
- * admins), which closes it whoever is the current approver: no 403 first.
- */
-async function closeFor(
-  client: JumpServerClient,
-  id: string,
-  applicantId: string | undefined,
-): Promise<void> {
-  const me = await client.profile();
-  if (applicantId && applicantId !== me.id) return superClose(client, id);
-  try {
-    await closeTicket(client, id);
-  } catch (e) {
-    if (!(e instanceof JumpServerError && (e.status === 403 || e.isNotFound))) throw e;
-    await superClose(client, id);
-  }
-}
-
-/** Closes a pending ticket whatever the identity's relation to it; "already closed" is success. */
-async function closeAnyway(
-  client: JumpServerClient,
-  id: string,
-  applicantId: string | undefined,
-): Promise<void> {
-  try {
-    await closeFor(client, id, applicantId);
-  } catch (e) {
-    if (!(e instanceof JumpServerError && e.isAlreadyProcessed)) throw e;
-  }
-}
-
-interface OpenContext {
-  inputs: TicketInputs;
-  requestId: string;
-  applicantId: string;
-  meId: string;
-  marker: string;
-}
-
-/**
- * Opens the ticket, one open at a time per server and process (concurrent opens collide on
- * JumpServer's serial number). After an answer that may have been lost, or a collision answer (500,
- * `please_try_again`), finds the ticket by its marker, and opens again only when nothing was found
- * AND the list is known to show the ticket to this identity (it is the applicant or an approver of
- * the governing flow); otherwise fails, naming the marker.
- */
-async function openExactlyOnce(
-  client: JumpServerClient,
-  body: OpenBody,
-  ctx: OpenContext,
-): Promise<LiveTicket> {
-  let visible: boolean | undefined;
-  return exactlyOnce(client, TICKET_OPEN, {
-    send: () => client.exclusive("ticket-open", () => openTicket(client, body)),
-    find: () => findByMarker(client, ctx),
-    beforeResend: async (e) => {
-      visible ??=
-        ctx.applicantId === ctx.meId ||
-        (await identityApproves(client, ctx.inputs.orgId, body.flow_id, ctx.meId));
-      if (!visible) {
-        throw new Error(
-          `opening ticket "${ctx.inputs.title}" for applicant ${ctx.applicantId} failed without a clear answer (${e.message.split("\n")[0]}), and this identity cannot see that applicant's tickets to check whether it was created; look for a ticket whose comment contains [pulumi:${ctx.requestId}] before retrying`,
-        );
-      }
-    },
-    refused: explainOpen,
-    lookupFailed: (e) =>
-      new Error(
-        `opening ticket "${ctx.inputs.title}" got no answer, and looking it up failed too (${message(e).split("\n")[0]}); before retrying, look for a ticket whose comment contains [pulumi:${ctx.requestId}]`,
-      ),
-  });
-}
-
-async function findByMarker(
-  client: JumpServerClient,
-  ctx: OpenContext,
-): Promise<LiveTicket | undefined> {
-  const rows = await findTickets(client, {
-    type: "apply_asset",
-    title: ctx.inputs.title,
-    applicant: ctx.applicantId,
-  });
-  const row = rows.find((r) => String(r.comment ?? "").includes(ctx.marker));
-  return row ? getTicket(client, String(row.id)) : undefined;
-}
-
-/** Would the governing flow's steps include this identity (so the ticket list shows the ticket)? */
-async function identityApproves(
-  client: JumpServerClient,
-  orgId: string,
-  flowId: string | undefined,
-  meId: string,
-): Promise<boolean> {
-  const me = (await client.profile()) as Record<string, unknown>;
-  const isAdmin =
-    me.is_superuser === true ||
-    (Array.isArray(me.system_roles) &&
-      (me.system_roles as unknown[]).some(
-        (r) => (r && typeof r === "object" ? (r as { id?: unknown }).id : r) === SYSTEM_ADMIN_ROLE,
-      ));
-  let flows: LiveFlow[];
-  try {
-    flows = await listFlows(client, orgId);
-  } catch (e) {
-    // Only a refusal means "cannot tell" (flows need a system admin); anything else is a failure.
-    if (e instanceof JumpServerError && e.status === 403) return false;
-    throw e;
-  }
-  const flow = (flowId && flows.find((f) => f.id === flowId)) || governingFlow(flows, orgId);
-  if (!flow) return false;
-  return flow.rules.some((r) => {
-    if ("strategy" in r) {
-      if (r.strategy === "custom_user") return r.assignees.includes(meId);
-      return isAdmin && r.strategy !== "org_admin";
-    }
-    const u = r.users;
-    if (u.type === "all") return true;
-    if (u.type === "ids") return u.ids.includes(meId);
-    return (
-      isAdmin &&
-      u.attrs.every(
-        (a) =>
-          a.name === "system_roles" &&
-          Array.isArray(a.value) &&
-          a.value.includes(SYSTEM_ADMIN_ROLE),
-      )
-    );
-  });
-}
-
-/** Approves each level at which this identity is a current assignee; stops where someone else must act. */
-async function approveWhileAssignee(
-  client: JumpServerClient,
-  ticket: LiveTicket,
-  meId: string,
-): Promise<LiveTicket> {
-  let t = ticket;
-  for (let guard = 0; guard < 12; guard++) {
-    if (t.state !== "pending" || t.status === "closed") return t;
-    const step = t.steps.find((s) => s.level === t.approvalStep);
-    if (!step || !step.assignees.includes(meId)) return t;
-    try {
-      await approveTicket(client, t);
-    } catch (e) {
-      if (!(e instanceof JumpServerError)) throw e;
-      if (e.status === 403) return t;
-      if (e.ambiguous || e.isAlreadyProcessed) {
-        // Lost answer, or the state moved under us: read it again and decide.
-        t = await patiently(() => getTicket(client, t.id));
-        continue;
-      }
-      if (e.status === 400) {
-        // Possibly "already closed" in another language: if the ticket moved on, so do we.
-        const now = await getTicket(client, t.id);
-        if (now.state !== t.state || now.approvalStep !== t.approvalStep) {
-          t = now;
-          continue;
-        }
-      }
-      throw e;
-    }
-    t = afterApproval(t, meId);
-  }
-  return t;
-}
-
-/** The ticket after an approval of its current step, as the server computes it (saves a read). */
-function afterApproval(t: LiveTicket, meId: string): LiveTicket {
-  const steps = t.steps.map((s) =>
-    s.level === t.approvalStep ? { ...s, state: "approved", processor: meId } : s,
-  );
-  const last = t.approvalStep >= t.steps.length;
-  return last
-    ? { ...t, steps, state: "approved", status: "closed" }
-    : { ...t, steps, approvalStep: t.approvalStep + 1 };
-}
-
-function compareWithRequest(
-  t: LiveTicket,
-  username: string,
-  assetIds: string[],
-  nodeIds: string[],
-): string | undefined {
-  const problems: string[] = [];
-  if (t.applicantUsername && username && t.applicantUsername !== username) {
-    problems.push(
-      `applicant is ${t.applicantDisplay}, not ${username} (opening on behalf of someone needs a system admin identity)`,
-    );
-  }
-  const missing = (asked: string[], got: string[]) => asked.filter((x) => !got.includes(x));
-  const ma = missing(assetIds, t.assetIds);
-  if (ma.length > 0)
-    problems.push(
-      `assets ${ma.join(", ")} were dropped by the server (unknown or of another org than ${t.orgId})`,
-    );
-  const mn = missing(nodeIds, t.nodeIds);
-  if (mn.length > 0)
-    problems.push(
-      `nodes ${mn.join(", ")} were dropped by the server (of another org than ${t.orgId})`,
-    );
-  return problems.length > 0 ? problems.join("; ") : undefined;
-}
-
-/**
- * The org's named apply-asset flows, one lookup per org and process like every other name (a
- * large apply would otherwise pay one request per ticket); a failed lookup is forgotten so the
- * next ticket asks again.
- */
-async function flowOptions(
-  client: JumpServerClient,
-  orgId: string,
-): Promise<Record<string, unknown>[]> {
-  const key = `flow-options:${orgId}`;
-  let pending = client.memo.get(key) as Promise<unknown> | undefined;
-  if (!pending) {
-    pending = client.get<unknown>("/api/v1/tickets/flows/options/", {
-      query: { type: "apply_asset", org_id: orgId },
-      org: orgId,
-    });
-    pending.catch(() => client.memo.delete(key));
-    client.memo.set(key, pending);
-  }
-  const rows = await pending;
-  return Array.isArray(rows) ? (rows as Record<string, unknown>[]) : [];
-}
-
-/** The name of a flow given by id, if it is a named one (a spelling only: a failure is no name). */
-async function flowNameOf(
-  client: JumpServerClient,
-  id: string,
-  orgId: string,
-): Promise<string | undefined> {
-  const rows = await flowOptions(client, orgId).catch(() => []);
-  const name = rows.find((r) => String(r.id).toLowerCase() === id)?.name;
-  return typeof name === "string" && name ? name : undefined;
-}
-
-async function resolveFlowId(
-  client: JumpServerClient,
-  flow: string,
-  orgId: string,
-): Promise<string> {
-  if (UUID.test(flow)) return flow.toLowerCase();
-  const named = (rows: Record<string, unknown>[]) =>
-    rows.filter((r) => String(r.name ?? "").toLowerCase() === flow.toLowerCase());
-  let rows = await flowOptions(client, orgId);
-  if (named(rows).length === 0) {
-    // The flow may have been created since the list was read: by a TicketFlow earlier in this
-    // same `up`. Ask again once.
-    client.memo.delete(`flow-options:${orgId}`);
-    rows = await flowOptions(client, orgId);
-  }
-  const matches = named(rows);
-  if (matches.length !== 1) {
-    throw new Error(
-      `flow: ${matches.length === 0 ? "no" : "more than one"} apply_asset flow named "${flow}" is usable in org ${orgId}${
-        rows.length
-          ? ` (available: ${rows.map((r) => JSON.stringify(r.name)).join(", ")})`
-          : " (named flows need JumpServer v4.10.19+)"
-      }`,
-    );
-  }
-  return String(matches[0].id);
-}
-
-/** Names our inputs beside the server's field names in an open error. */
-function explainOpen(e: unknown): unknown {
-  if (e instanceof JumpServerError && e.fieldErrors.length > 0) {
-    e.message = e.message
-      .split("\n")
-      .map((line) =>
-        line.replace(/^(\s*)([a-z_]+)(\[\d+\])?:/, (m, sp, f, idx) =>
-          TICKET_WIRE_NAMES[f] ? `${sp}${TICKET_WIRE_NAMES[f]}${idx ?? ""} (${f}):` : m,
-        ),
-      )
-      .join("\n");
-  }
-  return e;
 }
 
 function outputsFrom(

@@ -1,24 +1,14 @@
 // TicketFlow lifecycle: the real logic behind the thin serialized provider (resources/ticketFlow.ts).
 // JumpServer cannot delete flows, and before v4.10.19 cannot create them: create adopts the flow that
 // governs (org, type) and records its rules; delete writes them back.
-import { JumpServerClient } from "../client/client";
 import { JumpServerError } from "../client/errors";
-import {
-  APPLY_ASSET_TYPE,
-  LiveFlow,
-  createFlow,
-  getFlow,
-  governingFlow,
-  listFlows,
-  patchFlow,
-} from "../api/flows";
-import { Dialect, WireRule } from "../model/wireRules";
-import { resolveUser } from "../api/lookups";
+import { LiveFlow, getFlow, patchFlow } from "../api/flows";
+import { OutputValues, differs } from "../model/fields";
+import { FLOW_INPUTS, FLOW_INPUT_KEYS, FLOW_OUTPUTS } from "../model/flowFields";
+import { TicketFlowInputs, checkFlowInputs } from "../model/flowInputs";
 import {
   Failure,
-  FlowRule,
   canonicalRules,
-  checkRules,
   fromWire,
   namesIn,
   own,
@@ -26,83 +16,43 @@ import {
   toWire,
   userDialect,
 } from "../model/flowRules";
-import { assertKnown, isUnknown } from "../model/unknown";
-import { ROOT_ORG_ID, UUID } from "../settings";
-import { CheckedInputs, OutputValues, differs } from "../model/fields";
-import { FLOW_INPUTS, FLOW_INPUT_KEYS, FLOW_OUTPUTS } from "../model/flowFields";
-import { Adoption, FlowKey, forgetAdoption, recordAdoption, recordedAdoption } from "./adoptions";
+import { assertKnown } from "../model/unknown";
+import { ROOT_ORG_ID } from "../settings";
+import { forgetAdoption, recordedAdoption } from "./adoptions";
 import { configuredOrgId, currentClient } from "./context";
-import { FLOW_COPY, NAMED_FLOW_CREATE, exactlyOnce } from "./exactlyOnce";
+import {
+  assertApplyAsset,
+  assertGoverns,
+  assertServerSupports,
+  assertStored,
+  copyOnWrite,
+  createNamedFlow,
+  dialectNow,
+  dialectOf,
+  explain,
+  flowKey,
+  listFlowsExplained,
+  record,
+  resolveNames,
+  sameRules,
+  toWireOrThrow,
+  wrongOrg,
+} from "./flowWrites";
 import { InitError } from "./initError";
 import { patiently } from "./patience";
 import { plain } from "./plain";
 import { warn } from "./warn";
 
-export type TicketFlowInputs = CheckedInputs<typeof FLOW_INPUTS>;
+export type { TicketFlowInputs };
 export type TicketFlowOutputs = TicketFlowInputs & OutputValues<typeof FLOW_OUTPUTS>;
 
 export async function check(
   _olds: Record<string, unknown>,
   news: Record<string, unknown>,
 ): Promise<{ inputs?: Record<string, unknown>; failures?: Failure[] }> {
-  const failures: Failure[] = [];
-  const type = news.type === undefined ? "apply_asset" : news.type;
-  if (type !== "apply_asset" && !isUnknown(type)) {
-    failures.push({
-      property: "type",
-      reason: `only "apply_asset" flows exist in JumpServer's API, got ${JSON.stringify(type)}`,
-    });
-  }
-  const given = news.orgId === undefined || news.orgId === "" ? configuredOrgId() : news.orgId;
-  // An id is an id whatever its case: an uppercase org id is not another org.
-  const orgId = typeof given === "string" && UUID.test(given) ? given.toLowerCase() : given;
-  if (!isUnknown(orgId) && (typeof orgId !== "string" || !UUID.test(orgId))) {
-    failures.push({
-      property: "orgId",
-      reason: `expected an organization UUID, got ${JSON.stringify(orgId)}`,
-    });
-  }
-  let name: string | undefined;
-  if (news.name !== undefined && news.name !== null && news.name !== "") {
-    if (typeof news.name !== "string" || news.name.length > 128) {
-      failures.push({ property: "name", reason: "expected a flow name of at most 128 characters" });
-    } else name = news.name;
-  }
-  const { rules, failures: ruleFailures } = checkRules(news.rules);
-  failures.push(...ruleFailures);
-  let ccUsers: string[] | undefined;
-  if (isUnknown(news.ccUsers)) ccUsers = news.ccUsers as unknown as string[];
-  else if (news.ccUsers !== undefined && news.ccUsers !== null) {
-    if (
-      !Array.isArray(news.ccUsers) ||
-      news.ccUsers.some((u) => typeof u !== "string" || u === "")
-    ) {
-      failures.push({ property: "ccUsers", reason: "expected a list of usernames or user ids" });
-    } else
-      ccUsers = (news.ccUsers as string[]).filter(
-        (u, i, all) => isUnknown(u) || all.indexOf(u) === i,
-      );
-  }
-  let restoreOnDelete = true;
-  if (isUnknown(news.restoreOnDelete)) restoreOnDelete = news.restoreOnDelete as boolean;
-  else if (news.restoreOnDelete !== undefined) {
-    if (typeof news.restoreOnDelete !== "boolean") {
-      failures.push({ property: "restoreOnDelete", reason: "expected true or false" });
-    } else restoreOnDelete = news.restoreOnDelete;
-  }
-  const unknown = Object.keys(news).filter(
-    (k) => k !== "__provider" && !(FLOW_INPUT_KEYS as readonly string[]).includes(k),
-  );
-  for (const k of unknown)
-    failures.push({
-      property: k,
-      reason: `unknown input; TicketFlow takes ${FLOW_INPUT_KEYS.join(", ")}`,
-    });
-  if (failures.length > 0) return { failures };
-  const inputs: Record<string, unknown> = { type, orgId, rules, restoreOnDelete };
-  if (name !== undefined) inputs.name = name;
-  if (ccUsers !== undefined) inputs.ccUsers = ccUsers;
-  return { inputs: plain(inputs) };
+  const { inputs, failures } = checkFlowInputs(news, configuredOrgId());
+  if (failures.length > 0 || !inputs) return { failures };
+  return { inputs: plain(inputs) as unknown as Record<string, unknown> };
 }
 
 export async function diff(
@@ -408,214 +358,6 @@ export async function remove(id: string, props: TicketFlowOutputs): Promise<void
     throw explain(e);
   }
   assertStored(restored, rules);
-}
-
-function flowKey(client: JumpServerClient, inputs: TicketFlowInputs): FlowKey {
-  return { url: client.settings.url, orgId: inputs.orgId, type: inputs.type, name: inputs.name };
-}
-
-function record(
-  key: FlowKey,
-  w: {
-    adopted: Adoption["adopted"];
-    previous: LiveFlow | undefined;
-    target: string | undefined;
-    wire: WireRule[];
-  },
-): void {
-  recordAdoption(key, {
-    adopted: w.adopted,
-    flowId: w.target,
-    previousRules: w.previous?.rules ?? [],
-    previousCcUsers: w.previous?.ccUsers,
-    written: w.wire,
-    at: new Date().toISOString(),
-  });
-}
-
-function sameRules(a: WireRule[], b: WireRule[]): boolean {
-  const canon = (rules: WireRule[]) => canonicalRules(rules as FlowRule[], {});
-  return canon(a) === canon(b);
-}
-
-/**
- * The dialect the server speaks now. Rules recorded in the strategy dialect may meet a server
- * upgraded since (v3/v4.0 → v4.1+), where a rule without a selector means "anyone may approve":
- * one GET tells before anything is written. (There is no way back, so selector flows skip it.)
- */
-async function dialectNow(
-  client: JumpServerClient,
-  id: string,
-  recorded: Pick<TicketFlowOutputs, "dialect" | "orgId">,
-): Promise<Dialect> {
-  if (recorded.dialect !== "strategy") return recorded.dialect;
-  const live = await getFlow(client, id, recorded.orgId);
-  return live.rules.length > 0 ? live.dialect : recorded.dialect;
-}
-
-/**
- * The server's copy-on-write update of a global flow is not idempotent (each one that lands makes
- * another copy): after a lost answer, the org's copy is looked for before sending it again.
- */
-function copyOnWrite(
-  client: JumpServerClient,
-  global: LiveFlow,
-  orgId: string,
-  write: { rules: WireRule[]; ccUsers?: string[] },
-  keep: (e: unknown, flow: LiveFlow) => Error,
-): Promise<LiveFlow> {
-  return exactlyOnce(client, FLOW_COPY, {
-    send: () => patchFlow(client, global.id, orgId, write, false),
-    find: async () => (await listFlows(client, orgId)).find((f) => f.orgId === orgId && !f.name),
-    found: async (copy) => {
-      try {
-        return await patchFlow(client, copy.id, orgId, write, true);
-      } catch (e) {
-        // The copy exists: keep it in state with the global flow's rules as its earlier ones.
-        throw keep(e, { ...copy, rules: global.rules });
-      }
-    },
-    refused: explain,
-  });
-}
-
-/** A POST is not resent blindly: after a lost answer, the flow is looked for by name first. */
-function createNamedFlow(
-  client: JumpServerClient,
-  orgId: string,
-  write: { rules: WireRule[]; ccUsers?: string[]; name: string },
-): Promise<LiveFlow> {
-  const name = write.name.toLowerCase();
-  return exactlyOnce(client, NAMED_FLOW_CREATE, {
-    send: () => createFlow(client, orgId, write),
-    find: async () =>
-      (await listFlows(client, orgId)).find(
-        (f) => f.orgId === orgId && (f.name ?? "").toLowerCase() === name,
-      ),
-    found: (made) => patchFlow(client, made.id, orgId, write, true),
-    refused: explain,
-  });
-}
-
-async function listFlowsExplained(client: JumpServerClient, orgId: string): Promise<LiveFlow[]> {
-  try {
-    return await listFlows(client, orgId);
-  } catch (e) {
-    throw explain(e);
-  }
-}
-
-function explain(e: unknown): unknown {
-  if (e instanceof JumpServerError && e.status === 400 && e.fieldErrors.length > 0) {
-    e.message +=
-      "\n(the server rejected the flow; field paths refer to the rules as sent, in the same order as `rules`)";
-  }
-  return e;
-}
-
-function wrongOrg(asked: string, answered: string): Error {
-  return new Error(
-    `orgId: JumpServer answered for org ${answered} when asked for org ${asked}; community editions treat X-JMS-ORG of any org but Default and the root as Default, so this org's flow cannot be managed through the API (manage the Default or global flow instead)`,
-  );
-}
-
-/**
- * The server's dialect, learned from a flow that has rules. When every flow the org sees was
- * emptied (a PATCH without rules does that), ask the root org, which sees every flow; guessing
- * wrong would send rules the server stores as "anyone may approve".
- */
-async function dialectOf(client: JumpServerClient, flows: LiveFlow[]): Promise<Dialect> {
-  const withRules = flows.find((f) => f.rules.length > 0);
-  if (withRules) return withRules.dialect;
-  const all = await listFlowsExplained(client, ROOT_ORG_ID);
-  const any = all.find((f) => f.rules.length > 0);
-  if (any) return any.dialect;
-  throw new Error(
-    "rules: every apply_asset flow on this JumpServer has zero rules, so its dialect (strategy or users selectors) cannot be learned; give one flow a rule in the JumpServer UI first",
-  );
-}
-
-/** The answer to a write must be an apply-asset flow: any other type governs no asset request. */
-function assertApplyAsset(live: LiveFlow): void {
-  if (live.type !== APPLY_ASSET_TYPE) {
-    throw new Error(
-      `type: JumpServer stored flow ${live.id} as a ${JSON.stringify(live.type)} flow, not "${APPLY_ASSET_TYPE}", so it governs no asset request; the write has been put back (JumpServer cannot delete flows: the copy stays, with the rules it had)`,
-    );
-  }
-}
-
-/**
- * After a write, the org's apply-asset tickets must be governed by the flow this resource manages:
- * the org's own flow list shows it as the one that applies (for a named flow: one the org can
- * choose). Anything else would let tickets pass with another flow's approvals while the stack shows
- * the declared ones.
- */
-async function assertGoverns(
-  client: JumpServerClient,
-  live: LiveFlow,
-  orgId: string,
-  name: string | undefined,
-): Promise<void> {
-  const flows = await patiently(() => listFlowsExplained(client, orgId));
-  const governing = name ? flows.find((f) => f.id === live.id) : governingFlow(flows, orgId);
-  if (!governing || governing.id !== live.id) {
-    throw new Error(
-      `orgId: after writing flow ${live.id}, apply-asset tickets in org ${orgId} are governed by ${
-        governing ? `flow ${governing.id} (org ${governing.orgName || governing.orgId})` : "no flow"
-      }, not by the flow this TicketFlow manages; the write has been put back`,
-    );
-  }
-}
-
-/** The server must hold exactly the rules we sent; anything else (e.g. a rule stored as "anyone") is an error. */
-function assertStored(live: LiveFlow, sent: WireRule[]): void {
-  if (!sameRules(live.rules, sent)) {
-    throw new Error(
-      `rules: JumpServer stored ${JSON.stringify(live.rules)} for flow ${live.id}, not the rules sent (${JSON.stringify(sent)}); check the flow in the JumpServer UI`,
-    );
-  }
-}
-
-function assertServerSupports(inputs: TicketFlowInputs, named: boolean): void {
-  const max = named ? 5 : 2;
-  if (inputs.rules.length > max) {
-    throw new Error(
-      `rules: this JumpServer allows at most ${max} approval levels, got ${inputs.rules.length}`,
-    );
-  }
-  if (!named && inputs.name) {
-    throw new Error(
-      `name: this JumpServer has one flow per org and type (named flows arrived in v4.10.19); remove \`name\``,
-    );
-  }
-  if (!named && inputs.ccUsers !== undefined) {
-    throw new Error(
-      `ccUsers: this JumpServer has no flow CC users (they arrived in v4.10.19); remove \`ccUsers\``,
-    );
-  }
-}
-
-function toWireOrThrow(
-  rules: FlowRule[],
-  dialect: Dialect,
-  ids: Record<string, string>,
-): WireRule[] {
-  return toWire(rules, dialect, ids);
-}
-
-async function resolveNames(
-  client: JumpServerClient,
-  names: string[],
-  known: Record<string, string>,
-): Promise<Record<string, string>> {
-  const out: Record<string, string> = {};
-  const needed = names.filter((n) => !own(known, n));
-  for (const n of names) if (own(known, n)) out[n] = known[n];
-  const refs = await Promise.all(
-    needed.map((n) => resolveUser(client, n, `user "${n}" (rules/ccUsers)`)),
-  );
-  needed.forEach((n, i) => (out[n] = refs[i].id));
-  return out;
 }
 
 function pickInputs(x: TicketFlowInputs): TicketFlowInputs {

@@ -95,7 +95,8 @@ export function differs(
   if (news[field] === undefined && spec.unmanagedWhenAbsent) return false;
   if (hasUnknown(news[field])) return true;
   return (
-    comparable(spec, field, olds[field], resolved) !== comparable(spec, field, news[field], resolved)
+    comparable(spec, field, olds[field], resolved) !==
+    comparable(spec, field, news[field], resolved)
   );
 }
 

@@ -1,0 +1,150 @@
+// Opening a ticket exactly once (lifecycle/exactlyOnce.ts with the marker lookup), and checking
+// that JumpServer opened what was asked.
+import { JumpServerClient } from "../client/client";
+import { JumpServerError } from "../client/errors";
+import { LiveFlow, governingFlow, listFlows } from "../api/flows";
+import { LiveTicket, OpenBody, findTickets, getTicket, openTicket } from "../api/tickets";
+import { TICKET_WIRE_NAMES } from "../model/ticketFields";
+import type { TicketInputs } from "../model/ticketInputs";
+import { SYSTEM_ADMIN_ROLE } from "../model/wireRules";
+import { TICKET_OPEN, exactlyOnce } from "./exactlyOnce";
+
+export interface OpenContext {
+  inputs: TicketInputs;
+  requestId: string;
+  applicantId: string;
+  meId: string;
+  marker: string;
+}
+
+/**
+ * Opens the ticket, one open at a time per server and process (concurrent opens collide on
+ * JumpServer's serial number). After an answer that may have been lost, or a collision answer (500,
+ * `please_try_again`), finds the ticket by its marker, and opens again only when nothing was found
+ * AND the list is known to show the ticket to this identity (it is the applicant or an approver of
+ * the governing flow); otherwise fails, naming the marker.
+ */
+export async function openExactlyOnce(
+  client: JumpServerClient,
+  body: OpenBody,
+  ctx: OpenContext,
+): Promise<LiveTicket> {
+  let visible: boolean | undefined;
+  return exactlyOnce(client, TICKET_OPEN, {
+    send: () => client.exclusive("ticket-open", () => openTicket(client, body)),
+    find: () => findByMarker(client, ctx),
+    beforeResend: async (e) => {
+      visible ??=
+        ctx.applicantId === ctx.meId ||
+        (await identityApproves(client, ctx.inputs.orgId, body.flow_id, ctx.meId));
+      if (!visible) {
+        throw new Error(
+          `opening ticket "${ctx.inputs.title}" for applicant ${ctx.applicantId} failed without a clear answer (${e.message.split("\n")[0]}), and this identity cannot see that applicant's tickets to check whether it was created; look for a ticket whose comment contains [pulumi:${ctx.requestId}] before retrying`,
+        );
+      }
+    },
+    refused: explainOpen,
+    lookupFailed: (e) =>
+      new Error(
+        `opening ticket "${ctx.inputs.title}" got no answer, and looking it up failed too (${(e instanceof Error ? e.message : String(e)).split("\n")[0]}); before retrying, look for a ticket whose comment contains [pulumi:${ctx.requestId}]`,
+      ),
+  });
+}
+
+export async function findByMarker(
+  client: JumpServerClient,
+  ctx: OpenContext,
+): Promise<LiveTicket | undefined> {
+  const rows = await findTickets(client, {
+    type: "apply_asset",
+    title: ctx.inputs.title,
+    applicant: ctx.applicantId,
+  });
+  const row = rows.find((r) => String(r.comment ?? "").includes(ctx.marker));
+  return row ? getTicket(client, String(row.id)) : undefined;
+}
+
+/** Would the governing flow's steps include this identity (so the ticket list shows the ticket)? */
+export async function identityApproves(
+  client: JumpServerClient,
+  orgId: string,
+  flowId: string | undefined,
+  meId: string,
+): Promise<boolean> {
+  const me = (await client.profile()) as Record<string, unknown>;
+  const isAdmin =
+    me.is_superuser === true ||
+    (Array.isArray(me.system_roles) &&
+      (me.system_roles as unknown[]).some(
+        (r) => (r && typeof r === "object" ? (r as { id?: unknown }).id : r) === SYSTEM_ADMIN_ROLE,
+      ));
+  let flows: LiveFlow[];
+  try {
+    flows = await listFlows(client, orgId);
+  } catch (e) {
+    // Only a refusal means "cannot tell" (flows need a system admin); anything else is a failure.
+    if (e instanceof JumpServerError && e.status === 403) return false;
+    throw e;
+  }
+  const flow = (flowId && flows.find((f) => f.id === flowId)) || governingFlow(flows, orgId);
+  if (!flow) return false;
+  return flow.rules.some((r) => {
+    if ("strategy" in r) {
+      if (r.strategy === "custom_user") return r.assignees.includes(meId);
+      return isAdmin && r.strategy !== "org_admin";
+    }
+    const u = r.users;
+    if (u.type === "all") return true;
+    if (u.type === "ids") return u.ids.includes(meId);
+    return (
+      isAdmin &&
+      u.attrs.every(
+        (a) =>
+          a.name === "system_roles" &&
+          Array.isArray(a.value) &&
+          a.value.includes(SYSTEM_ADMIN_ROLE),
+      )
+    );
+  });
+}
+
+export function compareWithRequest(
+  t: LiveTicket,
+  username: string,
+  assetIds: string[],
+  nodeIds: string[],
+): string | undefined {
+  const problems: string[] = [];
+  if (t.applicantUsername && username && t.applicantUsername !== username) {
+    problems.push(
+      `applicant is ${t.applicantDisplay}, not ${username} (opening on behalf of someone needs a system admin identity)`,
+    );
+  }
+  const missing = (asked: string[], got: string[]) => asked.filter((x) => !got.includes(x));
+  const ma = missing(assetIds, t.assetIds);
+  if (ma.length > 0)
+    problems.push(
+      `assets ${ma.join(", ")} were dropped by the server (unknown or of another org than ${t.orgId})`,
+    );
+  const mn = missing(nodeIds, t.nodeIds);
+  if (mn.length > 0)
+    problems.push(
+      `nodes ${mn.join(", ")} were dropped by the server (of another org than ${t.orgId})`,
+    );
+  return problems.length > 0 ? problems.join("; ") : undefined;
+}
+
+/** Names our inputs beside the server's field names in an open error. */
+export function explainOpen(e: unknown): unknown {
+  if (e instanceof JumpServerError && e.fieldErrors.length > 0) {
+    e.message = e.message
+      .split("\n")
+      .map((line) =>
+        line.replace(/^(\s*)([a-z_]+)(\[\d+\])?:/, (m, sp, f, idx) =>
+          TICKET_WIRE_NAMES[f] ? `${sp}${TICKET_WIRE_NAMES[f]}${idx ?? ""} (${f}):` : m,
+        ),
+      )
+      .join("\n");
+  }
+  return e;
+}
