@@ -4,21 +4,23 @@
 // - Budget (throttle.ts): a process-wide sliding window (`requestsPerMinute`) per server and identity.
 // - Throttle (throttle.ts `waitOutThrottle`): a 429 is waited out (`Retry-After`) and sent again, for
 //   every method, and never fails an operation: the throttle answers before the view runs.
-// - Retries (axios-retry, exponential backoff with equal jitter): requests marked `retry: "safe"`
+// - Retries (retry.ts, axios-retry, exponential backoff with equal jitter): requests marked `retry: "safe"`
 //   (GETs by default) on network errors, 502, 503 and 504, within `maxRetries`. Anything else
 //   (POST, approve, close, copy-on-write PATCH) is never resent: a lost answer surfaces as
 //   `JumpServerError.ambiguous` so the caller can look the object up and decide (lifecycle/).
 import * as http from "http";
 import * as https from "https";
-import axios, { AxiosError, AxiosInstance, AxiosResponse, InternalAxiosRequestConfig } from "axios";
-import axiosRetry from "axios-retry";
+import axios, { AxiosError, AxiosInstance, AxiosResponse } from "axios";
 import { Settings } from "../settings";
 import { AuthStrategy, LOGIN_PATH, LoginAnswer, authStrategy, fingerprint } from "./auth";
 import { JumpServerError, RedactedRequest, codeOf, detailOf } from "./errors";
 import { processState } from "./processState";
+import { retryLostAnswers, retryState } from "./retry";
 import { SlidingWindow, retryAfterSeconds, waitOutThrottle } from "./throttle";
+import { ListPage, Query, buildPath, parseBody, toPage } from "./wire";
 
-export type Query = Record<string, string | number | boolean | undefined | null>;
+export { buildPath, toPage };
+export type { ListPage, Query };
 
 export interface RequestOptions {
   query?: Query;
@@ -27,13 +29,6 @@ export interface RequestOptions {
   org?: string | null;
   /** "safe" = may be resent after a lost answer or 502/503/504. Default: safe for GET only. */
   retry?: "safe" | "never";
-}
-
-export interface ListPage<T> {
-  count: number;
-  next: string | null;
-  previous: string | null;
-  results: T[];
 }
 
 export interface ClientHooks {
@@ -46,13 +41,6 @@ export interface ClientHooks {
 const PAGE_SIZE = 200;
 /** 429 answers are waited out, never failed; this only bounds a server that throttles forever. */
 const MAX_THROTTLED_WAITS = 50;
-
-interface AttemptState {
-  safe: boolean;
-  retries: number;
-}
-
-type Config = InternalAxiosRequestConfig & { jms?: AttemptState };
 
 export class JumpServerClient {
   readonly settings: Settings;
@@ -112,17 +100,7 @@ export class JumpServerClient {
       this.hooks.log?.(`${config.method?.toUpperCase()} ${config.url}`);
       return config;
     });
-    // The retry layer: lost answers and 502/503/504 of requests safe to resend. (429s are the
-    // throttle layer's, around it in `send`.)
-    axiosRetry(this.http, {
-      retries: settings.maxRetries,
-      shouldResetTimeout: true,
-      // Non-2xx answers resolve (validateStatus), so route the retryable ones through the
-      // error path axios-retry watches.
-      validateResponse: (res) => !isRetryableStatus(res.status),
-      retryCondition: (error) => this.shouldRetry(error),
-      retryDelay: (count, error) => this.retryDelay(count, error),
-    });
+    retryLostAnswers(this.http, settings.maxRetries);
   }
 
   /** The identity's short, non-secret description (key id, username or token fingerprint). */
@@ -198,7 +176,7 @@ export class JumpServerClient {
         url,
         headers: { ...headers },
         data: body,
-        jms: { safe, retries: 0 } as AttemptState,
+        ...retryState(safe),
       } as never) as Promise<AxiosResponse>;
     let res: AxiosResponse;
     try {
@@ -296,23 +274,6 @@ export class JumpServerClient {
     };
   }
 
-  private shouldRetry(error: AxiosError): boolean {
-    const st = (error.config as Config | undefined)?.jms;
-    if (!st?.safe) return false;
-    const status = error.response?.status;
-    const retryable = status === undefined ? isNetworkError(error) : isRetryableStatus(status);
-    if (!retryable || st.retries >= this.settings.maxRetries) return false;
-    st.retries += 1;
-    return true;
-  }
-
-  private retryDelay(count: number, error: AxiosError): number {
-    const st = (error.config as Config | undefined)?.jms;
-    const attempt = st ? st.retries : count;
-    const base = Math.min(8000, 200 * 2 ** (attempt - 1));
-    return base / 2 + Math.random() * (base / 2); // "equal jitter"
-  }
-
   private toError(e: unknown, method: string, url: string, safe: boolean): JumpServerError {
     const err = e as AxiosError;
     if (err && err.isAxiosError && err.response) {
@@ -382,70 +343,6 @@ export class JumpServerClient {
       headers: { Accept: "application/json", Authorization: "<redacted>" },
     };
   }
-}
-
-/** Normalises a route: leading "/api/v1/..." kept, trailing slash ensured, query appended in order. */
-export function buildPath(path: string, query?: Query): string {
-  const [p, existing] = path.split("?", 2);
-  let out = p.startsWith("/") ? p : `/${p}`;
-  if (!out.endsWith("/")) out += "/";
-  const params = new URLSearchParams(existing ?? "");
-  for (const [k, v] of Object.entries(query ?? {})) {
-    if (v !== undefined && v !== null) params.append(k, String(v));
-  }
-  const qs = params.toString();
-  return qs ? `${out}?${qs}` : out;
-}
-
-/** Accepts both list shapes: the bare array and the `{count,next,previous,results}` envelope. */
-export function toPage<T>(data: unknown): ListPage<T> {
-  if (Array.isArray(data))
-    return { count: data.length, next: null, previous: null, results: data as T[] };
-  if (data && typeof data === "object" && Array.isArray((data as ListPage<T>).results)) {
-    const d = data as ListPage<T>;
-    return {
-      count: typeof d.count === "number" ? d.count : d.results.length,
-      next: d.next ?? null,
-      previous: d.previous ?? null,
-      results: d.results,
-    };
-  }
-  throw new Error(`expected a list (array or {results}), got ${typeof data}`);
-}
-
-function parseBody(res: AxiosResponse): unknown {
-  const raw = res.data;
-  if (typeof raw !== "string") return raw;
-  if (raw === "") return undefined;
-  const type = String(res.headers?.["content-type"] ?? "");
-  if (type.includes("json") || /^[[{"]/.test(raw.trim())) {
-    try {
-      return JSON.parse(raw);
-    } catch {
-      return raw;
-    }
-  }
-  return raw;
-}
-
-function isRetryableStatus(status: number): boolean {
-  return status === 502 || status === 503 || status === 504;
-}
-
-function isNetworkError(error: AxiosError): boolean {
-  const code = error.code ?? "";
-  return (
-    [
-      "ECONNRESET",
-      "ECONNREFUSED",
-      "EPIPE",
-      "ETIMEDOUT",
-      "ECONNABORTED",
-      "ERR_NETWORK",
-      "EAI_AGAIN",
-      "ERR_BAD_RESPONSE",
-    ].includes(code) || /socket hang up/i.test(error.message ?? "")
-  );
 }
 
 function redactDeep(value: unknown, client: JumpServerClient): unknown {
