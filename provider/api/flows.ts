@@ -7,6 +7,7 @@
 import { JumpServerClient } from "../client/client";
 import { Dialect, WireRule, normalizeSelector, toStrings } from "../model/wireRules";
 import { ROOT_ORG_ID } from "../settings";
+import { checked, relatedId } from "./answers";
 
 export interface LiveFlow {
   id: string;
@@ -34,6 +35,7 @@ const choiceValue = (v: unknown): unknown =>
 
 /** Parses the server's flow representation (v3 strategy, v4.1+ selector, v4.10.19 named). */
 export function parseFlow(raw: Record<string, unknown>, fallbackDialect?: Dialect): LiveFlow {
+  checked("flow", raw, "a flow request");
   const rawRules = Array.isArray(raw.rules) ? (raw.rules as Record<string, unknown>[]) : [];
   const sorted = [...rawRules].sort((a, b) => Number(a.level ?? 0) - Number(b.level ?? 0));
   let dialect: Dialect | undefined;
@@ -62,9 +64,7 @@ export function parseFlow(raw: Record<string, unknown>, fallbackDialect?: Dialec
     rules,
     assigneesDisplay: sorted.map((r) => toStrings(r.assignees_display)),
     ccUsers: Array.isArray(raw.cc_users)
-      ? (raw.cc_users as unknown[])
-          .map((u) => (u && typeof u === "object" ? String((u as { id: unknown }).id) : String(u)))
-          .sort()
+      ? (raw.cc_users as unknown[]).map(relatedId).sort()
       : undefined,
     raw,
   };

@@ -6,6 +6,7 @@ import { JumpServerError } from "../client/errors";
 import { actionsFromServer } from "../model/actions";
 import { isoSeconds, parseDate } from "../model/dates";
 import { ROOT_ORG_ID } from "../settings";
+import { checked, relatedId } from "./answers";
 
 export const APPLY_ASSET = "/api/v1/tickets/apply-asset-tickets/";
 export const TICKETS = "/api/v1/tickets/tickets/";
@@ -46,10 +47,7 @@ export interface LiveTicket {
 
 const choiceValue = (v: unknown): unknown =>
   v && typeof v === "object" && "value" in v ? (v as { value: unknown }).value : v;
-const ids = (v: unknown): string[] =>
-  Array.isArray(v)
-    ? v.map((x) => (x && typeof x === "object" ? String((x as { id: unknown }).id) : String(x)))
-    : [];
+const ids = (v: unknown): string[] => (Array.isArray(v) ? v.map(relatedId) : []);
 
 /** "Requester(requester)" → "requester"; the generic serializer's {id,name} gives "". */
 export function usernameFromDisplay(display: string): string {
@@ -63,7 +61,8 @@ function toIso(v: unknown): string {
   return ms === undefined ? v : isoSeconds(ms);
 }
 
-export function parseTicket(raw: Record<string, unknown>): LiveTicket {
+export function parseTicket(answer: Record<string, unknown>): LiveTicket {
+  const raw: Record<string, unknown> = checked("ticket", answer, "a ticket request");
   const applicant = raw.applicant;
   const applicantDisplay =
     typeof applicant === "string"
@@ -79,7 +78,7 @@ export function parseTicket(raw: Record<string, unknown>): LiveTicket {
     assignees: ids(s.assignees),
     processor: String(s.processor ?? ""),
   }));
-  const flow = raw.flow as { id?: unknown } | null | undefined;
+  const flow = raw.flow as string | { id?: string | null } | null | undefined;
   return {
     id: String(raw.id),
     title: String(raw.title ?? ""),
@@ -101,7 +100,7 @@ export function parseTicket(raw: Record<string, unknown>): LiveTicket {
     dateExpired: toIso(raw.apply_date_expired),
     comment: String(raw.comment ?? ""),
     permissionName: String(raw.apply_permission_name ?? ""),
-    flowId: flow && typeof flow === "object" && flow.id ? String(flow.id) : undefined,
+    flowId: (typeof flow === "string" ? flow : flow?.id) || undefined,
     steps,
     raw,
   };
@@ -196,7 +195,8 @@ export async function findTickets(
   client: JumpServerClient,
   query: Record<string, string | undefined>,
 ): Promise<Record<string, unknown>[]> {
-  return client.list<Record<string, unknown>>(TICKETS, { query, org: null });
+  const rows = await client.list<Record<string, unknown>>(TICKETS, { query, org: null });
+  return rows.map((r) => checked("row", r, "the tickets list"));
 }
 
 /**
