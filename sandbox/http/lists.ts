@@ -68,21 +68,25 @@ export function exactFilters<T>(
   return out;
 }
 
-/** `order=field` / `order=-field` over plain values. */
+/**
+ * `order=field` / `order=-field` over plain values, from `fallback` when the query names none.
+ * Ties, and fields the list can't order by, go by `seq` (creation order), as the database's
+ * implicit order does.
+ */
 export function ordered<T>(
   ctx: Ctx,
   items: T[],
   fields: Record<string, (item: T) => string | number>,
+  seq: (item: T) => number,
+  fallback: string,
 ): T[] {
-  const order = ctx.query.get("order");
-  if (!order) return items;
+  const order = ctx.query.get("order") ?? fallback;
   const desc = order.startsWith("-");
-  const get = fields[desc ? order.slice(1) : order];
-  if (!get) return items;
+  const get = fields[desc ? order.slice(1) : order] ?? seq;
   return [...items].sort((a, b) => {
     const x = get(a);
     const y = get(b);
-    const c = x < y ? -1 : x > y ? 1 : 0;
+    const c = x < y ? -1 : x > y ? 1 : seq(a) - seq(b);
     return desc ? -c : c;
   });
 }

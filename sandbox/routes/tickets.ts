@@ -2,7 +2,7 @@
 // route's refusals and the super-ticket status routes. Validation follows each version's order.
 import type { Ctx, Reply } from "../http/context";
 import { bodyObject, ok } from "../http/context";
-import { paginate, searchFilter } from "../http/lists";
+import { ordered, paginate, searchFilter } from "../http/lists";
 import {
   ApiError,
   methodNotAllowed,
@@ -13,7 +13,16 @@ import {
 } from "../errors";
 import { DATE_FORMAT_ERROR, parseDate } from "../dates";
 import { ACTION_BITS, ALL_ACTIONS, GrantInput } from "../model/model";
-import type { FlowRec, TicketRec, UserRec } from "../model/state";
+import type { TicketRec, UserRec } from "../model/state";
+import {
+  TicketQuery,
+  checkDateOrder,
+  checkFinalGrant,
+  chooseFlow,
+  findTickets,
+  inOrg,
+  isFinalStep,
+} from "../model/tickets";
 import { findOrg, isSystemAdmin } from "../model/users";
 import { renderApplyAssetTicket, renderSuperTicketStatus, renderTicket } from "../render/tickets";
 import { pkOf, pythonType, requireSystemAdmin, requireUuid } from "./common";
@@ -45,93 +54,44 @@ export const getTicket =
 export const listTickets =
   (kind: Kind) =>
   (ctx: Ctx): Reply => {
-    const m = ctx.model;
     const q = ctx.query;
-    let items = m.state.tickets.filter((t) => m.isRelated(t, ctx.user.id));
-    // Before v4.10.19 the typed lists only filter by id; the generic list has the full set.
-    const fullFilters = kind === "generic" || ctx.profile.namedFlows;
-    const eq = (param: string, get: (t: TicketRec) => string, ci = false) => {
-      const want = q.get(param);
-      if (want === null || want === "") return;
-      items = items.filter((t) =>
-        ci ? get(t).toLowerCase() === want.toLowerCase() : get(t) === want,
-      );
+    const text = (param: string) => q.get(param) ?? undefined;
+    const int = (param: string) => {
+      const v = q.get(param);
+      return v === null || v === "" ? undefined : Number.parseInt(v, 10);
     };
-    eq("id", (t) => t.id);
-    if (fullFilters) {
-      const type = q.get("type");
-      if (
-        type &&
-        type !== "apply_asset" &&
-        !["general", "login_confirm", "command_confirm", "login_asset_confirm"].includes(type)
-      )
-        throw new ApiError(400, {
-          type: [`Select a valid choice. ${type} is not one of the available choices.`],
-        });
-      eq("type", (t) => t.type);
-      eq("title", (t) => t.title, ctx.profile.namedFlows);
-      eq("serial_num", (t) => t.serialNum);
-      if (q.get("state") !== "all") eq("state", (t) => t.state);
-      eq("status", (t) => t.status);
-      eq("applicant", (t) => t.applicantId);
-      if (ctx.profile.version !== "v3.10.23") {
-        eq("org_id", (t) => t.orgId);
-        const inList = q.get("org_id__in");
-        if (inList) items = items.filter((t) => inList.split(",").includes(t.orgId));
-      }
-      const assignee = q.get("assignees__id");
-      if (assignee)
-        items = items.filter((t) => m.currentStep(t)?.assignees.includes(assignee) ?? false);
-      const orgName = q.get("org_name");
-      if (orgName !== null)
-        items = items.filter((t) =>
-          (findOrg(m.state, t.orgId)?.name ?? "").toLowerCase().includes(orgName.toLowerCase()),
-        );
-      // BaseFilterSet (v4): created within / before N days; a non-number matches nothing.
-      if (ctx.profile.version !== "v3.10.23")
-        for (const [param, within] of [
-          ["days", true],
-          ["days__lt", false],
-        ] as const) {
-          const days = q.get(param);
-          if (days === null || days === "") continue;
-          const since = m.now() - Number.parseInt(days, 10) * 86_400_000;
-          items = Number.isNaN(since)
-            ? []
-            : items.filter((t) => (within ? t.dateCreated >= since : t.dateCreated < since));
-        }
-      const who = q.get("applicant_username_name");
-      if (who) {
-        items = items.filter((t) => {
-          const u = m.user(t.applicantId);
-          return !!u && (u.username + " " + u.name).toLowerCase().includes(who.toLowerCase());
-        });
-      }
-    }
+    const query: TicketQuery = {
+      id: text("id"),
+      type: text("type"),
+      title: text("title"),
+      serialNum: text("serial_num"),
+      state: text("state"),
+      status: text("status"),
+      applicant: text("applicant"),
+      orgId: text("org_id"),
+      orgIdIn: q.get("org_id__in")?.split(",") || undefined,
+      assignee: text("assignees__id"),
+      orgName: text("org_name"),
+      days: int("days"),
+      daysLt: int("days__lt"),
+      applicantUsernameName: text("applicant_username_name"),
+    };
+    let items = findTickets(ctx.model, ctx.user.id, query, kind === "typed");
     items = searchFilter(ctx, items, (t) => [t.title, t.type, t.status]);
-    const order = q.get("order") ?? "-date_created";
-    const desc = order.startsWith("-");
-    const field = desc ? order.slice(1) : order;
-    const key = (t: TicketRec): string | number =>
-      field === "title"
-        ? t.title
-        : field === "serial_num"
-          ? t.serialNum
-          : field === "state"
-            ? t.state
-            : field === "status"
-              ? t.status
-              : field === "type"
-                ? t.type
-                : field === "applicant"
-                  ? t.applicantId
-                  : t.seq;
-    items = [...items].sort((a, b) => {
-      const x = key(a);
-      const y = key(b);
-      const c = x < y ? -1 : x > y ? 1 : a.seq - b.seq;
-      return desc ? -c : c;
-    });
+    items = ordered(
+      ctx,
+      items,
+      {
+        title: (t) => t.title,
+        serial_num: (t) => t.serialNum,
+        state: (t) => t.state,
+        status: (t) => t.status,
+        type: (t) => t.type,
+        applicant: (t) => t.applicantId,
+      },
+      (t) => t.seq,
+      "-date_created",
+    );
     return ok(paginate(ctx, items, (t) => render(ctx, t, kind)));
   };
 
@@ -228,13 +188,6 @@ function parseGrant(ctx: Ctx, body: Record<string, unknown>): Grant {
   return g;
 }
 
-/** Assets and nodes of other orgs are dropped silently (filter_many_to_many_field). */
-function inOrg(ctx: Ctx, ids: string[] | undefined, kind: "assets" | "nodes", orgId: string) {
-  if (ids === undefined) return undefined;
-  const known = kind === "assets" ? ctx.model.state.assets : ctx.model.state.nodes;
-  return ids.filter((id) => known.find((o) => o.id === id)?.orgId === orgId);
-}
-
 function checkOrgId(
   ctx: Ctx,
   body: Record<string, unknown>,
@@ -251,16 +204,6 @@ function checkOrgId(
     return undefined;
   }
   return org.id;
-}
-
-function checkDateOrder(
-  ctx: Ctx,
-  start: number | null | undefined,
-  end: number | null | undefined,
-) {
-  // Compared at second resolution; equal is refused too.
-  if (typeof start === "number" && typeof end === "number" && end <= start)
-    throw new ApiError(400, { apply_date_expired: [ctx.profile.messages.dateOrder] });
 }
 
 // ---- open -------------------------------------------------------------------------------------
@@ -305,8 +248,9 @@ export function openTicket(ctx: Ctx): Reply {
       ctx.hazard("open-without-dates", f, REQUIRED);
       throw serverError();
     }
-  checkDateOrder(ctx, grant.dateStart, grant.dateExpired);
-  const flow = chooseFlow(ctx, orgId as string, body.flow_id);
+  checkDateOrder(m, grant.dateStart, grant.dateExpired);
+  const flowId = body.flow_id === undefined || body.flow_id === null ? "" : String(body.flow_id);
+  const flow = chooseFlow(m, orgId as string, flowId);
   // The serial-number collision surfaces at save, after validation; the transaction rolls back.
   if (ctx.openRaceLost)
     throw ctx.openRaceLost === "mysql"
@@ -318,8 +262,8 @@ export function openTicket(ctx: Ctx): Reply {
     orgId: orgId as string,
     applicant,
     flow,
-    assets: inOrg(ctx, grant.assets, "assets", orgId as string) ?? [],
-    nodes: inOrg(ctx, grant.nodes, "nodes", orgId as string) ?? [],
+    assets: inOrg(m, grant.assets, "assets", orgId as string) ?? [],
+    nodes: inOrg(m, grant.nodes, "nodes", orgId as string) ?? [],
     accounts: grant.accounts ?? [],
     actions: grant.actions ?? ACTION_BITS.connect,
     dateStart: grant.dateStart ?? null,
@@ -328,21 +272,6 @@ export function openTicket(ctx: Ctx): Reply {
   });
   ctx.mutated = true;
   return ok(renderApplyAssetTicket(m.state, ticket, p), 201);
-}
-
-function chooseFlow(ctx: Ctx, orgId: string, flowId: unknown): FlowRec {
-  const p = ctx.profile;
-  const candidates = ctx.model.visibleFlows(orgId).filter((f) => f.type === "apply_asset");
-  if (p.namedFlows && flowId !== undefined && flowId !== null && flowId !== "") {
-    const chosen = candidates.find((f) => f.id === String(flowId).toLowerCase());
-    if (!chosen) throw new ApiError(400, { flow_id: [p.messages.wrongFlow] });
-    return chosen;
-  }
-  if (candidates.length === 0)
-    throw new ApiError(400, { non_field_errors: ["The ticket flow `apply_asset` does not exist"] });
-  if (p.namedFlows && candidates.length > 1)
-    throw new ApiError(400, { flow_id: [p.messages.noFlowSelected] });
-  return candidates[0];
 }
 
 // ---- approve / reject / close -----------------------------------------------------------------
@@ -359,7 +288,7 @@ export function approveTicket(ctx: Ctx): Reply {
   const grant = parseGrant(ctx, body);
   const errors = grant.errors;
   const orgId = checkOrgId(ctx, body, errors);
-  const final = t.approvalStep >= t.steps.length;
+  const final = isFinalStep(t);
   if (p.datesRequired)
     for (const f of ["apply_date_start", "apply_date_expired"])
       if (body[f] === undefined) errors[f] = [REQUIRED];
@@ -386,13 +315,10 @@ export function approveTicket(ctx: Ctx): Reply {
     if (body.apply_date_start === undefined || body.apply_date_expired === undefined)
       throw serverError();
   }
-  checkDateOrder(ctx, grant.dateStart, grant.dateExpired);
-  const assets = inOrg(ctx, grant.assets, "assets", orgId as string);
-  const nodes = inOrg(ctx, grant.nodes, "nodes", orgId as string);
-  if (final && !(assets && assets.length) && !(nodes && nodes.length)) {
-    const msg = ["Select at least one asset or node"];
-    throw new ApiError(400, { apply_nodes: msg, apply_assets: msg });
-  }
+  checkDateOrder(m, grant.dateStart, grant.dateExpired);
+  const assets = inOrg(m, grant.assets, "assets", orgId as string);
+  const nodes = inOrg(m, grant.nodes, "nodes", orgId as string);
+  checkFinalGrant(t, assets, nodes);
   if (t.status === "closed") throw m.alreadyClosed();
 
   const input: GrantInput = {
