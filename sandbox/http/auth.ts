@@ -46,7 +46,7 @@ export function authenticate(req: IncomingMessage, model: Model): AuthResult {
           "authentication_failed",
         );
       // An unknown or expired bearer token is "no user", not an error (AccessTokenAuthentication).
-      return { user: model.userForToken(credential) ?? null };
+      return { user: model.tokens.userFor(credential) ?? null };
     }
     default:
       return { user: null };

@@ -39,7 +39,7 @@ export function login(ctx: Ctx): Reply {
     });
   }
   counts.delete(username);
-  const { token, expires } = ctx.model.issueToken(user, ctx.clientIp);
+  const { token, expires } = ctx.model.tokens.issue(user, ctx.clientIp);
   ctx.mutated = true;
   return ok(
     {

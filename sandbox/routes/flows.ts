@@ -4,7 +4,7 @@ import type { Ctx, Reply } from "../http/context";
 import { bodyObject, ok } from "../http/context";
 import { exactFilters, paginate, searchFilter } from "../http/lists";
 import { ApiError, methodNotAllowed, notFound, REQUIRED, serverError } from "../errors";
-import type { FlowInput } from "../model/model";
+import type { FlowInput } from "../model/flows";
 import type { FlowRec, RuleRec } from "../model/state";
 import { renderCcUsers, renderFlow, renderFlowOption } from "../render/tickets";
 import { ROOT_ORG_ID } from "../seed";
@@ -24,7 +24,7 @@ const SELECTOR_SHAPE =
 
 export function listFlows(ctx: Ctx): Reply {
   requireSystemAdmin(ctx);
-  let flows = ctx.model.visibleFlows(ctx.orgId);
+  let flows = ctx.model.flows.visible(ctx.orgId);
   flows = exactFilters(ctx, flows, {
     id: (f) => f.id,
     type: (f) => f.type,
@@ -41,7 +41,7 @@ export function listFlows(ctx: Ctx): Reply {
 /** The flow a detail URL names, as the current org sees it (v4.10.19 also accepts a name). */
 function findFlow(ctx: Ctx): FlowRec {
   const raw = ctx.params.id;
-  const visible = ctx.model.visibleFlows(ctx.orgId);
+  const visible = ctx.model.flows.visible(ctx.orgId);
   if (ctx.profile.namedFlows && !UUID_RE.test(raw)) {
     const named = visible.find((f) => f.name === raw);
     if (!named) throw notFound(ctx.profile, "TicketFlow");
@@ -86,7 +86,7 @@ export function createFlow(ctx: Ctx): Reply {
     )
   )
     throw new ApiError(400, { type: ["The current organization type already exists"] });
-  const flow = ctx.model.createFlow(ctx.orgId, input, ctx.user);
+  const flow = ctx.model.flows.create(ctx.orgId, input, ctx.user);
   ctx.mutated = true;
   return ok(renderFlow(ctx.model.state, flow, ctx.profile), 201);
 }
@@ -95,7 +95,7 @@ export function updateFlow(ctx: Ctx): Reply {
   requireSystemAdmin(ctx);
   const flow = findFlow(ctx);
   const input = parseFlow(ctx, ctx.method === "PUT" ? "put" : "patch", flow);
-  const updated = ctx.model.updateFlow(flow, ctx.orgId, input, ctx.user);
+  const updated = ctx.model.flows.update(flow, ctx.orgId, input, ctx.user);
   ctx.mutated = true;
   return ok(renderFlow(ctx.model.state, updated, ctx.profile));
 }
@@ -122,8 +122,8 @@ function candidatesFor(ctx: Ctx): FlowRec[] {
   const type = ctx.query.get("type");
   const orgId = ctx.query.get("org_id");
   if (!type || !orgId) return [];
-  return ctx.model
-    .visibleFlows(orgId)
+  return ctx.model.flows
+    .visible(orgId)
     .filter((f) => f.type === type)
     .sort((a, b) => a.name.localeCompare(b.name));
 }

@@ -12,17 +12,9 @@ import {
   serverError,
 } from "../errors";
 import { DATE_FORMAT_ERROR, parseDate } from "../dates";
-import { ACTION_BITS, ALL_ACTIONS, GrantInput } from "../model/model";
+import { ACTION_BITS, ALL_ACTIONS } from "../model/model";
 import type { TicketRec, UserRec } from "../model/state";
-import {
-  TicketQuery,
-  checkDateOrder,
-  checkFinalGrant,
-  chooseFlow,
-  findTickets,
-  inOrg,
-  isFinalStep,
-} from "../model/tickets";
+import type { GrantInput, TicketQuery } from "../model/tickets";
 import { findOrg, isSystemAdmin } from "../model/users";
 import { renderApplyAssetTicket, renderSuperTicketStatus, renderTicket } from "../render/tickets";
 import { pkOf, pythonType, requireSystemAdmin, requireUuid } from "./common";
@@ -40,7 +32,8 @@ function render(ctx: Ctx, t: TicketRec, kind: Kind) {
 function visibleTicket(ctx: Ctx, kind: Kind): TicketRec {
   const id = requireUuid(ctx, ctx.params.id);
   const t = ctx.model.state.tickets.find((x) => x.id === id);
-  if (!t || !ctx.model.isRelated(t, ctx.user.id)) throw notFound(ctx.profile, MODEL_WORD[kind]);
+  if (!t || !ctx.model.tickets.isRelated(t, ctx.user.id))
+    throw notFound(ctx.profile, MODEL_WORD[kind]);
   return t;
 }
 
@@ -76,7 +69,7 @@ export const listTickets =
       daysLt: int("days__lt"),
       applicantUsernameName: text("applicant_username_name"),
     };
-    let items = findTickets(ctx.model, ctx.user.id, query, kind === "typed");
+    let items = ctx.model.tickets.find(ctx.user.id, query, kind === "typed");
     items = searchFilter(ctx, items, (t) => [t.title, t.type, t.status]);
     items = ordered(
       ctx,
@@ -248,22 +241,22 @@ export function openTicket(ctx: Ctx): Reply {
       ctx.hazard("open-without-dates", f, REQUIRED);
       throw serverError();
     }
-  checkDateOrder(m, grant.dateStart, grant.dateExpired);
+  m.tickets.checkDateOrder(grant.dateStart, grant.dateExpired);
   const flowId = body.flow_id === undefined || body.flow_id === null ? "" : String(body.flow_id);
-  const flow = chooseFlow(m, orgId as string, flowId);
+  const flow = m.tickets.chooseFlow(orgId as string, flowId);
   // The serial-number collision surfaces at save, after validation; the transaction rolls back.
   if (ctx.openRaceLost)
     throw ctx.openRaceLost === "mysql"
       ? new ApiError(400, { code: "please_try_again", detail: "Please try again" })
       : serverError();
 
-  const ticket = m.openTicket({
+  const ticket = m.tickets.open({
     title: String(title),
     orgId: orgId as string,
     applicant,
     flow,
-    assets: inOrg(m, grant.assets, "assets", orgId as string) ?? [],
-    nodes: inOrg(m, grant.nodes, "nodes", orgId as string) ?? [],
+    assets: m.tickets.inOrg(grant.assets, "assets", orgId as string) ?? [],
+    nodes: m.tickets.inOrg(grant.nodes, "nodes", orgId as string) ?? [],
     accounts: grant.accounts ?? [],
     actions: grant.actions ?? ACTION_BITS.connect,
     dateStart: grant.dateStart ?? null,
@@ -280,15 +273,15 @@ export function approveTicket(ctx: Ctx): Reply {
   const p = ctx.profile;
   const m = ctx.model;
   const t = visibleTicket(ctx, "typed");
-  m.checkCanProcess(t, ctx.user);
+  m.tickets.checkCanProcess(t, ctx.user);
   // v4.10.19 locks the row and checks the state before validating; older versions after.
-  if (p.errors === "conflict" && t.status === "closed") throw m.alreadyClosed();
+  if (p.errors === "conflict" && t.status === "closed") throw m.tickets.alreadyClosed();
 
   const body = bodyObject(ctx);
   const grant = parseGrant(ctx, body);
   const errors = grant.errors;
   const orgId = checkOrgId(ctx, body, errors);
-  const final = isFinalStep(t);
+  const final = m.tickets.isFinalStep(t);
   if (p.datesRequired)
     for (const f of ["apply_date_start", "apply_date_expired"])
       if (body[f] === undefined) errors[f] = [REQUIRED];
@@ -315,11 +308,11 @@ export function approveTicket(ctx: Ctx): Reply {
     if (body.apply_date_start === undefined || body.apply_date_expired === undefined)
       throw serverError();
   }
-  checkDateOrder(m, grant.dateStart, grant.dateExpired);
-  const assets = inOrg(m, grant.assets, "assets", orgId as string);
-  const nodes = inOrg(m, grant.nodes, "nodes", orgId as string);
-  checkFinalGrant(t, assets, nodes);
-  if (t.status === "closed") throw m.alreadyClosed();
+  m.tickets.checkDateOrder(grant.dateStart, grant.dateExpired);
+  const assets = m.tickets.inOrg(grant.assets, "assets", orgId as string);
+  const nodes = m.tickets.inOrg(grant.nodes, "nodes", orgId as string);
+  m.tickets.checkFinalGrant(t, assets, nodes);
+  if (t.status === "closed") throw m.tickets.alreadyClosed();
 
   const input: GrantInput = {
     orgId: orgId as string,
@@ -330,8 +323,8 @@ export function approveTicket(ctx: Ctx): Reply {
     dateStart: grant.dateStart ?? null,
     dateExpired: grant.dateExpired ?? null,
   };
-  m.applyGrant(t, input);
-  m.approve(t, ctx.user);
+  m.tickets.applyGrant(t, input);
+  m.tickets.approve(t, ctx.user);
   ctx.mutated = true;
   return ok("ok");
 }
@@ -340,9 +333,9 @@ export const rejectTicket =
   (kind: Kind) =>
   (ctx: Ctx): Reply => {
     const t = visibleTicket(ctx, kind);
-    ctx.model.checkCanProcess(t, ctx.user);
-    if (t.status === "closed") throw ctx.model.alreadyClosed();
-    ctx.model.reject(t, ctx.user);
+    ctx.model.tickets.checkCanProcess(t, ctx.user);
+    if (t.status === "closed") throw ctx.model.tickets.alreadyClosed();
+    ctx.model.tickets.reject(t, ctx.user);
     ctx.mutated = true;
     return ok("ok");
   };
@@ -351,9 +344,9 @@ export const closeTicket =
   (kind: Kind) =>
   (ctx: Ctx): Reply => {
     const t = visibleTicket(ctx, kind);
-    ctx.model.checkCanClose(t, ctx.user);
-    if (t.status === "closed") throw ctx.model.alreadyClosed();
-    ctx.model.close(t);
+    ctx.model.tickets.checkCanClose(t, ctx.user);
+    if (t.status === "closed") throw ctx.model.tickets.alreadyClosed();
+    ctx.model.tickets.close(t);
     ctx.mutated = true;
     return ok("ok");
   };
@@ -374,8 +367,8 @@ export function getSuperTicket(ctx: Ctx): Reply {
 
 export function deleteSuperTicket(ctx: Ctx): Reply {
   const t = superTicket(ctx);
-  if (t.status === "closed") throw ctx.model.alreadyClosed();
-  ctx.model.close(t);
+  if (t.status === "closed") throw ctx.model.tickets.alreadyClosed();
+  ctx.model.tickets.close(t);
   ctx.mutated = true;
   return { status: 204 };
 }
