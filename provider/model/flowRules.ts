@@ -12,6 +12,7 @@ import {
 } from "./wireRules";
 import { UUID } from "../settings";
 import { ProviderError } from "../errors";
+import type { Failure } from "./inputShapes";
 import { isUnknown } from "./unknown";
 
 export const STRATEGIES = ["super_admin", "org_admin", "super_org_admin", "custom_user"] as const;
@@ -46,10 +47,7 @@ export interface SelectorRule {
 
 export type FlowRule = StrategyRule | SelectorRule;
 
-export interface Failure {
-  property: string;
-  reason: string;
-}
+export type { Failure };
 
 const isObj = (v: unknown): v is Record<string, unknown> =>
   !!v && typeof v === "object" && !Array.isArray(v);

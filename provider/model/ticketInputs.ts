@@ -4,7 +4,8 @@
 import { normalizeActions } from "./actions";
 import { normalizeDate, parseDate } from "./dates";
 import { UUID } from "../settings";
-import type { Failure } from "./flowRules";
+import * as zod from "zod";
+import { Failure, inInputOrder, orUnknown, shapeFailures } from "./inputShapes";
 import type { CheckedInputs } from "./fields";
 import { TICKET_INPUTS, TICKET_INPUT_KEYS } from "./ticketFields";
 import { hasUnknown, isUnknown } from "./unknown";
@@ -21,42 +22,85 @@ export { REPLACING_KEYS, TICKET_INPUT_KEYS } from "./ticketFields";
 
 const ACCOUNT_ALIASES = ["@ALL", "@SPEC", "@INPUT", "@USER", "@ANON"];
 
+/** Each input's type (any value may be Pulumi's unknown placeholder); meaning is checked below. */
+function ticketShape(z: typeof zod.z) {
+  const maybe = <S extends zod.z.ZodType>(schema: S) => orUnknown(z, schema).optional().nullable();
+  const name = z
+    .string({ error: "expected a non-empty name or id" })
+    .refine((x) => x.trim() !== "", { error: "expected a non-empty name or id" });
+  const names = maybe(z.array(orUnknown(z, name), { error: "expected a list of names or ids" }));
+  const flag = maybe(z.boolean({ error: "expected true or false" }));
+  return z.strictObject({
+    __provider: z.unknown().optional(),
+    title: orUnknown(
+      z,
+      z
+        .string({ error: "expected a non-empty title" })
+        .refine((t) => t.trim() !== "", { error: "expected a non-empty title" })
+        .refine((t) => t.length <= 256, {
+          error: (i) => `expected at most 256 characters, got ${(i.input as string).length}`,
+        }),
+    ),
+    orgId: maybe(
+      z.string({ error: (i) => `expected an organization UUID, got ${JSON.stringify(i.input)}` }),
+    ),
+    applicant: maybe(z.string({ error: "expected a username or user id" })),
+    assets: names,
+    nodes: names,
+    accounts: names,
+    actions: maybe(
+      z.array(orUnknown(z, z.string({ error: "expected a list of action names" })), {
+        error: "expected a list of action names",
+      }),
+    ),
+    dateStart: maybe(z.string({ error: "expected a date string" })),
+    dateExpired: maybe(z.string({ error: "expected a date string" })),
+    comment: maybe(z.string({ error: "expected text" })),
+    flow: maybe(z.string({ error: "expected a flow name or id" })),
+    approve: flag,
+    revokeOnDelete: flag,
+  });
+}
+
 export function checkTicketInputs(
   news: Record<string, unknown>,
   defaultOrgId: string,
 ): { inputs?: TicketInputs; failures: Failure[] } {
-  const failures: Failure[] = [];
+  const failures: Failure[] = shapeFailures(
+    ticketShape,
+    news,
+    () => `unknown input; AssetAccessTicket takes ${TICKET_INPUT_KEYS.join(", ")}`,
+  );
   const fail = (property: string, reason: string) => failures.push({ property, reason });
+  // What each well-shaped input means is checked too, so one `preview` names every problem; an
+  // input of the wrong shape is left out of these checks (it already has its failure).
+  const misshapen = new Set(failures.map((f) => f.property.split(/[.[]/)[0]));
+  const shaped = (key: string) => !misshapen.has(key);
+  const value = (key: string) => (shaped(key) ? news[key] : undefined);
 
-  const title = news.title;
-  if (isUnknown(title)) {
-    // known at `up`
-  } else if (typeof title !== "string" || title.trim() === "")
-    fail("title", "expected a non-empty title");
-  else if (title.length > 256)
-    fail("title", `expected at most 256 characters, got ${title.length}`);
+  const title = news.title as string;
 
   const orgId = lowerUuid(
-    news.orgId === undefined || news.orgId === "" ? defaultOrgId : news.orgId,
+    value("orgId") === undefined || news.orgId === null || news.orgId === ""
+      ? defaultOrgId
+      : (news.orgId as string),
   );
-  if (!isUnknown(orgId) && (typeof orgId !== "string" || !UUID.test(orgId)))
+  if (shaped("orgId") && !isUnknown(orgId) && !UUID.test(orgId))
     fail("orgId", `expected an organization UUID, got ${JSON.stringify(orgId)}`);
 
   let applicant: string | undefined;
-  if (news.applicant !== undefined && news.applicant !== null && news.applicant !== "") {
-    if (typeof news.applicant !== "string") fail("applicant", "expected a username or user id");
-    else applicant = isUnknown(news.applicant) ? news.applicant : lowerUuid(news.applicant.trim());
-  }
+  if (shaped("applicant") && typeof news.applicant === "string" && news.applicant !== "")
+    applicant = isUnknown(news.applicant) ? news.applicant : lowerUuid(news.applicant.trim());
 
-  const assets = names(news.assets, "assets", fail);
-  const nodes = names(news.nodes, "nodes", fail);
+  const assets = names(value("assets"));
+  const nodes = names(value("nodes"));
 
   let accounts = ["@ALL"];
-  if (news.accounts !== undefined) {
-    const list = names(news.accounts, "accounts", fail);
+  if (value("accounts") !== undefined && news.accounts !== null) {
+    const list = names(news.accounts);
     const known = Array.isArray(list) ? list.filter((a) => !isUnknown(a)) : [];
     known.forEach((a) => {
-      const i = (list as string[]).indexOf(a);
+      const i = list.indexOf(a);
       if (a.startsWith("@") && !ACCOUNT_ALIASES.includes(a)) {
         fail(
           `accounts[${i}]`,
@@ -78,17 +122,16 @@ export function checkTicketInputs(
   }
 
   let actions: string[] = ["all"];
-  if (isUnknown(news.actions)) actions = news.actions as unknown as string[];
-  else if (news.actions !== undefined) {
-    if (!Array.isArray(news.actions) || news.actions.some((a) => typeof a !== "string")) {
-      fail("actions", "expected a list of action names");
-    } else if (news.actions.some(isUnknown)) {
+  const askedActions = value("actions") as string[] | undefined | null;
+  if (isUnknown(askedActions)) actions = askedActions as unknown as string[];
+  else if (askedActions !== undefined && askedActions !== null) {
+    if (askedActions.some(isUnknown)) {
       // Check the known names; keep the list as written until `up` knows the rest.
-      const known = (news.actions as string[]).filter((a) => !isUnknown(a));
+      const known = askedActions.filter((a) => !isUnknown(a));
       normalizeActions(known).unknown.forEach((u) => fail("actions", unknownAction(u)));
-      actions = news.actions as string[];
+      actions = askedActions;
     } else {
-      const { actions: mapped, unknown } = normalizeActions(news.actions as string[]);
+      const { actions: mapped, unknown } = normalizeActions(askedActions);
       unknown.forEach((u) => fail("actions", unknownAction(u)));
       if (mapped.length === 0 && unknown.length === 0)
         fail("actions", "expected at least one action (an empty list grants nothing)");
@@ -96,8 +139,10 @@ export function checkTicketInputs(
     }
   }
 
-  const dateStart = date(news.dateStart, "dateStart", fail);
-  const dateExpired = date(news.dateExpired, "dateExpired", fail);
+  const dateStart = shaped("dateStart") ? date(news.dateStart, "dateStart", fail) : undefined;
+  const dateExpired = shaped("dateExpired")
+    ? date(news.dateExpired, "dateExpired", fail)
+    : undefined;
   const bothKnown = !isUnknown(dateStart) && !isUnknown(dateExpired);
   if (dateStart && dateExpired && bothKnown && parseDate(dateExpired)! <= parseDate(dateStart)!) {
     fail(
@@ -106,25 +151,22 @@ export function checkTicketInputs(
     );
   }
 
-  let comment = "";
-  if (news.comment !== undefined && news.comment !== null) {
-    if (typeof news.comment !== "string") fail("comment", "expected text");
-    else if (isUnknown(news.comment)) comment = news.comment;
-    else if (/\[pulumi:[0-9a-f-]+\]/i.test(news.comment))
-      fail("comment", "must not contain a [pulumi:…] marker (the provider adds its own)");
-    else comment = news.comment;
-  }
+  const comment = typeof news.comment === "string" ? news.comment : "";
+  if (!isUnknown(comment) && /\[pulumi:[0-9a-f-]+\]/i.test(comment))
+    fail("comment", "must not contain a [pulumi:…] marker (the provider adds its own)");
 
-  let flow: string | undefined;
-  if (news.flow !== undefined && news.flow !== null && news.flow !== "") {
-    if (typeof news.flow !== "string") fail("flow", "expected a flow name or id");
-    else flow = lowerUuid(news.flow);
-  }
+  const flow = typeof news.flow === "string" && news.flow !== "" ? lowerUuid(news.flow) : undefined;
 
-  const approve = bool(news.approve, false, "approve", fail);
-  const revokeOnDelete = bool(news.revokeOnDelete, true, "revokeOnDelete", fail);
+  const approve = (value("approve") ?? false) as boolean;
+  const revokeOnDelete = (news.revokeOnDelete ?? true) as boolean;
 
-  if (approve === true && !hasUnknown(assets) && !hasUnknown(nodes)) {
+  if (
+    approve === true &&
+    shaped("assets") &&
+    shaped("nodes") &&
+    !hasUnknown(assets) &&
+    !hasUnknown(nodes)
+  ) {
     // JumpServer's final-step rule, caught before anything is opened.
     if (assets.length + nodes.length === 0)
       fail(
@@ -132,22 +174,15 @@ export function checkTicketInputs(
         "with approve: true, name at least one asset or node (JumpServer refuses the final approval otherwise)",
       );
   }
-  if (approve === true && !hasUnknown(accounts)) {
+  if (approve === true && shaped("accounts") && !hasUnknown(accounts)) {
     if (accounts.length === 0)
       fail("accounts", "with approve: true, name at least one account or alias such as @ALL");
   }
 
-  const unknown = Object.keys(news).filter(
-    (k) => k !== "__provider" && !(TICKET_INPUT_KEYS as readonly string[]).includes(k),
-  );
-  unknown.forEach((k) =>
-    fail(k, `unknown input; AssetAccessTicket takes ${TICKET_INPUT_KEYS.join(", ")}`),
-  );
-
-  if (failures.length > 0) return { failures };
+  if (failures.length > 0) return { failures: inInputOrder(failures, TICKET_INPUT_KEYS) };
   const inputs: TicketInputs = {
-    title: isUnknown(title) ? (title as string) : (title as string).trim(),
-    orgId: orgId as string,
+    title: isUnknown(title) ? title : title.trim(),
+    orgId,
     assets,
     nodes,
     accounts,
@@ -172,21 +207,15 @@ function unknownAction(name: string): string {
   return `unknown action "${name}"; expected all, connect, upload, download, copy, paste, delete, share (or upload_file, download_file, updownload, clipboard_copy, clipboard_paste, clipboard_copy_paste)`;
 }
 
-/** A list of names; an unknown list, or unknown elements, are kept for `up` to know. */
-function names(v: unknown, property: string, fail: (p: string, r: string) => void): string[] {
+/** A list of names (its shape already checked): trimmed, ids in lowercase, each once. */
+function names(v: unknown): string[] {
   if (v === undefined || v === null) return [];
-  if (isUnknown(v)) return v as unknown as string[];
-  if (!Array.isArray(v)) {
-    fail(property, "expected a list of names or ids");
-    return [];
-  }
+  if (isUnknown(v)) return v as unknown as string[]; // the whole list is known at `up`
   const out: string[] = [];
-  v.forEach((x, i) => {
-    if (isUnknown(x)) out.push(x as string);
-    else if (typeof x !== "string" || x.trim() === "")
-      fail(`${property}[${i}]`, "expected a non-empty name or id");
-    else if (!out.includes(lowerUuid(x.trim()))) out.push(lowerUuid(x.trim()));
-  });
+  for (const x of v as string[]) {
+    const name = isUnknown(x) ? x : lowerUuid(x.trim());
+    if (isUnknown(x) || !out.includes(name)) out.push(name);
+  }
   return out;
 }
 
@@ -202,31 +231,12 @@ function date(
     );
     return undefined;
   }
-  if (typeof v !== "string") {
-    fail(property, "expected a date string");
-    return undefined;
-  }
-  if (isUnknown(v)) return v;
-  const iso = normalizeDate(v);
+  if (isUnknown(v)) return v as string;
+  const iso = normalizeDate(v as string);
   if (!iso)
     fail(
       property,
       `not a date: ${JSON.stringify(v)}; expected ISO-8601 or YYYY/MM/DD HH:MM:SS +ZZZZ`,
     );
   return iso;
-}
-
-function bool(
-  v: unknown,
-  fallback: boolean,
-  property: string,
-  fail: (p: string, r: string) => void,
-): boolean {
-  if (v === undefined || v === null) return fallback;
-  if (isUnknown(v)) return v as unknown as boolean; // known at `up`
-  if (typeof v !== "boolean") {
-    fail(property, "expected true or false");
-    return fallback;
-  }
-  return v;
 }

@@ -1,0 +1,61 @@
+// The shape of a resource's inputs, checked with zod before their meaning is: which keys exist,
+// and each value's type, at any depth. Pulumi's unknown placeholder is accepted wherever a value
+// may stand (a whole list, one element), since it is known only at `up`. Each issue becomes a
+// failure named by its property path (`assets[1]`), with the message the schema gives.
+import * as zod from "zod";
+import { UNKNOWN } from "./unknown";
+
+export interface Failure {
+  property: string;
+  reason: string;
+}
+
+type Z = typeof zod.z;
+
+/** `schema`, or the unknown placeholder. */
+export function orUnknown<S extends zod.z.ZodType>(z: Z, schema: S) {
+  return z.union([z.literal(UNKNOWN), schema]);
+}
+
+/**
+ * Checks `value` against the schema `build` makes (built on each use: see api/answers.ts), and
+ * names every failure by its path. `unknownKey` says what to tell about a key the schema has not.
+ */
+export function shapeFailures(
+  build: (z: Z) => zod.z.ZodType,
+  value: unknown,
+  unknownKey: (key: string) => string,
+): Failure[] {
+  const result = build(zod.z).safeParse(value);
+  if (result.success) return [];
+  const failures = (issue: zod.z.core.$ZodIssue, at: readonly PropertyKey[]): Failure[] => {
+    const path = [...at, ...issue.path];
+    if (issue.code === "unrecognized_keys") {
+      return issue.keys.map((k) => ({ property: pathOf([...path, k]), reason: unknownKey(k) }));
+    }
+    // A value that is no branch of `orUnknown`: what its last branch (the real type) says.
+    const last = issue.code === "invalid_union" ? issue.errors.at(-1) : undefined;
+    if (last && last.length > 0) return last.flatMap((inner) => failures(inner, path));
+    return [{ property: pathOf(path), reason: issue.message }];
+  };
+  return result.error.issues.flatMap((issue) => failures(issue, []));
+}
+
+/** Failures in the order of the inputs they name (keys the resource does not take last). */
+export function inInputOrder(failures: Failure[], keys: readonly string[]): Failure[] {
+  const rank = (f: Failure) => {
+    const i = keys.indexOf(f.property.split(/[.[]/)[0]);
+    return i === -1 ? keys.length : i;
+  };
+  return failures
+    .map((f, i) => ({ f, i }))
+    .sort((a, b) => rank(a.f) - rank(b.f) || a.i - b.i)
+    .map((x) => x.f);
+}
+
+/** ["rules", 1, "users", "ids"] → "rules[1].users.ids". */
+export function pathOf(path: readonly PropertyKey[]): string {
+  return path
+    .map((p, i) => (typeof p === "number" ? `[${p}]` : `${i === 0 ? "" : "."}${String(p)}`))
+    .join("");
+}
