@@ -1,5 +1,6 @@
 // The flows backend: which flows an org sees, and how a create or an update changes them
 // (a global flow updated from another org is copied into it; every update replaces all rules).
+import { ApiError } from "../errors";
 import { ROOT_ORG_ID } from "../seed";
 import type { Model } from "./model";
 import { FlowRec, RuleRec, newId } from "./state";
@@ -53,6 +54,26 @@ export class FlowsBackend {
     };
     this.m.state.flows.push(flow);
     return flow;
+  }
+
+  /** A flow created by POST: never in the root org, and before v4.10.19 one per org and type. */
+  add(orgId: string, input: FlowInput, by: UserRec): FlowRec {
+    const p = this.m.profile;
+    if (orgId === ROOT_ORG_ID)
+      throw new ApiError(400, [
+        p.namedFlows ? "Please select an organization before saving" : "Please save in a org",
+      ]);
+    const type = input.type ?? "apply_asset";
+    if (!p.namedFlows && this.m.state.flows.some((f) => f.orgId === orgId && f.type === type))
+      throw new ApiError(400, { type: ["The current organization type already exists"] });
+    return this.create(orgId, input, by);
+  }
+
+  /** v4.10.19: the flows an applicant may choose for a ticket of `type` in `orgId`, by name. */
+  choices(type: string, orgId: string): FlowRec[] {
+    return this.visible(orgId)
+      .filter((f) => f.type === type)
+      .sort((a, b) => a.name.localeCompare(b.name));
   }
 
   /**

@@ -73,20 +73,7 @@ export function deleteFlow(ctx: Ctx): Reply {
 export function createFlow(ctx: Ctx): Reply {
   requireSystemAdmin(ctx);
   const input = parseFlow(ctx, "create", null);
-  if (ctx.orgId === ROOT_ORG_ID)
-    throw new ApiError(400, [
-      ctx.profile.namedFlows
-        ? "Please select an organization before saving"
-        : "Please save in a org",
-    ]);
-  if (
-    !ctx.profile.namedFlows &&
-    ctx.model.state.flows.some(
-      (f) => f.orgId === ctx.orgId && f.type === (input.type ?? "apply_asset"),
-    )
-  )
-    throw new ApiError(400, { type: ["The current organization type already exists"] });
-  const flow = ctx.model.flows.create(ctx.orgId, input, ctx.user);
+  const flow = ctx.model.flows.add(ctx.orgId, input, ctx.user);
   ctx.mutated = true;
   return ok(renderFlow(ctx.model.state, flow, ctx.profile), 201);
 }
@@ -122,10 +109,7 @@ function candidatesFor(ctx: Ctx): FlowRec[] {
   const type = ctx.query.get("type");
   const orgId = ctx.query.get("org_id");
   if (!type || !orgId) return [];
-  return ctx.model.flows
-    .visible(orgId)
-    .filter((f) => f.type === type)
-    .sort((a, b) => a.name.localeCompare(b.name));
+  return ctx.model.flows.choices(type, orgId);
 }
 
 // ---- parsing ----------------------------------------------------------------------------------
