@@ -1,9 +1,9 @@
 // The strategy for the configured auth mode.
 import type { AuthSettings } from "../../settings";
 import { AccessKeyAuth } from "./accessKey";
-import { BearerAuth } from "./bearer";
+import { bearerAuth } from "./bearer";
 import { LoginTransport, PasswordAuth } from "./password";
-import { PrivateTokenAuth } from "./privateToken";
+import { privateTokenAuth } from "./privateToken";
 import type { AuthStrategy } from "./strategy";
 
 export { LOGIN_PATH } from "./password";
@@ -16,9 +16,9 @@ export function authStrategy(url: string, auth: AuthSettings, login: LoginTransp
     case "accessKey":
       return new AccessKeyAuth(auth.keyId, auth.secret);
     case "privateToken":
-      return new PrivateTokenAuth(auth.token);
+      return privateTokenAuth(auth.token);
     case "bearer":
-      return new BearerAuth(auth.token);
+      return bearerAuth(auth.token);
     case "password":
       return new PasswordAuth(url, auth.username, auth.password, login);
   }

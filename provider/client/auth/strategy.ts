@@ -26,3 +26,22 @@ export interface AuthStrategy {
 export function fingerprint(secret: string): string {
   return createHash("sha256").update(secret).digest("hex").slice(0, 12);
 }
+
+/** A token sent as `Authorization: <scheme> <token>`, named by its kind and fingerprint. */
+export class SchemeTokenAuth implements AuthStrategy {
+  readonly identity: string;
+  readonly secrets: string[];
+
+  constructor(
+    private readonly scheme: string,
+    kind: string,
+    private readonly token: string,
+  ) {
+    this.identity = `${kind} sha256:${fingerprint(token)}`;
+    this.secrets = [token];
+  }
+
+  async sign(target: SignTarget): Promise<void> {
+    target.headers.set("Authorization", `${this.scheme} ${this.token}`);
+  }
+}
