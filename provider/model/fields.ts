@@ -1,8 +1,11 @@
 // A resource's fields, each described once, on the field (as pulumi-command declares
-// `replaceOnChanges` on its fields): its value type, its doc comment, whether a change replaces
-// the object, how an old and a new value compare, and JumpServer's name for it. The resource's
-// Args and outputs types, check's keys, diff's plan and the names in the server's field errors
-// are all read from the table (ticketFields.ts, flowFields.ts).
+// `replaceOnChanges` on its fields): its value type, its doc comment, its shape (checked with zod
+// in check), whether a change replaces the object, how an old and a new value compare, and
+// JumpServer's name for it. The resource's Args and outputs types, check's keys and shapes,
+// diff's plan and the names in the server's field errors are all read from the table
+// (ticketFields.ts, flowFields.ts): adding an input is one entry there, plus what its value means
+// (ticketInputs.ts, flowInputs.ts) where that is more than its shape.
+import type { Shape } from "./inputShapes";
 import { UUID } from "../settings";
 import { hasUnknown } from "./unknown";
 
@@ -39,6 +42,8 @@ export interface InputSpec<T = unknown, P extends Presence = Presence> {
   /** The field's name in JumpServer's bodies and field errors, where it has one. */
   wire?: string;
   presence: P;
+  /** The value's shape, checked with zod before its meaning (model/inputShapes.ts). */
+  shape: Shape;
   /** Type-level only: the value's type once known (a function type, so `undefined` stays exact). */
   readonly type?: () => T;
 }

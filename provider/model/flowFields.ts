@@ -1,6 +1,7 @@
 // TicketFlow's fields, each described once (see fields.ts). JumpServer has one flow per org and
 // type (and, from v4.10.19, per name): changing which flow is managed replaces the resource.
 import { input, inputKeys, output } from "./fields";
+import { flag, optional, orUnknown } from "./inputShapes";
 import { FlowRule, canonicalRules, own } from "./flowRules";
 import type { Dialect, WireRule } from "./wireRules";
 import { UUID } from "../settings";
@@ -15,11 +16,33 @@ const users = (value: unknown, ids: Record<string, string>) =>
 
 export const FLOW_INPUTS = {
   /** Ticket type; only "apply_asset" flows are managed through the API. Default "apply_asset". */
-  type: input<string>({ replaces: true, compare: "exact", whenAbsent: "apply_asset" }),
+  type: input<string>({
+    shape: optional((z) =>
+      z.string({
+        error: (i) =>
+          `only "apply_asset" flows exist in JumpServer's API, got ${JSON.stringify(i.input)}`,
+      }),
+    ),
+    replaces: true,
+    compare: "exact",
+    whenAbsent: "apply_asset",
+  }),
   /** Organization UUID; default the provider's `jumpserver:orgId` (Default org). */
-  orgId: input<string>({ replaces: true, compare: "id", wire: "org_id" }),
+  orgId: input<string>({
+    shape: optional((z) =>
+      z.string({ error: (i) => `expected an organization UUID, got ${JSON.stringify(i.input)}` }),
+    ),
+    replaces: true,
+    compare: "id",
+    wire: "org_id",
+  }),
   /** A named flow (JumpServer v4.10.19+): created by POST beside the org's default flow. */
   name: input<string, "optional">({
+    shape: optional((z) =>
+      z
+        .string({ error: "expected a flow name of at most 128 characters" })
+        .max(128, { error: "expected a flow name of at most 128 characters" }),
+    ),
     replaces: true,
     compare: "text",
     wire: "name",
@@ -27,6 +50,8 @@ export const FLOW_INPUTS = {
   }),
   /** 1–5 approval levels (2 before v4.10.19), each `{strategy, assignees}` or `{users: selector}`. */
   rules: input<FlowRule[], "required">({
+    // Rules have two dialects, each with its own paths and messages: flowRules.ts checks them.
+    shape: (z) => z.unknown(),
     replaces: false,
     compare: (value, ids) => canonicalRules((value as FlowRule[]) ?? [], ids),
     wire: "rules",
@@ -34,6 +59,17 @@ export const FLOW_INPUTS = {
   }),
   /** Users copied on every ticket of the flow (v4.10.19+), usernames or ids. */
   ccUsers: input<string[], "optional">({
+    shape: optional((z) =>
+      z.array(
+        orUnknown(
+          z,
+          z
+            .string({ error: "expected a username or user id" })
+            .min(1, { error: "expected a username or user id" }),
+        ),
+        { error: "expected a list of usernames or user ids" },
+      ),
+    ),
     replaces: false,
     compare: users,
     unmanagedWhenAbsent: true,
@@ -41,7 +77,12 @@ export const FLOW_INPUTS = {
     presence: "optional",
   }),
   /** Write the adopted flow's previous rules back on delete. Default true. */
-  restoreOnDelete: input<boolean>({ replaces: false, compare: "exact", whenAbsent: true }),
+  restoreOnDelete: input<boolean>({
+    shape: flag,
+    replaces: false,
+    compare: "exact",
+    whenAbsent: true,
+  }),
 };
 
 export const FLOW_OUTPUTS = {

@@ -2,50 +2,19 @@
 // are checked (and their unknown parts passed through) by flowRules.ts.
 import type { CheckedInputs } from "./fields";
 import { FLOW_INPUTS, FLOW_INPUT_KEYS } from "./flowFields";
-import * as zod from "zod";
 import { checkRules } from "./flowRules";
-import { Failure, inInputOrder, orUnknown, shapeFailures } from "./inputShapes";
+import { Failure, inInputOrder, shapeFailures, tableShape } from "./inputShapes";
 import { isUnknown } from "./unknown";
 import { UUID } from "../settings";
 
 export type TicketFlowInputs = CheckedInputs<typeof FLOW_INPUTS>;
-
-/** Each input's type (any value may be Pulumi's unknown placeholder); `rules` are checkRules'. */
-function flowShape(z: typeof zod.z) {
-  const maybe = <S extends zod.z.ZodType>(schema: S) => orUnknown(z, schema).optional().nullable();
-  const user = z
-    .string({ error: "expected a username or user id" })
-    .min(1, { error: "expected a username or user id" });
-  return z.strictObject({
-    __provider: z.unknown().optional(),
-    type: maybe(
-      z.string({
-        error: (i) =>
-          `only "apply_asset" flows exist in JumpServer's API, got ${JSON.stringify(i.input)}`,
-      }),
-    ),
-    orgId: maybe(
-      z.string({ error: (i) => `expected an organization UUID, got ${JSON.stringify(i.input)}` }),
-    ),
-    name: maybe(
-      z
-        .string({ error: "expected a flow name of at most 128 characters" })
-        .max(128, { error: "expected a flow name of at most 128 characters" }),
-    ),
-    rules: z.unknown(),
-    ccUsers: maybe(
-      z.array(orUnknown(z, user), { error: "expected a list of usernames or user ids" }),
-    ),
-    restoreOnDelete: maybe(z.boolean({ error: "expected true or false" })),
-  });
-}
 
 export function checkFlowInputs(
   news: Record<string, unknown>,
   defaultOrgId: string,
 ): { inputs?: TicketFlowInputs; failures: Failure[] } {
   const failures = shapeFailures(
-    flowShape,
+    tableShape(FLOW_INPUTS),
     news,
     () => `unknown input; TicketFlow takes ${FLOW_INPUT_KEYS.join(", ")}`,
   );

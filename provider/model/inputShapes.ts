@@ -10,11 +10,47 @@ export interface Failure {
   reason: string;
 }
 
-type Z = typeof zod.z;
+export type Z = typeof zod.z;
+/** How a field's shape is built (on each use: see api/answers.ts). */
+export type Shape = (z: Z) => zod.z.ZodType;
 
 /** `schema`, or the unknown placeholder. */
 export function orUnknown<S extends zod.z.ZodType>(z: Z, schema: S) {
   return z.union([z.literal(UNKNOWN), schema]);
+}
+
+/** An input that may be left out (or null), or be unknown at preview. */
+export function optional(build: Shape): Shape {
+  return (z) => orUnknown(z, build(z)).optional().nullable();
+}
+
+export const text =
+  (expected: string): Shape =>
+  (z) =>
+    z.string({ error: expected });
+
+export const flag: Shape = optional((z) => z.boolean({ error: "expected true or false" }));
+
+/** A list of names or ids, each non-empty; the list and each element may be unknown. */
+export const names: Shape = optional((z) =>
+  z.array(
+    orUnknown(
+      z,
+      z
+        .string({ error: "expected a non-empty name or id" })
+        .refine((x) => x.trim() !== "", { error: "expected a non-empty name or id" }),
+    ),
+    { error: "expected a list of names or ids" },
+  ),
+);
+
+/** A table's inputs as one strict object: a key the table lacks is named as unknown. */
+export function tableShape(fields: Record<string, { shape: Shape }>): Shape {
+  return (z) =>
+    z.strictObject({
+      __provider: z.unknown().optional(),
+      ...Object.fromEntries(Object.entries(fields).map(([k, f]) => [k, f.shape(z)])),
+    });
 }
 
 /**

@@ -2,34 +2,78 @@
 // JumpServer, so every input but the two switches asks for a new ticket. The order of the inputs
 // is part of the marker's hash (lifecycle/recovery.ts): add new ones at the end.
 import { input, inputKeys, output } from "./fields";
+import { flag, names, optional, orUnknown, text } from "./inputShapes";
 
 export const TICKET_INPUTS = {
   /** The ticket's title (at most 256 characters). */
   title: input<string, "required">({
+    shape: (z) =>
+      orUnknown(
+        z,
+        z
+          .string({ error: "expected a non-empty title" })
+          .refine((t) => t.trim() !== "", { error: "expected a non-empty title" })
+          .refine((t) => t.length <= 256, {
+            error: (i) => `expected at most 256 characters, got ${(i.input as string).length}`,
+          }),
+      ),
     replaces: true,
     compare: "exact",
     wire: "title",
     presence: "required",
   }),
   /** Organization UUID of the assets; default the provider's `jumpserver:orgId`. */
-  orgId: input<string>({ replaces: true, compare: "id", wire: "org_id" }),
+  orgId: input<string>({
+    shape: optional((z) =>
+      z.string({ error: (i) => `expected an organization UUID, got ${JSON.stringify(i.input)}` }),
+    ),
+    replaces: true,
+    compare: "id",
+    wire: "org_id",
+  }),
   /** Username or id to open the ticket on behalf of (needs a system admin identity); default the identity itself. */
   applicant: input<string, "optional">({
+    shape: optional(text("expected a username or user id")),
     replaces: true,
     compare: "named",
     wire: "applicant",
     presence: "optional",
   }),
   /** Asset names or ids, all in `orgId`. */
-  assets: input<string[]>({ replaces: true, compare: "namedSet", wire: "apply_assets" }),
+  assets: input<string[]>({
+    shape: names,
+    replaces: true,
+    compare: "namedSet",
+    wire: "apply_assets",
+  }),
   /** Node values ("probe-servers"), full values ("/DEFAULT/probe-servers") or ids. */
-  nodes: input<string[]>({ replaces: true, compare: "namedSet", wire: "apply_nodes" }),
+  nodes: input<string[]>({
+    shape: names,
+    replaces: true,
+    compare: "namedSet",
+    wire: "apply_nodes",
+  }),
   /** Accounts: "@ALL" (default), "@SPEC" followed by names, "@INPUT", "@USER", "@ANON", names, "%<template id>". */
-  accounts: input<string[]>({ replaces: true, compare: "set", wire: "apply_accounts" }),
+  accounts: input<string[]>({
+    shape: names,
+    replaces: true,
+    compare: "set",
+    wire: "apply_accounts",
+  }),
   /** Actions: all (default), connect, upload, download, copy, paste, delete, share; older names are mapped. */
-  actions: input<string[]>({ replaces: true, compare: "exact", wire: "apply_actions" }),
+  actions: input<string[]>({
+    shape: optional((z) =>
+      z.array(orUnknown(z, z.string({ error: "expected a list of action names" })), {
+        error: "expected a list of action names",
+      }),
+    ),
+    replaces: true,
+    compare: "exact",
+    wire: "apply_actions",
+  }),
   /** Start of access: ISO-8601 (no zone = UTC) or "YYYY/MM/DD HH:MM:SS +ZZZZ". */
   dateStart: input<string, "required">({
+    shape: optional(text("expected a date string")),
     replaces: true,
     compare: "exact",
     wire: "apply_date_start",
@@ -37,24 +81,41 @@ export const TICKET_INPUTS = {
   }),
   /** End of access, later than dateStart. */
   dateExpired: input<string, "required">({
+    shape: optional(text("expected a date string")),
     replaces: true,
     compare: "exact",
     wire: "apply_date_expired",
     presence: "required",
   }),
   /** Why the access is needed; shown to approvers. The provider appends its `[pulumi:…]` marker. */
-  comment: input<string>({ replaces: true, compare: "text", wire: "comment" }),
+  comment: input<string>({
+    shape: optional(text("expected text")),
+    replaces: true,
+    compare: "text",
+    wire: "comment",
+  }),
   /** Name or id of the flow to open under, where the org has several (v4.10.19+). */
   flow: input<string, "optional">({
+    shape: optional(text("expected a flow name or id")),
     replaces: true,
     compare: "flow",
     wire: "flow_id",
     presence: "optional",
   }),
   /** Approve every level at which this identity is an approver. Default false. */
-  approve: input<boolean>({ replaces: false, compare: "exact", whenAbsent: false }),
+  approve: input<boolean>({
+    shape: flag,
+    replaces: false,
+    compare: "exact",
+    whenAbsent: false,
+  }),
   /** On delete, remove the asset permission an approval created. Default true. */
-  revokeOnDelete: input<boolean>({ replaces: false, compare: "exact", whenAbsent: true }),
+  revokeOnDelete: input<boolean>({
+    shape: flag,
+    replaces: false,
+    compare: "exact",
+    whenAbsent: true,
+  }),
 };
 
 export const TICKET_OUTPUTS = {

@@ -4,8 +4,7 @@
 import { normalizeActions } from "./actions";
 import { normalizeDate, parseDate } from "./dates";
 import { UUID } from "../settings";
-import * as zod from "zod";
-import { Failure, inInputOrder, orUnknown, shapeFailures } from "./inputShapes";
+import { Failure, inInputOrder, shapeFailures, tableShape } from "./inputShapes";
 import type { CheckedInputs } from "./fields";
 import { TICKET_INPUTS, TICKET_INPUT_KEYS } from "./ticketFields";
 import { hasUnknown, isUnknown } from "./unknown";
@@ -22,52 +21,12 @@ export { REPLACING_KEYS, TICKET_INPUT_KEYS } from "./ticketFields";
 
 const ACCOUNT_ALIASES = ["@ALL", "@SPEC", "@INPUT", "@USER", "@ANON"];
 
-/** Each input's type (any value may be Pulumi's unknown placeholder); meaning is checked below. */
-function ticketShape(z: typeof zod.z) {
-  const maybe = <S extends zod.z.ZodType>(schema: S) => orUnknown(z, schema).optional().nullable();
-  const name = z
-    .string({ error: "expected a non-empty name or id" })
-    .refine((x) => x.trim() !== "", { error: "expected a non-empty name or id" });
-  const names = maybe(z.array(orUnknown(z, name), { error: "expected a list of names or ids" }));
-  const flag = maybe(z.boolean({ error: "expected true or false" }));
-  return z.strictObject({
-    __provider: z.unknown().optional(),
-    title: orUnknown(
-      z,
-      z
-        .string({ error: "expected a non-empty title" })
-        .refine((t) => t.trim() !== "", { error: "expected a non-empty title" })
-        .refine((t) => t.length <= 256, {
-          error: (i) => `expected at most 256 characters, got ${(i.input as string).length}`,
-        }),
-    ),
-    orgId: maybe(
-      z.string({ error: (i) => `expected an organization UUID, got ${JSON.stringify(i.input)}` }),
-    ),
-    applicant: maybe(z.string({ error: "expected a username or user id" })),
-    assets: names,
-    nodes: names,
-    accounts: names,
-    actions: maybe(
-      z.array(orUnknown(z, z.string({ error: "expected a list of action names" })), {
-        error: "expected a list of action names",
-      }),
-    ),
-    dateStart: maybe(z.string({ error: "expected a date string" })),
-    dateExpired: maybe(z.string({ error: "expected a date string" })),
-    comment: maybe(z.string({ error: "expected text" })),
-    flow: maybe(z.string({ error: "expected a flow name or id" })),
-    approve: flag,
-    revokeOnDelete: flag,
-  });
-}
-
 export function checkTicketInputs(
   news: Record<string, unknown>,
   defaultOrgId: string,
 ): { inputs?: TicketInputs; failures: Failure[] } {
   const failures: Failure[] = shapeFailures(
-    ticketShape,
+    tableShape(TICKET_INPUTS),
     news,
     () => `unknown input; AssetAccessTicket takes ${TICKET_INPUT_KEYS.join(", ")}`,
   );
