@@ -27,8 +27,28 @@ export async function killMidUp(real: RealStack, when: () => boolean): Promise<v
     for (const pid of processesIn(real.dir)) killHard(pid);
     await new Promise((r) => setTimeout(r, 100));
   }
-  const locks = path.join(real.dir, ".pulumi-backend", ".pulumi", "locks");
-  fs.rmSync(locks, { recursive: true, force: true });
+  const backend = path.join(real.dir, ".pulumi-backend", ".pulumi");
+  fs.rmSync(path.join(backend, "locks"), { recursive: true, force: true });
+  restoreTornCheckpoint(path.join(backend, "stacks"));
+}
+
+/**
+ * A kill in the moment the CLI rewrites the file backend's checkpoint leaves it empty ("failed to
+ * load checkpoint: EOF"). The backend keeps the one before as `<stack>.json.bak`; an operator puts
+ * it back, as Pulumi's docs on recovering state advise. (It may lack the last finished step: the
+ * next `up` then does that step again, which the provider makes safe.)
+ */
+function restoreTornCheckpoint(stacks: string): void {
+  if (!fs.existsSync(stacks)) return;
+  for (const entry of fs.readdirSync(stacks, { recursive: true }) as string[]) {
+    if (!entry.endsWith(".json")) continue;
+    const file = path.join(stacks, entry);
+    try {
+      JSON.parse(fs.readFileSync(file, "utf8"));
+    } catch {
+      if (fs.existsSync(`${file}.bak`)) fs.copyFileSync(`${file}.bak`, file);
+    }
+  }
 }
 
 /** Processes whose working directory is `dir`. */
