@@ -22,25 +22,15 @@ import { applyAll, pool } from "../tests/reliability/apply";
 import { DEFAULT_ORG, TICKET_TYPE, approvedTicket } from "../tests/reliability/faultScenario";
 import { ProviderHost } from "../tests/support/providerHost";
 import { stackConfig } from "../tests/support/sandbox";
-import { createScratchProject, packThisPackage } from "../tests/e2e/scratchProject";
+import { createScratchProject } from "../tests/e2e/scratchProject";
 import { mainReal } from "./bench-real";
+import { SERIALIZE_JS, serializedSize } from "./lib/serializedSize";
+import { table } from "./lib/table";
 
 const run = promisify(execFile);
 const ROOT = path.resolve(__dirname, "..");
 const quick = process.argv.includes("--quick");
 const results: Record<string, unknown> = {};
-
-function table(title: string, head: string[], rows: Array<Array<string | number>>): void {
-  const cells = [head, ...rows.map((r) => r.map(String))];
-  const widths = head.map((_, i) => Math.max(...cells.map((r) => r[i].length)));
-  console.log(`\n${title}`);
-  for (const [n, r] of cells.entries()) {
-    console.log(
-      "  " + r.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join("  "),
-    );
-    if (n === 0) console.log("  " + widths.map((w) => "-".repeat(w)).join("  "));
-  }
-}
 
 async function requestCounts(): Promise<void> {
   const modes = [
@@ -64,98 +54,6 @@ async function requestCounts(): Promise<void> {
     );
   }
   results.requestsPerOperation = all;
-}
-
-const SERIALIZE_JS = `
-const pulumi = require("@pulumi/pulumi");
-const pkg = require("pulumi-jumpserver-tickets");
-(async () => {
-  const out = {};
-  for (const [name, provider] of [["TicketFlow", pkg.ticketFlowProvider], ["AssetAccessTicket", pkg.assetAccessTicketProvider]]) {
-    out[name] = (await pulumi.runtime.serializeFunction(() => provider, { allowSecrets: true })).text;
-  }
-  process.stdout.write(JSON.stringify(out));
-})().catch((e) => { console.error(e); process.exit(1); });
-`;
-
-async function serializedSize(): Promise<void> {
-  const project = await createScratchProject({
-    program: 'import "pulumi-jumpserver-tickets";\n',
-    files: { "serialize.js": SERIALIZE_JS },
-  });
-  const copy = fs.mkdtempSync(path.join(os.tmpdir(), "pjt-bench-copy-"));
-  try {
-    const serialize = async () =>
-      JSON.parse(
-        (await run("node", ["serialize.js"], { cwd: project.dir, maxBuffer: 1 << 26 })).stdout,
-      ) as Record<string, string>;
-    const v1 = await serialize();
-    // A second version that differs only in provider logic: a temporary copy of the repo with a
-    // comment added to a lifecycle file and the version bumped, built and packed there.
-    for (const entry of [
-      "package.json",
-      "tsconfig.json",
-      "tsconfig.build.json",
-      "index.ts",
-      "provider",
-      "sandbox",
-      "README.md",
-      "docs",
-    ]) {
-      const from = path.join(ROOT, entry);
-      if (fs.existsSync(from)) fs.cpSync(from, path.join(copy, entry), { recursive: true });
-    }
-    fs.symlinkSync(path.join(ROOT, "node_modules"), path.join(copy, "node_modules"), "dir");
-    const lifecycle = path.join(copy, "provider", "lifecycle", "assetAccessTicket.ts");
-    fs.appendFileSync(
-      lifecycle,
-      "\n// bench: a later version whose logic changed\nexport const BENCH_CHANGED = true;\n",
-    );
-    const pkgFile = path.join(copy, "package.json");
-    const pkg = JSON.parse(fs.readFileSync(pkgFile, "utf8")) as { version: string };
-    pkg.version = `${pkg.version}-bench.1`;
-    fs.writeFileSync(pkgFile, JSON.stringify(pkg, null, 2) + "\n");
-    await run(
-      process.execPath,
-      [path.join(ROOT, "node_modules", "typescript", "bin", "tsc"), "-p", "tsconfig.build.json"],
-      { cwd: copy },
-    );
-    const { stdout } = await run(
-      "npm",
-      ["pack", "--json", "--ignore-scripts", "--pack-destination", copy],
-      { cwd: copy },
-    );
-    const tarball2 = path.join(copy, (JSON.parse(stdout) as { filename: string }[])[0].filename);
-    await run("npm", ["install", "--no-save", "--no-audit", "--no-fund", "--offline", tarball2], {
-      cwd: project.dir,
-    });
-    const v2 = await serialize();
-    const rows = Object.keys(v1).map((name) => ({
-      resource: name,
-      bytes: Buffer.byteLength(v1[name]),
-      identicalAcrossVersions: v1[name] === v2[name],
-      requiresInstalledPackage: /require\("pulumi-jumpserver-tickets\//.test(v1[name]),
-    }));
-    const tarball1 = await packThisPackage();
-    results.serializedProvider = {
-      tarball: path.basename(tarball1),
-      secondVersion: pkg.version,
-      rows,
-    };
-    table(
-      `Serialized provider (__provider) when installed from ${path.basename(tarball1)}; second version ${pkg.version} changes a lifecycle file`,
-      ["resource", "bytes", "byte-identical across versions", "logic loaded by require()"],
-      rows.map((r) => [
-        r.resource,
-        r.bytes,
-        String(r.identicalAcrossVersions),
-        String(r.requiresInstalledPackage),
-      ]),
-    );
-  } finally {
-    project.cleanup();
-    fs.rmSync(copy, { recursive: true, force: true });
-  }
 }
 
 function ticketInputs(n: number, label: string) {
@@ -238,7 +136,7 @@ async function rawFloor(sb: Sandbox, n: number, parallelism: number): Promise<nu
 async function applyTimes(): Promise<void> {
   const rows: Array<Record<string, number>> = [];
   // Drive the provider as users get it: serialized in a project that installed the packed
-  // package (a few KB that require() the package), not the in-repo copy serialized by value.
+  // package (one require() of the package), not the in-repo copy serialized by value.
   const project = await createScratchProject({
     program: 'import "pulumi-jumpserver-tickets";\n',
     files: { "serialize.js": SERIALIZE_JS },
@@ -388,7 +286,7 @@ async function main(): Promise<void> {
     : undefined;
   const parts: Array<[string, () => Promise<void>]> = [
     ["requests", requestCounts],
-    ["serialized", serializedSize],
+    ["serialized", async () => void (results.serializedProvider = await serializedSize())],
     ["apply", applyTimes],
     ["sandbox", sandboxThroughput],
   ];
