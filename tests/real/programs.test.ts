@@ -12,7 +12,7 @@ import { execFile } from "node:child_process";
 import { promisify } from "node:util";
 import type { Stack } from "@pulumi/pulumi/automation";
 import { requirePulumiCli } from "../e2e/pulumiCli";
-import { adminsRule, approveAs, canonical, clientFor, usersRule } from "./support";
+import { adminsRule, approveAs, clientFor, runViews, usersRule } from "./support";
 import { RecordingProxy } from "./proxy";
 import { killMidUp } from "./kill";
 import { RealStack, realStack, StackShape } from "./stack";
@@ -37,35 +37,9 @@ for (const spec of targetSpecs()) {
     let previousRules: string;
 
     const admin = () => clientFor(ready, proxy.url);
-    const permission = (id: string) =>
-      admin()
-        .get(`/api/v1/perms/asset-permissions/${id}/`, { org: DEFAULT })
-        .then(
-          () => true,
-          (e) => (e.status === 404 ? false : Promise.reject(e)),
-        );
+    const { permission, defaultFlowRules, ticketsOfRun } = runViews(() => admin());
     const outputs = async () =>
       Object.fromEntries(Object.entries(await stack!.outputs()).map(([k, v]) => [k, v.value]));
-    const ruleShape = (rules: any[]) =>
-      canonical(
-        [...rules]
-          .sort((a, b) => a.level - b.level)
-          .map((r) => [r.strategy?.value ?? r.strategy, r.assignees_read_only, r.users]),
-      );
-    const defaultFlowRules = async () => {
-      const flows = await admin().list<Record<string, any>>(FLOWS, {
-        org: DEFAULT,
-        query: { type: "apply_asset" },
-      });
-      return ruleShape((flows.find((f) => f.org_id === DEFAULT && !f.name) ?? flows[0]).rules);
-    };
-    const ticketsOfRun = async (prefix: string) =>
-      (
-        await admin().list<Record<string, any>>("/api/v1/tickets/tickets/", {
-          query: { search: prefix, type: "apply_asset" },
-          org: null,
-        })
-      ).filter((t) => String(t.title).startsWith(prefix + " "));
 
     const configure = (rules: unknown[], count: number, prefix: string) =>
       real!.configure({ rules, count, prefix, providerConfig: target.providerConfig });

@@ -78,3 +78,40 @@ export function canonical(v: unknown): string {
       .join(",")}}`;
   return JSON.stringify(v);
 }
+
+/**
+ * What the program suite reads back from JumpServer as an admin: whether a permission exists,
+ * the Default org's flow rules in a comparable form, and the tickets a run titled `prefix …`.
+ */
+export function runViews(admin: () => JumpServerClient) {
+  const DEFAULT = "00000000-0000-0000-0000-000000000002";
+  const ruleShape = (rules: Props[]) =>
+    canonical(
+      [...rules]
+        .sort((a, b) => a.level - b.level)
+        .map((r) => [r.strategy?.value ?? r.strategy, r.assignees_read_only, r.users]),
+    );
+  return {
+    permission: (id: string) =>
+      admin()
+        .get(`/api/v1/perms/asset-permissions/${id}/`, { org: DEFAULT })
+        .then(
+          () => true,
+          (e) => (e.status === 404 ? false : Promise.reject(e)),
+        ),
+    defaultFlowRules: async () => {
+      const flows = await admin().list<Props>("/api/v1/tickets/flows/", {
+        org: DEFAULT,
+        query: { type: "apply_asset" },
+      });
+      return ruleShape((flows.find((f) => f.org_id === DEFAULT && !f.name) ?? flows[0]).rules);
+    },
+    ticketsOfRun: async (prefix: string) =>
+      (
+        await admin().list<Props>("/api/v1/tickets/tickets/", {
+          query: { search: prefix, type: "apply_asset" },
+          org: null,
+        })
+      ).filter((t) => String(t.title).startsWith(prefix + " ")),
+  };
+}
