@@ -111,8 +111,9 @@ export class RecordingProxy {
   }
 
   /**
-   * Forwards matching requests and records their answers, but keeps the answers from the client
-   * until `clearHolds` (the moment a run may be killed: the server acted, the client can't know).
+   * Forwards matching requests and records their answers, but never passes those answers on
+   * (the moment a run may be killed: the server acted, the client can't know). `clearHolds`
+   * stops holding later requests.
    */
   hold(match: { method: string; path: RegExp }): void {
     this.holds.push(match);

@@ -238,5 +238,10 @@ function strip(p: Props): Props {
 
 let scratchHome: string | undefined;
 function scratchPulumiHome(): string {
-  return (scratchHome ??= fs.mkdtempSync(path.join(os.tmpdir(), "pjt-pulumi-home-")));
+  if (!scratchHome) {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "pjt-pulumi-home-"));
+    process.once("exit", () => fs.rmSync(dir, { recursive: true, force: true }));
+    scratchHome = dir;
+  }
+  return scratchHome;
 }
