@@ -57,8 +57,22 @@ export function checked<K extends keyof Schemas>(
   raw: unknown,
   what: string,
 ): zod.z.infer<Schemas[K]> {
-  const result = schemas()[kind].safeParse(raw);
-  if (result.success) return result.data as zod.z.infer<Schemas[K]>;
+  return parse(schemas()[kind], raw, what) as zod.z.infer<Schemas[K]>;
+}
+
+/** Every row of a list, checked against one schema built once for the list. */
+export function checkedEach<K extends keyof Schemas>(
+  kind: K,
+  rows: unknown[],
+  what: string,
+): zod.z.infer<Schemas[K]>[] {
+  const schema = schemas()[kind];
+  return rows.map((row) => parse(schema, row, what) as zod.z.infer<Schemas[K]>);
+}
+
+function parse<S extends zod.z.ZodType>(schema: S, raw: unknown, what: string): zod.z.infer<S> {
+  const result = schema.safeParse(raw);
+  if (result.success) return result.data;
   const problems = result.error.issues.map(
     (i) => `${i.path.length ? i.path.join(".") : "(the answer)"}: ${i.message}`,
   );

@@ -3,7 +3,7 @@
 import { JumpServerClient } from "../client/client";
 import { ProviderError } from "../errors";
 import { ROOT_ORG_ID, UUID } from "../settings";
-import { checked } from "./answers";
+import { checkedEach } from "./answers";
 
 export interface UserRef {
   id: string;
@@ -51,12 +51,14 @@ export function resolveUser(
 ): Promise<UserRef> {
   return cached(client, `user:${nameOrId}`, async () => {
     const byId = UUID.test(nameOrId);
-    const rows = (
+    const rows = checkedEach(
+      "row",
       await client.list<Record<string, unknown>>("/api/v1/users/users/", {
         query: byId ? { id: nameOrId } : { username: nameOrId },
         org: null,
-      })
-    ).map((r) => checked("row", r, "the users list"));
+      }),
+      "the users list",
+    );
     const matches = rows.filter((r) => (byId ? r.id === nameOrId : r.username === nameOrId));
     return one(matches, property, "user", nameOrId, (r) => ({
       id: String(r.id),
@@ -77,12 +79,14 @@ export async function resolveAsset(
   const ref = await cached(client, `asset:${orgId}:${nameOrId}`, async () => {
     const byId = UUID.test(nameOrId);
     // The root org sees every org's assets (X-JMS-ORG naming another org is ignored by community editions).
-    const rows = (
+    const rows = checkedEach(
+      "row",
       await client.list<Record<string, unknown>>("/api/v1/assets/assets/", {
         query: byId ? { id: nameOrId } : { name: nameOrId },
         org: ROOT_ORG_ID,
-      })
-    ).map((r) => checked("row", r, "the assets list"));
+      }),
+      "the assets list",
+    );
     const matches = rows.filter((r) => (byId ? r.id === nameOrId : r.name === nameOrId));
     const inOrg = matches.filter((r) => r.org_id === orgId);
     return one(inOrg.length > 0 ? inOrg : matches, property, "asset", nameOrId, (r) => ({
@@ -110,12 +114,14 @@ export async function resolveNode(
     const byId = UUID.test(nameOrId);
     const full = nameOrId.startsWith("/");
     const value = full ? (nameOrId.split("/").filter(Boolean).pop() ?? nameOrId) : nameOrId;
-    const rows = (
+    const rows = checkedEach(
+      "row",
       await client.list<Record<string, unknown>>("/api/v1/assets/nodes/", {
         query: byId ? { id: nameOrId } : { value },
         org: ROOT_ORG_ID,
-      })
-    ).map((r) => checked("row", r, "the nodes list"));
+      }),
+      "the nodes list",
+    );
     const matches = rows.filter((r) =>
       byId ? r.id === nameOrId : full ? r.full_value === nameOrId : r.value === value,
     );

@@ -6,7 +6,7 @@ import { JumpServerError } from "../client/errors";
 import { actionsFromServer } from "../model/actions";
 import { isoSeconds, parseDate } from "../model/dates";
 import { ROOT_ORG_ID } from "../settings";
-import { checked, relatedId } from "./answers";
+import { checked, checkedEach, relatedId } from "./answers";
 
 export const APPLY_ASSET = "/api/v1/tickets/apply-asset-tickets/";
 export const TICKETS = "/api/v1/tickets/tickets/";
@@ -196,7 +196,7 @@ export async function findTickets(
   query: Record<string, string | undefined>,
 ): Promise<Record<string, unknown>[]> {
   const rows = await client.list<Record<string, unknown>>(TICKETS, { query, org: null });
-  return rows.map((r) => checked("row", r, "the tickets list"));
+  return checkedEach("row", rows, "the tickets list");
 }
 
 /**

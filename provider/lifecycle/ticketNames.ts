@@ -1,7 +1,7 @@
 // The names a ticket asks for, as ids: the identity, the applicant, assets, nodes and the flow,
 // one lookup per name and process (cached on the client), with the spellings each has recorded.
 import { JumpServerClient } from "../client/client";
-import { checked } from "../api/answers";
+import { checkedEach } from "../api/answers";
 import { resolveAsset, resolveNode, resolveUser } from "../api/lookups";
 import type { TicketInputs } from "../model/ticketInputs";
 import { UUID } from "../settings";
@@ -66,7 +66,7 @@ export async function flowOptions(
     client.memo.set(key, pending);
   }
   const rows = await pending;
-  return Array.isArray(rows) ? rows.map((r) => checked("row", r, "the flow options")) : [];
+  return Array.isArray(rows) ? checkedEach("row", rows, "the flow options") : [];
 }
 
 /** The name of a flow given by id, if it is a named one (a spelling only: a failure is no name). */

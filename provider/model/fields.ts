@@ -5,7 +5,7 @@
 // diff's plan and the names in the server's field errors are all read from the table
 // (ticketFields.ts, flowFields.ts): adding an input is one entry there, plus what its value means
 // (ticketInputs.ts, flowInputs.ts) where that is more than its shape.
-import type { Shape } from "./inputShapes";
+import { Shape, flag } from "./inputShapes";
 import { UUID } from "../settings";
 import { hasUnknown } from "./unknown";
 
@@ -57,6 +57,11 @@ export function input<T, P extends Presence = "defaulted">(
   spec: Omit<InputSpec<T, P>, "presence" | "type"> & { presence?: P },
 ): InputSpec<T, P> {
   return { ...spec, presence: (spec.presence ?? "defaulted") as P };
+}
+
+/** A switch of the resource's own behaviour: true or false, changed in place, never a replacement. */
+export function toggle(whenAbsent: boolean): InputSpec<boolean, "defaulted"> {
+  return input<boolean>({ shape: flag, replaces: false, compare: "exact", whenAbsent });
 }
 
 export function output<T>(): OutputSpec<T> {

@@ -1,7 +1,7 @@
 // TicketFlow's fields, each described once (see fields.ts). JumpServer has one flow per org and
 // type (and, from v4.10.19, per name): changing which flow is managed replaces the resource.
-import { input, inputKeys, output } from "./fields";
-import { flag, optional, orUnknown } from "./inputShapes";
+import { input, inputKeys, output, toggle } from "./fields";
+import { optional, orUnknown } from "./inputShapes";
 import { FlowRule, canonicalRules, own } from "./flowRules";
 import type { Dialect, WireRule } from "./wireRules";
 import { UUID } from "../settings";
@@ -77,12 +77,7 @@ export const FLOW_INPUTS = {
     presence: "optional",
   }),
   /** Write the adopted flow's previous rules back on delete. Default true. */
-  restoreOnDelete: input<boolean>({
-    shape: flag,
-    replaces: false,
-    compare: "exact",
-    whenAbsent: true,
-  }),
+  restoreOnDelete: toggle(true),
 };
 
 export const FLOW_OUTPUTS = {

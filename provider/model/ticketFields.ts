@@ -1,8 +1,8 @@
 // AssetAccessTicket's fields, each described once (see fields.ts). A ticket can't be edited in
 // JumpServer, so every input but the two switches asks for a new ticket. The order of the inputs
 // is part of the marker's hash (lifecycle/recovery.ts): add new ones at the end.
-import { input, inputKeys, output } from "./fields";
-import { flag, names, optional, orUnknown, text } from "./inputShapes";
+import { input, inputKeys, output, toggle } from "./fields";
+import { names, optional, orUnknown, text } from "./inputShapes";
 
 export const TICKET_INPUTS = {
   /** The ticket's title (at most 256 characters). */
@@ -103,19 +103,9 @@ export const TICKET_INPUTS = {
     presence: "optional",
   }),
   /** Approve every level at which this identity is an approver. Default false. */
-  approve: input<boolean>({
-    shape: flag,
-    replaces: false,
-    compare: "exact",
-    whenAbsent: false,
-  }),
+  approve: toggle(false),
   /** On delete, remove the asset permission an approval created. Default true. */
-  revokeOnDelete: input<boolean>({
-    shape: flag,
-    replaces: false,
-    compare: "exact",
-    whenAbsent: true,
-  }),
+  revokeOnDelete: toggle(true),
 };
 
 export const TICKET_OUTPUTS = {

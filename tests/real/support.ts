@@ -2,34 +2,19 @@
 import { JumpServerClient } from "../../provider/client/client";
 import { resolveSettings } from "../../provider/settings";
 import type { Props } from "../support/providerHost";
+import { approveWithFullGrant } from "../support/sandbox";
 import { configFor, ReadyFile } from "./targets";
 
 const SYSTEM_ADMIN_ROLE = "00000000-0000-0000-0000-000000000001";
 
-/**
- * Approves a ticket's current level as `username`, the way JumpServer's UI does: it reads the
- * ticket (as admin) and sends back its full grant, which is what the permission will contain.
- */
-export async function approveAs(
+/** Approves a ticket's current level as `username` (see approveWithFullGrant). */
+export function approveAs(
   ready: ReadyFile,
   url: string,
   username: string,
   ticketId: string,
 ): Promise<void> {
-  const path = `/api/v1/tickets/apply-asset-tickets/${ticketId}/`;
-  const live = await clientFor(ready, url).get<Record<string, any>>(path, { org: null });
-  await clientFor(ready, url, username).request("PATCH", `${path}approve/`, {
-    org: null,
-    body: {
-      org_id: live.org_id,
-      apply_assets: live.apply_assets.map((a: { id: string }) => a.id),
-      apply_nodes: live.apply_nodes.map((n: { id: string }) => n.id),
-      apply_accounts: live.apply_accounts,
-      apply_actions: live.apply_actions.map((a: { value: string }) => a.value),
-      apply_date_start: live.apply_date_start,
-      apply_date_expired: live.apply_date_expired,
-    },
-  });
+  return approveWithFullGrant(clientFor(ready, url), clientFor(ready, url, username), ticketId);
 }
 
 /** A JumpServer client through the proxy, for the test's own checks and the people it plays. */

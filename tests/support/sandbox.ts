@@ -85,10 +85,23 @@ export function client(
 }
 
 /** Approves the current step as `username` the way JumpServer's UI does: re-sending the full grant. */
-export async function approveAs(sb: Sandbox, username: string, ticketId: string): Promise<void> {
+export function approveAs(sb: Sandbox, username: string, ticketId: string): Promise<void> {
+  return approveWithFullGrant(client(sb, "admin"), client(sb, username), ticketId);
+}
+
+/**
+ * Approves a ticket's current level as `approver` the way JumpServer's UI does: `reader` (an
+ * admin) reads the ticket and `approver` sends back its full grant, which is what the permission
+ * will contain. Shared by the sandbox suites and the real layer.
+ */
+export async function approveWithFullGrant(
+  reader: JumpServerClient,
+  approver: JumpServerClient,
+  ticketId: string,
+): Promise<void> {
   const path = `/api/v1/tickets/apply-asset-tickets/${ticketId}/`;
-  const live = await client(sb, "admin").get<Record<string, any>>(path, { org: null });
-  await client(sb, username).request("PATCH", `${path}approve/`, {
+  const live = await reader.get<Record<string, any>>(path, { org: null });
+  await approver.request("PATCH", `${path}approve/`, {
     org: null,
     body: {
       org_id: live.org_id,
