@@ -10,6 +10,9 @@ export type {
 } from "./resources/ticketFlow";
 export { AssetAccessTicket, assetAccessTicketProvider } from "./resources/assetAccessTicket";
 export type { AssetAccessTicketArgs } from "./resources/assetAccessTicket";
+export { TicketApproval, ticketApprovalProvider } from "./resources/ticketApproval";
+export type { TicketApprovalArgs } from "./resources/ticketApproval";
+export type { Grant, Asked } from "./model/approvalFields";
 export { getTicketFlows, getTickets } from "./readers";
 export type { TicketFlowSummary, TicketSummary } from "./readers";
 export { JumpServerClient } from "./client/client";

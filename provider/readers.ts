@@ -43,23 +43,44 @@ export interface TicketSummary {
   orgName: string;
   approvalStep: number;
   comment: string;
+  /** Ids of the users who can act on the current step (empty once the ticket is closed). */
+  currentApprovers: string[];
 }
 
 /**
  * Tickets related to the identity (applicant, approver or CC), all pages. `orgId` is filtered here,
- * not by the server (v3 ignores an org_id filter).
+ * not by the server (v3 ignores an org_id filter). `awaitingMyDecision` keeps the pending tickets
+ * whose current level the identity may approve or reject (the UI's "to approve" list, asked with
+ * `assignees__id`, and checked here against each ticket's current level).
  */
 export async function getTickets(
-  args: { state?: string; status?: string; type?: string; orgId?: string; title?: string } = {},
+  args: {
+    state?: string;
+    status?: string;
+    type?: string;
+    orgId?: string;
+    title?: string;
+    awaitingMyDecision?: boolean;
+  } = {},
 ): Promise<TicketSummary[]> {
   const client = programClient();
+  const me = args.awaitingMyDecision ? await client.profile() : undefined;
+  const state = me ? "pending" : args.state;
   const rows = await client.list<Record<string, unknown>>("/api/v1/tickets/tickets/", {
-    query: { state: args.state, status: args.status, type: args.type, title: args.title },
+    query: {
+      state,
+      status: args.status,
+      type: args.type,
+      title: args.title,
+      assignees__id: me?.id,
+    },
     org: null,
   });
   return rows
     .map((r) => {
       const t = parseTicket(r);
+      const step = t.steps.find((s) => s.level === t.approvalStep);
+      const open = t.state === "pending" && t.status !== "closed";
       const type =
         r.type && typeof r.type === "object"
           ? String((r.type as { value: unknown }).value)
@@ -75,9 +96,11 @@ export async function getTickets(
         orgName: t.orgName,
         approvalStep: t.approvalStep,
         comment: t.comment,
+        currentApprovers: open && step ? step.assignees : [],
       };
     })
     .filter((t) => (args.orgId ? t.orgId === args.orgId : true))
-    .filter((t) => (args.state ? t.state === args.state : true))
+    .filter((t) => (state ? t.state === state : true))
+    .filter((t) => (me ? t.currentApprovers.includes(me.id) : true))
     .filter((t) => (args.title ? t.title.toLowerCase() === args.title.toLowerCase() : true));
 }

@@ -149,13 +149,42 @@ export function fullGrant(t: LiveTicket): Record<string, unknown> {
   };
 }
 
-/** Approves the current step with the full grant, by PATCH (a PUT resets omitted fields). */
-export async function approveTicket(client: JumpServerClient, t: LiveTicket): Promise<void> {
+/**
+ * Approves the current step by PATCH (a PUT resets omitted fields). The body is the grant: the
+ * ticket's own values, or a narrower grant that always has every field.
+ */
+export async function approveTicket(
+  client: JumpServerClient,
+  t: LiveTicket,
+  grant: Record<string, unknown> = fullGrant(t),
+): Promise<void> {
   await client.request("PATCH", `${APPLY_ASSET}${t.id}/approve/`, {
-    body: fullGrant(t),
+    body: grant,
     org: null,
     retry: "never",
   });
+}
+
+/** Rejects the ticket (the whole ticket, whatever its level). PUT only: v3 answers PATCH 405. */
+export async function rejectTicket(client: JumpServerClient, id: string): Promise<void> {
+  await client.request("PUT", `${APPLY_ASSET}${id}/reject/`, {
+    body: {},
+    org: null,
+    retry: "never",
+  });
+}
+
+/**
+ * The apply-asset ticket with this serial number, among those related to the identity, or
+ * undefined. v3.10.23 and v4.10.16 ignore the `serial_num` filter: it is matched here too.
+ */
+export async function findBySerial(
+  client: JumpServerClient,
+  serialNum: string,
+): Promise<LiveTicket | undefined> {
+  const rows = await findTickets(client, { type: "apply_asset", serial_num: serialNum });
+  const row = rows.find((r) => String(r.serial_num ?? "") === serialNum);
+  return row ? getTicket(client, String(row.id)) : undefined;
 }
 
 export async function closeTicket(client: JumpServerClient, id: string): Promise<void> {

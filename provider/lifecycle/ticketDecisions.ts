@@ -67,11 +67,15 @@ export async function closeAnyway(
   }
 }
 
-/** Approves each level at which this identity is a current assignee; stops where someone else must act. */
+/**
+ * Approves each level at which this identity is a current assignee; stops where someone else must
+ * act. `grant` is the body each level sends (default the ticket's own full grant).
+ */
 export async function approveWhileAssignee(
   client: JumpServerClient,
   ticket: LiveTicket,
   meId: string,
+  grant?: Record<string, unknown>,
 ): Promise<LiveTicket> {
   let t = ticket;
   for (let guard = 0; guard < 12; guard++) {
@@ -79,7 +83,7 @@ export async function approveWhileAssignee(
     const step = t.steps.find((s) => s.level === t.approvalStep);
     if (!step || !step.assignees.includes(meId)) return t;
     try {
-      await approveTicket(client, t);
+      await approveTicket(client, t, grant);
     } catch (e) {
       if (!(e instanceof JumpServerError)) throw e;
       if (e.status === 403) return t;

@@ -114,3 +114,47 @@ export async function approveWithFullGrant(
     },
   });
 }
+
+/**
+ * Opens an apply-asset ticket as `person` does in JumpServer's UI (their own ticket, the full
+ * body), by asset and node names. Shared by the sandbox suites and the real layer.
+ */
+export async function openAsPerson(
+  person: JumpServerClient,
+  seed: { assets: { id: string; name: string }[]; nodes: { id: string; value: string }[] },
+  ask: {
+    title: string;
+    orgId: string;
+    assets?: string[];
+    nodes?: string[];
+    accounts?: string[];
+    actions?: string[];
+    dateStart: string;
+    dateExpired: string;
+  },
+): Promise<{ id: string; serialNum: string }> {
+  const id = (list: { id: string; name?: string; value?: string }[], name: string) => {
+    const found = list.find((x) => x.name === name || x.value === name);
+    if (!found) throw new Error(`no seed object ${name}`);
+    return found.id;
+  };
+  const t = await person.request<Record<string, any>>(
+    "POST",
+    "/api/v1/tickets/apply-asset-tickets/open/",
+    {
+      org: ask.orgId,
+      body: {
+        title: ask.title,
+        org_id: ask.orgId,
+        apply_assets: (ask.assets ?? []).map((a) => id(seed.assets, a)),
+        apply_nodes: (ask.nodes ?? []).map((n) => id(seed.nodes, n)),
+        apply_accounts: ask.accounts ?? ["@ALL"],
+        apply_actions: ask.actions ?? ["all"],
+        apply_date_start: ask.dateStart,
+        apply_date_expired: ask.dateExpired,
+        comment: "",
+      },
+    },
+  );
+  return { id: String(t.id), serialNum: String(t.serial_num) };
+}

@@ -1,0 +1,389 @@
+// TicketApproval lifecycle: a pull request that adds one is the review of a ticket a person opened
+// in the JumpServer UI; merging it approves (every level this identity may) or rejects the ticket.
+// Exactly once: an approve or reject is never resent blindly; after an answer that may have been
+// lost the ticket is read again and the step it is at decides. A create that decided at least one
+// level and then failed stays in state ("created but not initialised"); the next update finishes.
+import { JumpServerClient } from "../client/client";
+import { JumpServerError } from "../client/errors";
+import {
+  LiveTicket,
+  deletePermission,
+  findBySerial,
+  getPermission,
+  getSuperStatus,
+  getTicket,
+  rejectTicket,
+} from "../api/tickets";
+import {
+  APPROVAL_INPUTS,
+  APPROVAL_INPUT_KEYS,
+  APPROVAL_OUTPUTS,
+  Asked,
+} from "../model/approvalFields";
+import { ApprovalInputs, checkApprovalInputs, narrowGrant } from "../model/approvalInputs";
+import { OutputValues, differs } from "../model/fields";
+import type { Failure } from "../model/inputShapes";
+import { assertKnown, hasUnknown } from "../model/unknown";
+import { UUID } from "../settings";
+import { configuredOrgId, currentClient } from "./context";
+import { InitError } from "./initError";
+import { patiently } from "./patience";
+import { plain } from "./plain";
+import { approveWhileAssignee } from "./ticketDecisions";
+import { warn } from "./warn";
+
+export type ApprovalOutputs = ApprovalInputs & OutputValues<typeof APPROVAL_OUTPUTS>;
+
+type Me = { id: string; username: string };
+/** What the ticket's state means for this decision by this identity. */
+type Verdict =
+  | { kind: "act" }
+  | { kind: "adopt" } // decided by this identity already (a run whose answer was lost or killed)
+  | { kind: "refuse"; property: string; reason: string; lasting: boolean };
+
+export async function check(
+  olds: Record<string, unknown>,
+  news: Record<string, unknown>,
+): Promise<{ inputs?: Record<string, unknown>; failures?: Failure[] }> {
+  const { inputs, failures } = checkApprovalInputs(news, olds, configuredOrgId());
+  if (failures.length > 0 || !inputs) return { failures };
+  // A new approval is compared with the live ticket at preview, so the review sees a widening
+  // grant or a ticket that can't be decided; an existing one was compared when it was created.
+  const same =
+    typeof olds.ticket === "string" && olds.ticket.trim().toLowerCase() === inputs.ticket;
+  if (!same && !hasUnknown(inputs)) {
+    const live = await liveFailures(inputs);
+    if (live.length > 0) return { failures: live };
+  }
+  return { inputs: plain(inputs) as unknown as Record<string, unknown> };
+}
+
+/** Read-only: the failures the live ticket shows now ([] when it can't be read: create decides). */
+async function liveFailures(inputs: ApprovalInputs): Promise<Failure[]> {
+  let client: JumpServerClient;
+  try {
+    client = currentClient();
+  } catch {
+    return []; // no credentials at preview (a fork's pull request): create compares at `up`
+  }
+  try {
+    const me = await client.profile();
+    const t = await findTicket(client, inputs.ticket);
+    if (!t) return [{ property: "ticket", reason: notFound(inputs.ticket, me) }];
+    const v = judge(t, me, inputs);
+    if (v.kind === "refuse") return v.lasting ? [{ property: v.property, reason: v.reason }] : [];
+    if (v.kind === "act" && inputs.decision === "approve")
+      return narrowGrant(askedOf(t), t.orgId, inputs.grant).failures;
+    return [];
+  } catch {
+    return [];
+  }
+}
+
+export async function diff(
+  _id: string,
+  olds: ApprovalOutputs,
+  news: ApprovalInputs,
+): Promise<{ changes: boolean; replaces: string[]; deleteBeforeReplace: boolean }> {
+  const ids = olds.resolvedIds ?? {};
+  const o = olds as unknown as Record<string, unknown>;
+  const n = news as unknown as Record<string, unknown>;
+  const changed = APPROVAL_INPUT_KEYS.filter((k) => differs(APPROVAL_INPUTS[k], k, o, n, ids));
+  const replaces = changed.filter((k) => APPROVAL_INPUTS[k].replaces);
+  // The old approval goes first: two approvals of one ticket would share (and revoke) one permission.
+  return {
+    changes: changed.length > 0 || !!olds.pendingAction,
+    replaces: [...replaces],
+    deleteBeforeReplace: true,
+  };
+}
+
+export async function create(
+  inputs: ApprovalInputs,
+): Promise<{ id: string; outs: ApprovalOutputs }> {
+  assertKnown(inputs as unknown as Record<string, unknown>);
+  const client = currentClient();
+  const me = await patiently(() => client.profile());
+  const t = await patiently(() => findTicket(client, inputs.ticket));
+  if (!t) throw new Error(`ticket: ${notFound(inputs.ticket, me)}`);
+  const asked = askedOf(t);
+  const v = judge(t, me, inputs);
+  if (v.kind === "refuse") throw new Error(`${v.property}: ${v.reason}`);
+  if (v.kind === "adopt") {
+    if (t.state === "approved" && !(await patiently(() => getPermission(client, t.id, t.orgId))))
+      throw new Error(
+        `ticket: ${label(t)} was approved by this identity and its permission has been removed since (revoked by a delete or by hand); a decision can't be made twice: ask for a new ticket`,
+      );
+    return { id: t.id, outs: outputsFrom(inputs, t, asked, me.id) };
+  }
+  const after = await decide(client, t, me, inputs, asked);
+  return { id: t.id, outs: outputsFrom(inputs, after, asked, me.id) };
+}
+
+/** Approves every level this identity may, or rejects; then checks that this identity decided. */
+async function decide(
+  client: JumpServerClient,
+  t: LiveTicket,
+  me: Me,
+  inputs: ApprovalInputs,
+  asked: Asked,
+): Promise<LiveTicket> {
+  let after: LiveTicket;
+  if (inputs.decision === "approve") {
+    const { body, failures } = narrowGrant(asked, t.orgId, inputs.grant);
+    if (!body) throw new Error(failures.map((f) => `${f.property}: ${f.reason}`).join("; "));
+    try {
+      after = await approveWhileAssignee(client, t, me.id, { ...body });
+    } catch (e) {
+      throw await partly(client, t, me, inputs, asked, e);
+    }
+  } else {
+    after = await rejectOnce(client, t, me.id);
+  }
+  if (decidedLevels(after, me.id, inputs.decision).length === 0) {
+    // Refused without a word we match (a 403), or decided by someone else in the meantime.
+    const now = await patiently(() => getTicket(client, t.id));
+    const v = judge(now, me, inputs);
+    if (v.kind === "refuse") throw new Error(`${v.property}: ${v.reason}`);
+    if (decidedLevels(now, me.id, inputs.decision).length === 0)
+      throw new Error(
+        `ticket: ${label(now)} was not decided: JumpServer refused this identity (${me.username}) at level ${now.approvalStep}`,
+      );
+    return now;
+  }
+  return after;
+}
+
+/** The error for a decision that failed: once a level was decided, the resource must stay in state. */
+async function partly(
+  client: JumpServerClient,
+  t: LiveTicket,
+  me: Me,
+  inputs: ApprovalInputs,
+  asked: Asked,
+  e: unknown,
+): Promise<unknown> {
+  let now: LiveTicket;
+  try {
+    now = await patiently(() => getTicket(client, t.id));
+  } catch {
+    return e;
+  }
+  if (decidedLevels(now, me.id, inputs.decision).length === 0) return e;
+  return new InitError(
+    `ticket ${label(t)} was approved at level(s) ${decidedLevels(now, me.id, inputs.decision).join(", ")} but a later level failed (the next \`pulumi up\` goes on from where it stopped): ${message(e)}`,
+    t.id,
+    { ...outputsFrom(inputs, now, asked, me.id), pendingAction: "decide" },
+  );
+}
+
+/** Rejects once: after a lost answer, reads the ticket and sends again only if it is still pending. */
+async function rejectOnce(client: JumpServerClient, ticket: LiveTicket, meId: string) {
+  let t = ticket;
+  for (let sent = 1; ; sent++) {
+    try {
+      await rejectTicket(client, t.id);
+      const steps = t.steps.map((s) =>
+        s.level === t.approvalStep ? { ...s, state: "rejected", processor: meId } : s,
+      );
+      return { ...t, steps, state: "rejected", status: "closed" };
+    } catch (e) {
+      const unclear =
+        e instanceof JumpServerError && (e.ambiguous || e.isAlreadyProcessed || e.status === 400);
+      if (!unclear) throw e;
+      t = await patiently(() => getTicket(client, t.id));
+      if (t.state !== "pending" || sent >= 3) return t;
+    }
+  }
+}
+
+export async function read(
+  id: string,
+  props: ApprovalOutputs,
+): Promise<{ id: string; props: ApprovalOutputs; inputs: ApprovalInputs }> {
+  const client = currentClient();
+  let next: ApprovalOutputs;
+  try {
+    const t = await getTicket(client, id);
+    const now = outputsFrom(props, t, props.asked, "");
+    next = { ...now, decidedLevels: props.decidedLevels ?? [], pendingAction: props.pendingAction };
+  } catch (e) {
+    if (!(e instanceof JumpServerError && e.isNotFound)) throw e;
+    try {
+      const s = await getSuperStatus(client, id);
+      const open = s.status !== "closed";
+      next = {
+        ...props,
+        state: s.state,
+        status: s.status,
+        currentApprovers: open ? props.currentApprovers : [],
+        permissionId: s.state === "approved" ? id : "",
+      };
+    } catch (e2) {
+      warn(
+        `TicketApproval ${props.serialNum || id}: the ticket is not visible to this identity (${message(e2)}); keeping its last known state "${props.state}"`,
+      );
+      next = props;
+    }
+  }
+  return { id, props: plain(next), inputs: plain(pickInputs(props)) };
+}
+
+export async function update(
+  id: string,
+  olds: ApprovalOutputs,
+  news: ApprovalInputs,
+): Promise<{ outs: ApprovalOutputs }> {
+  assertKnown(news as unknown as Record<string, unknown>);
+  const outs: ApprovalOutputs = { ...olds, ...pickInputs(news) };
+  if (olds.pendingAction !== "decide") return { outs: plain({ ...outs, pendingAction: "" }) };
+  // What a failed create left: go on deciding the levels that are this identity's.
+  const client = currentClient();
+  const me = await client.profile();
+  const t = await patiently(() => getTicket(client, id));
+  const v = judge(t, me, news);
+  if (v.kind === "refuse" && decidedLevels(t, me.id, news.decision).length === 0)
+    throw new Error(`${v.property}: ${v.reason}`);
+  const after = v.kind === "act" ? await decide(client, t, me, news, olds.asked) : t;
+  return { outs: outputsFrom(news, after, olds.asked, me.id) };
+}
+
+export async function remove(id: string, props: ApprovalOutputs): Promise<void> {
+  // A decision can't be undone: the ticket is left as it is; only the grant can be taken back.
+  if (props.decision !== "approve" || props.revokeOnDelete === false) return;
+  const client = currentClient();
+  const removed = await deletePermission(client, id, props.orgId);
+  if (!removed && props.state === "pending")
+    warn(
+      `TicketApproval ${props.serialNum || id}: the ticket still waits at level ${props.approvalStep}; nothing was granted yet, and the level(s) this identity approved stay approved (JumpServer has no undo)`,
+    );
+}
+
+/** The ticket named by a serial number or an id, if this identity can see it. */
+async function findTicket(client: JumpServerClient, ref: string): Promise<LiveTicket | undefined> {
+  if (!UUID.test(ref)) return findBySerial(client, ref);
+  try {
+    return await getTicket(client, ref);
+  } catch (e) {
+    if (e instanceof JumpServerError && e.isNotFound) return undefined;
+    throw e;
+  }
+}
+
+function judge(t: LiveTicket, me: Me, inputs: ApprovalInputs): Verdict {
+  const refuse = (property: string, reason: string, lasting = true): Verdict => ({
+    kind: "refuse",
+    property,
+    reason: `${label(t)} ${reason}`,
+    lasting,
+  });
+  if (t.orgId.toLowerCase() !== inputs.orgId)
+    return refuse("orgId", `is in org ${t.orgName || "?"} (${t.orgId}), not ${inputs.orgId}`);
+  const mine = decidedLevels(t, me.id, inputs.decision).length > 0;
+  if (t.state === "closed")
+    return refuse(
+      "ticket",
+      "was closed (withdrawn by its applicant or by an admin): nothing to decide",
+    );
+  if (t.state === "approved" || t.state === "rejected") {
+    if (mine && inputs.decision === (t.state === "approved" ? "approve" : "reject"))
+      return { kind: "adopt" };
+    const by = processorOf(t);
+    const who = by.id === me.id ? "by this identity" : `by ${by.display || "someone else"}`;
+    return refuse("ticket", `was already ${t.state} ${who}; a decision can't be made twice`);
+  }
+  const step = t.steps.find((s) => s.level === t.approvalStep);
+  if (step?.assignees.includes(me.id)) return { kind: "act" };
+  if (mine) return { kind: "adopt" };
+  const approvers = displaysOf(t, t.approvalStep).join(", ") || "nobody";
+  return refuse(
+    "ticket",
+    `waits at level ${t.approvalStep}, where this identity (${me.username}) is not an approver (its approvers: ${approvers})`,
+    false,
+  );
+}
+
+/** The levels processed by `meId` with this decision. */
+function decidedLevels(t: LiveTicket, meId: string, decision: string): number[] {
+  const state = decision === "approve" ? "approved" : "rejected";
+  return t.steps.filter((s) => s.processor === meId && s.state === state).map((s) => s.level);
+}
+
+function steps(t: LiveTicket): Record<string, unknown>[] {
+  return Array.isArray(t.raw.process_map) ? (t.raw.process_map as Record<string, unknown>[]) : [];
+}
+
+function processorOf(t: LiveTicket): { id: string; display: string } {
+  const done = steps(t).filter((s) => s.processor);
+  const last = done[done.length - 1] ?? {};
+  return { id: String(last.processor ?? ""), display: String(last.processor_display ?? "") };
+}
+
+function displaysOf(t: LiveTicket, level: number): string[] {
+  const s = steps(t).find((x, i) => Number(x.approval_level ?? i + 1) === level);
+  return Array.isArray(s?.assignees_display) ? s.assignees_display.map(String) : [];
+}
+
+function askedOf(t: LiveTicket): Asked {
+  const named = (v: unknown) =>
+    (Array.isArray(v) ? v : []).map((x) =>
+      x && typeof x === "object" ? String((x as { name?: unknown }).name ?? "") : String(x),
+    );
+  return {
+    assets: named(t.raw.apply_assets),
+    assetIds: t.assetIds,
+    nodes: named(t.raw.apply_nodes),
+    nodeIds: t.nodeIds,
+    accounts: t.accounts,
+    actions: t.actions,
+    dateStart: t.dateStart,
+    dateExpired: t.dateExpired,
+  };
+}
+
+function outputsFrom(
+  inputs: ApprovalInputs,
+  t: LiveTicket,
+  asked: Asked,
+  meId: string,
+): ApprovalOutputs {
+  const step = t.steps.find((s) => s.level === t.approvalStep);
+  const open = t.state === "pending" && t.status !== "closed";
+  return plain({
+    ...pickInputs(inputs),
+    ticketId: t.id,
+    serialNum: t.serialNum,
+    title: t.title,
+    applicant: t.applicantDisplay,
+    asked,
+    state: t.state,
+    status: t.status,
+    approvalStep: t.approvalStep,
+    currentApprovers: open && step ? step.assignees : [],
+    decidedLevels: decidedLevels(t, meId, inputs.decision),
+    permissionId: t.state === "approved" ? t.id : "",
+    resolvedIds: { [`ticket:${t.serialNum}`]: t.id, [`ticket:${t.id}`]: t.id },
+    pendingAction: "",
+  });
+}
+
+function pickInputs(x: ApprovalInputs): ApprovalInputs {
+  const out = {} as Record<string, unknown>;
+  for (const k of APPROVAL_INPUT_KEYS) {
+    const v = (x as unknown as Record<string, unknown>)[k];
+    if (v !== undefined) out[k] = v;
+  }
+  return out as unknown as ApprovalInputs;
+}
+
+function label(t: LiveTicket): string {
+  return `ticket ${t.serialNum || t.id}${t.title ? ` ("${t.title}")` : ""}`;
+}
+
+function notFound(ref: string, me: Me): string {
+  return `no apply-asset ticket ${ref} is visible to this identity (${me.username}): it does not exist, or this identity is neither its applicant, an approver nor a CC user`;
+}
+
+function message(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}

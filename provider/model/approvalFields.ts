@@ -1,0 +1,123 @@
+// TicketApproval's fields, each described once (see fields.ts). A decision can't be undone in
+// JumpServer (there is no reopen), so every input but the switch asks for another approval; check
+// refuses such a change for a ticket this resource already decided (model/approvalInputs.ts).
+import { input, inputKeys, output, toggle } from "./fields";
+import { names, optional, text } from "./inputShapes";
+import { UUID } from "../settings";
+
+/** What a grant narrows: each field left out keeps what the ticket asked for. */
+export interface Grant {
+  assets?: string[];
+  nodes?: string[];
+  accounts?: string[];
+  actions?: string[];
+  dateExpired?: string;
+}
+
+/** What the ticket asked for, read before the decision (an approval rewrites the ticket with its grant). */
+export interface Asked {
+  assets: string[];
+  assetIds: string[];
+  nodes: string[];
+  nodeIds: string[];
+  accounts: string[];
+  actions: string[];
+  dateStart: string;
+  dateExpired: string;
+}
+
+const GRANT_KEYS: (keyof Grant)[] = ["assets", "nodes", "accounts", "actions", "dateExpired"];
+
+/** A grant in the form diff compares: lists as sets, absent fields left out. */
+export function grantForm(v: unknown): string {
+  if (v === undefined || v === null || typeof v !== "object") return "{}";
+  const g = v as Record<string, unknown>;
+  const out: Record<string, unknown> = {};
+  for (const k of GRANT_KEYS) {
+    const x = g[k];
+    if (x === undefined || x === null) continue;
+    out[k] = Array.isArray(x) ? [...x].map(String).sort() : x;
+  }
+  return JSON.stringify(out);
+}
+
+/** A serial number or an id, in the form diff compares: the id resolved at the last write. */
+function ticketForm(v: unknown, resolved: Record<string, string>): string {
+  const s = String(v ?? "").trim();
+  const key = UUID.test(s) ? s.toLowerCase() : s;
+  return resolved[`ticket:${key}`] ?? key;
+}
+
+export const APPROVAL_INPUTS = {
+  /** The ticket to decide: its serial number (202612010001) or its id. An apply-asset ticket. */
+  ticket: input<string, "required">({
+    shape: optional(text("expected a ticket serial number or id")),
+    replaces: true,
+    compare: ticketForm,
+    presence: "required",
+  }),
+  /** "approve" or "reject". */
+  decision: input<"approve" | "reject", "required">({
+    shape: optional(text('expected "approve" or "reject"')),
+    replaces: true,
+    compare: "exact",
+    presence: "required",
+  }),
+  /** Organization UUID the ticket belongs to; default the provider's `jumpserver:orgId`. */
+  orgId: input<string>({
+    shape: optional((z) =>
+      z.string({ error: (i) => `expected an organization UUID, got ${JSON.stringify(i.input)}` }),
+    ),
+    replaces: true,
+    compare: "id",
+    wire: "org_id",
+  }),
+  /** Narrows what is granted (approve only): a subset of the asked assets, nodes (names or ids), accounts and actions, and an earlier dateExpired. */
+  grant: input<Grant, "optional">({
+    shape: optional((z) =>
+      z.strictObject(
+        {
+          assets: names(z),
+          nodes: names(z),
+          accounts: names(z),
+          actions: names(z),
+          dateExpired: optional(text("expected a date string"))(z),
+        },
+        { error: "expected { assets?, nodes?, accounts?, actions?, dateExpired? }" },
+      ),
+    ),
+    replaces: true,
+    compare: (v) => grantForm(v),
+    presence: "optional",
+  }),
+  /** On delete, remove the asset permission the approval created. Default true. */
+  revokeOnDelete: toggle(true),
+};
+
+export const APPROVAL_OUTPUTS = {
+  /** The ticket id (also the resource id). */
+  ticketId: output<string>(),
+  serialNum: output<string>(),
+  title: output<string>(),
+  /** "Name(username)" of the person who opened the ticket. */
+  applicant: output<string>(),
+  /** What the ticket asked for, as read before the decision. */
+  asked: output<Asked>(),
+  /** pending, approved, rejected or closed. */
+  state: output<string>(),
+  /** open or closed. */
+  status: output<string>(),
+  approvalStep: output<number>(),
+  /** Ids of the users who can act on the current step (empty once the ticket is closed). */
+  currentApprovers: output<string[]>(),
+  /** The levels this resource approved or rejected. */
+  decidedLevels: output<number[]>(),
+  /** The asset permission the final approval created (its id is the ticket id); "" until approved. */
+  permissionId: output<string>(),
+  /** The ticket's serial number and id, resolved to its id, so both compare equal without network. */
+  resolvedIds: output<Record<string, string>>(),
+  /** Work a failed create left for the next update: "decide" or "". */
+  pendingAction: output<string>(),
+};
+
+export const APPROVAL_INPUT_KEYS = inputKeys(APPROVAL_INPUTS);
