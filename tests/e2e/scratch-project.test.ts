@@ -73,7 +73,7 @@ describe("e2e harness: scratch project with the packed package", function () {
       const pkg = require("pulumi-jumpserver-tickets");
       (async () => {
         const out = {};
-        for (const name of ["ticketFlowProvider", "assetAccessTicketProvider"]) {
+        for (const name of ["ticketFlowProvider", "assetAccessTicketProvider", "ticketApprovalProvider"]) {
           const p = pkg[name];
           out[name] = (await pulumi.runtime.serializeFunction(() => p, { allowSecrets: true })).text;
         }
