@@ -4,7 +4,7 @@
 // JumpServer a ready file describes: the kit's <workdir>/target.json, or your own staging server's
 // file in the same shape. Without ready files it says how to get one and exits 2.
 // --record DIR writes, per server, the provider's traffic as a golden transcript (no credentials);
-// --only runs one of the two suites.
+// --only runs one of the suites.
 const { spawnSync } = require("node:child_process");
 const fs = require("node:fs");
 const path = require("node:path");
