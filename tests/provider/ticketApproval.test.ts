@@ -315,6 +315,50 @@ for (const mode of SERVER_MODES) {
       );
     });
 
+    it("approves level 1 and stops where a person must act; refresh follows the person's approval", async () => {
+      await setFlow([admins(), only("approver")]);
+      const t = await open();
+      const inputs = await checked({ ticket: t.id, decision: "approve" });
+      const { id, outs } = await host.create(inputs);
+      assert.equal(outs.state, "pending");
+      assert.equal(outs.approvalStep, 2);
+      assert.deepEqual(outs.decidedLevels, [1]);
+      assert.deepEqual(outs.currentApprovers, [user(sb, "approver").id]);
+      assert.equal(outs.permissionId, "");
+      await approveAs(sb, "approver", id);
+      const r = await host.read(id, outs);
+      assert.equal(r.props.state, "approved");
+      assert.equal(r.props.permissionId, id);
+      assert.deepEqual(r.props.decidedLevels, [1]);
+      assert.equal((await host.diff(id, r.props, inputs)).changes, "none");
+      await host.delete(id, r.props);
+      assert.equal(await permission(id), undefined);
+    });
+
+    it("stays in state when a later level fails, and the next update approves it", async () => {
+      await setFlow([admins(), admins()]);
+      const t = await open();
+      const inputs = await checked({ ticket: t.id, decision: "approve" });
+      // the first approve passes untouched, the second answers 500 before it is handled
+      sb.injectFault({ method: "PATCH", path: /\/approve\/$/, kind: "delay", delayMs: 0 });
+      sb.injectFault({ method: "PATCH", path: /\/approve\/$/, kind: "error", status: 500 });
+      const failed: any = await host.create(inputs).then(
+        () => assert.fail("create passed"),
+        (e) => e,
+      );
+      assert.ok(failed.initFailed, String(failed));
+      const partial = failed.initFailed.properties;
+      assert.equal(partial.pendingAction, "decide");
+      assert.equal(partial.approvalStep, 2);
+      assert.deepEqual(partial.decidedLevels, [1]);
+      assert.equal((await host.diff(t.id, partial, inputs)).changes, "some");
+      const outs = await host.update(t.id, partial, inputs);
+      assert.equal(outs.state, "approved");
+      assert.equal(outs.pendingAction, "");
+      assert.deepEqual(outs.decidedLevels, [1, 2]);
+      assert.ok(await permission(t.id), "the permission exists");
+    });
+
     it("getTickets({ awaitingMyDecision }) lists the tickets waiting for the identity", async () => {
       await setFlow([only("approver"), admins()]);
       const notMine = await open();
