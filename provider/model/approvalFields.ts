@@ -5,14 +5,15 @@ import { input, inputKeys, output, toggle } from "./fields";
 import { names, optional, text } from "./inputShapes";
 import { UUID } from "../settings";
 
-/** What a grant narrows: each field left out keeps what the ticket asked for. */
-export interface Grant {
+/** What a grant narrows: each field left out keeps what the ticket asked for. (A type, not an
+ * interface, so that the resource's Args take each field and element as a Pulumi Input.) */
+export type Grant = {
   assets?: string[];
   nodes?: string[];
   accounts?: string[];
   actions?: string[];
   dateExpired?: string;
-}
+};
 
 /** What the ticket asked for, read before the decision (an approval rewrites the ticket with its grant). */
 export interface Asked {
@@ -26,7 +27,13 @@ export interface Asked {
   dateExpired: string;
 }
 
-const GRANT_KEYS: (keyof Grant)[] = ["assets", "nodes", "accounts", "actions", "dateExpired"];
+export const GRANT_KEYS: (keyof Grant)[] = [
+  "assets",
+  "nodes",
+  "accounts",
+  "actions",
+  "dateExpired",
+];
 
 /** A grant in the form diff compares: lists as sets, absent fields left out. */
 export function grantForm(v: unknown): string {

@@ -7,7 +7,7 @@ import { UUID } from "../settings";
 import { Failure, inInputOrder, shapeFailures, tableShape } from "./inputShapes";
 import type { CheckedInputs } from "./fields";
 import { comparable } from "./fields";
-import { APPROVAL_INPUTS, APPROVAL_INPUT_KEYS, Asked, Grant } from "./approvalFields";
+import { APPROVAL_INPUTS, APPROVAL_INPUT_KEYS, Asked, GRANT_KEYS, Grant } from "./approvalFields";
 import { hasUnknown, isUnknown } from "./unknown";
 
 export type ApprovalInputs = CheckedInputs<typeof APPROVAL_INPUTS>;
@@ -20,11 +20,15 @@ export function checkApprovalInputs(
   olds: Record<string, unknown>,
   defaultOrgId: string,
 ): { inputs?: ApprovalInputs; failures: Failure[] } {
-  const failures: Failure[] = shapeFailures(
-    tableShape(APPROVAL_INPUTS),
-    news,
-    () => `unknown input; TicketApproval takes ${APPROVAL_INPUT_KEYS.join(", ")}`,
-  );
+  const unknownInput = `unknown input; TicketApproval takes ${APPROVAL_INPUT_KEYS.join(", ")}`;
+  const failures: Failure[] = shapeFailures(tableShape(APPROVAL_INPUTS), news, () => unknownInput)
+    // A key the grant lacks: named as a grant field (an odd key such as "" names the grant).
+    .map((f) => {
+      if (!f.property.startsWith("grant.") || f.reason !== unknownInput) return f;
+      const key = f.property.slice("grant.".length);
+      const reason = `unknown field ${JSON.stringify(key)}; a grant takes ${GRANT_KEYS.join(", ")}`;
+      return { property: /^[A-Za-z_$][\w$]*$/.test(key) ? f.property : "grant", reason };
+    });
   const fail = (property: string, reason: string) => failures.push({ property, reason });
   const misshapen = new Set(failures.map((f) => f.property.split(/[.[]/)[0]));
   const shaped = (key: string) => !misshapen.has(key);

@@ -18,10 +18,31 @@ export interface TicketApproval extends OutputsOf<
   typeof APPROVAL_INPUTS & typeof APPROVAL_OUTPUTS
 > {}
 
+/** Which resource decides which ticket, in this program (by the ticket as written). */
+const decidedBy = new Map<string, string>();
+
+/** Two approvals of one ticket would share one permission: deleting either would revoke it. */
+function claimTicket(resourceName: string, ticket: pulumi.Input<string>): void {
+  const register = (t: string) => {
+    const key = String(t ?? "")
+      .trim()
+      .toLowerCase();
+    const other = decidedBy.get(key);
+    if (other !== undefined && other !== resourceName)
+      throw new Error(
+        `TicketApproval "${resourceName}" and TicketApproval "${other}" both decide ticket ${t}; keep one of them`,
+      );
+    decidedBy.set(key, resourceName);
+  };
+  if (typeof ticket === "string") register(ticket);
+  else pulumi.output(ticket).apply(register);
+}
+
 // eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
 export class TicketApproval extends pulumi.dynamic.Resource {
   constructor(name: string, args: TicketApprovalArgs, opts?: pulumi.CustomResourceOptions) {
     warnAboutPlaintextCredentials();
+    claimTicket(name, args.ticket);
     super(
       ticketApprovalProvider,
       name,

@@ -2,7 +2,7 @@
 // declared outputs, and the checks that run in the program itself.
 import { strict as assert } from "assert";
 import * as pulumi from "@pulumi/pulumi";
-import { AssetAccessTicket, TicketFlow } from "../../index";
+import { AssetAccessTicket, TicketApproval, TicketFlow } from "../../index";
 import { resetProgramChecks } from "../../provider/resources/programChecks";
 
 interface Registered {
@@ -65,6 +65,24 @@ describe("program wiring (setMocks)", function () {
     }
     const t = registered.find((r) => r.name === "ticket")!;
     assert.deepEqual(t.inputs.assets, ["web-01"]);
+  });
+
+  it("registers a TicketApproval under its type token with its inputs and a serialized provider", async () => {
+    const approval = new TicketApproval("review", {
+      ticket: "202701040001",
+      decision: "approve",
+      grant: { assets: ["web-01"], actions: [pulumi.output("connect")] },
+    });
+    await output(approval.decision);
+    const r = registered.find((x) => x.name === "review")!;
+    assert.equal(r.type, "pulumi-nodejs:dynamic/jumpserver:TicketApproval");
+    assert.match(r.inputs.__provider, /exports\.handler/);
+    assert.equal(r.inputs.ticket, "202701040001");
+    assert.deepEqual(r.inputs.grant, { assets: ["web-01"], actions: ["connect"] });
+    assert.throws(
+      () => new TicketApproval("review-again", { ticket: " 202701040001", decision: "reject" }),
+      /TicketApproval "review-again" and TicketApproval "review" both decide ticket/,
+    );
   });
 
   it("keeps credentials from the program's environment out of the serialized provider", async () => {
