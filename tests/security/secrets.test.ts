@@ -1,13 +1,21 @@
-// Secrets (issue #9): with distinctive credential values, every lifecycle of both resources (and
+// Secrets (issue #9): with distinctive credential values, every lifecycle of the resources (and
 // the failing paths: a wrong secret, an unknown asset, a timeout) through the provider host, in
 // each auth mode, must leave no credential in the serialized provider, any output, any error
 // (message, gRPC details, stack), the host's stderr or the sandbox's request log.
 import { strict as assert } from "assert";
 import { Sandbox } from "../../sandbox";
 import { assetAccessTicketProvider } from "../../provider/resources/assetAccessTicket";
+import { ticketApprovalProvider } from "../../provider/resources/ticketApproval";
 import { ticketFlowProvider } from "../../provider/resources/ticketFlow";
 import { ProviderHost, Props } from "../support/providerHost";
-import { AuthMode, sandbox, stackConfig, SYSTEM_ADMINS } from "../support/sandbox";
+import {
+  AuthMode,
+  client,
+  openAsPerson,
+  sandbox,
+  stackConfig,
+  SYSTEM_ADMINS,
+} from "../support/sandbox";
 import { call } from "../sandbox/http";
 import { DEFAULT_ORG, FLOW_TYPE, TICKET_TYPE } from "../reliability/faultScenario";
 
@@ -68,6 +76,11 @@ describe("secrets stay out of state, outputs, errors and logs", function () {
     const config = stackConfig(sb, "admin", mode);
     const flows = await ProviderHost.start(ticketFlowProvider, FLOW_TYPE, config);
     const tickets = await ProviderHost.start(assetAccessTicketProvider, TICKET_TYPE, config);
+    const approvals = await ProviderHost.start(
+      ticketApprovalProvider,
+      "pulumi-nodejs:dynamic/jumpserver:TicketApproval",
+      config,
+    );
     try {
       keep("flow provider text", flows.providerText);
       keep("ticket provider text", tickets.providerText);
@@ -133,11 +146,44 @@ describe("secrets stay out of state, outputs, errors and logs", function () {
         ),
         (e) => (keepError("unknown asset", e), /no-such-host/.test(String((e as Error).message))),
       );
-      keep("host stderr", flows.stderr.join("") + tickets.stderr.join(""));
+      // TicketApproval: check (which reads the ticket), create, read, diff, delete; a missing ticket.
+      const asked = await openAsPerson(client(sb, "requester"), sb.seed, {
+        title: `secrets ${mode} asked`,
+        orgId: DEFAULT_ORG,
+        assets: ["web-01"],
+        dateStart: "2030-01-01T00:00:00Z",
+        dateExpired: "2030-01-02T00:00:00Z",
+      });
+      const wide = await approvals.check(
+        {},
+        { ticket: asked.serialNum, decision: "approve", grant: { assets: ["db-01"] } },
+      );
+      keep("approval check (widening)", wide);
+      const apIn = (await approvals.check({}, { ticket: asked.serialNum, decision: "approve" }))
+        .inputs;
+      const ap = await approvals.create(apIn);
+      keep("approval create", ap);
+      const apRead = await approvals.read(ap.id, ap.outs);
+      keep("approval read", apRead);
+      keep("approval diff", await approvals.diff(ap.id, apRead.props, apIn));
+      await approvals.delete(ap.id, apRead.props);
+      keep(
+        "approval check (missing)",
+        await approvals.check({}, { ticket: "209901019999", decision: "reject" }),
+      );
+      await assert.rejects(
+        approvals.create({ ...apIn, ticket: "209901019999" }),
+        (e) => (keepError("missing ticket", e), /209901019999/.test(String((e as Error).message))),
+      );
+      keep(
+        "host stderr",
+        flows.stderr.join("") + tickets.stderr.join("") + approvals.stderr.join(""),
+      );
       await flows.delete(f.id, fRead.props);
     } finally {
       await flows.close();
       await tickets.close();
+      await approvals.close();
     }
     // A timeout: the sandbox holds every flow list for 1.5 s, the client gives up after 1 s.
     const slow = await ProviderHost.start(ticketFlowProvider, FLOW_TYPE, {
