@@ -90,6 +90,12 @@ export async function diff(
   const n = news as unknown as Record<string, unknown>;
   const changed = APPROVAL_INPUT_KEYS.filter((k) => differs(APPROVAL_INPUTS[k], k, o, n, ids));
   const replaces = changed.filter((k) => APPROVAL_INPUTS[k].replaces);
+  // The same ticket (check compared it as written; here by id): its decision stands.
+  const refused = changed.filter((k) => k !== "ticket" && k !== "revokeOnDelete");
+  if (!changed.includes("ticket") && refused.some((k) => !hasUnknown(n[k])))
+    throw new Error(
+      `${refused.join(", ")}: ticket ${olds.serialNum || olds.ticketId} was already decided by this TicketApproval (${olds.decision}): a decision can't be undone or changed (JumpServer has no reopen); to take the access back, remove the TicketApproval`,
+    );
   // The old approval goes first: two approvals of one ticket would share (and revoke) one permission.
   return {
     changes: changed.length > 0 || !!olds.pendingAction,

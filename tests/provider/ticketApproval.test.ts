@@ -173,6 +173,11 @@ for (const mode of SERVER_MODES) {
         ["decision", "grant"],
       );
       assert.match(decision[0].reason, /can't be undone/);
+      // ...and at diff when the ticket is written another way (its id instead of its serial)
+      await assert.rejects(
+        host.diff(id, r.props, { ...inputs, ticket: id, decision: "reject" }),
+        /decision.*can't be undone/,
+      );
       const grant = await failureOf({ ...inputs, grant: { assets: ["web-01", "web-02"] } }, inputs);
       assert.deepEqual(
         grant.map((f) => f.property),
