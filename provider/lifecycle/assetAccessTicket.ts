@@ -8,6 +8,7 @@ import { JumpServerError } from "../client/errors";
 import { LiveTicket, OpenBody, getSuperStatus, getTicket } from "../api/tickets";
 import type { Failure } from "../model/flowRules";
 import { OutputValues, differs } from "../model/fields";
+import { expiry } from "../model/grants";
 import { TICKET_INPUTS, TICKET_OUTPUTS, TICKET_INPUT_KEYS } from "../model/ticketFields";
 import { TicketInputs, checkTicketInputs } from "../model/ticketInputs";
 import { assertKnown } from "../model/unknown";
@@ -255,6 +256,7 @@ function outputsFrom(
     requestId: extra.requestId,
     resolvedIds: extra.resolvedIds ?? {},
     pendingAction: "",
+    ...expiry(t.dateExpired || inputs.dateExpired),
   };
 }
 

@@ -2,6 +2,7 @@
 // JumpServer, so every input but the two switches asks for a new ticket. The order of the inputs
 // is part of the marker's hash (lifecycle/recovery.ts): add new ones at the end.
 import { input, inputKeys, output, toggle } from "./fields";
+import type { Grant, LiveGrant } from "./grants";
 import { names, optional, orUnknown, text } from "./inputShapes";
 
 export const TICKET_INPUTS = {
@@ -137,6 +138,14 @@ export const TICKET_OUTPUTS = {
   pendingAction: output<string>(),
   /** Why the ticket was closed right after opening (JumpServer granted less than asked), if it was. */
   mismatch: output<string | undefined>(),
+  /** What the approval granted (the closed ticket's values, an approver's edits included); absent until approved. */
+  approvedGrant: output<Grant | undefined>(),
+  /** The live asset permission, or "deleted"; absent until approved. Drift is this against approvedGrant. */
+  grant: output<LiveGrant | undefined>(),
+  /** Whether the access has ended (dateExpired has passed). An expired grant is not drift. */
+  expired: output<boolean>(),
+  /** Whole days until dateExpired (0 once expired), as of the last read. */
+  daysLeft: output<number>(),
 };
 
 export const TICKET_INPUT_KEYS = inputKeys(TICKET_INPUTS);
