@@ -211,7 +211,8 @@ export async function read(
     }
   }
   if (next.state === "approved" && next.approvedGrant) {
-    next = { ...next, grant: await liveGrant(client, id, next.orgId) };
+    const grant = await liveGrant(client, id, next.orgId);
+    if (grant) next = { ...next, grant };
   }
   // The marker the live ticket carries goes back into the inputs: the next check chains from it.
   // So does the live grant, beside the approved one: the next preview shows what drifted.

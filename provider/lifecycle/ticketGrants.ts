@@ -7,6 +7,7 @@ import { getGrant, putGrantBack } from "../api/permissions";
 import type { LiveTicket } from "../api/tickets";
 import { Grant, LiveGrant, expiry, grantDrift, normalGrant } from "../model/grants";
 import { listedGrants } from "./snapshot";
+import { warn } from "./warn";
 
 /** What the approval granted: the closed ticket's own values (an approver's edits are in them). */
 export function approvedGrantOf(t: LiveTicket, applicantId: string): Grant {
@@ -23,19 +24,36 @@ export function approvedGrantOf(t: LiveTicket, applicantId: string): Grant {
   });
 }
 
-/** The live permission: from the process's list of grants when it could be taken, else one GET. */
+const refused = (e: unknown) => e instanceof JumpServerError && e.status === 403;
+
+/**
+ * The live permission: from the process's list of grants when it could be taken, else one GET;
+ * undefined when the identity may not read permissions at all (a plain user refreshing the
+ * tickets it applied for), which is warned about once per process.
+ */
 export async function liveGrant(
   client: JumpServerClient,
   ticketId: string,
   orgId: string,
-): Promise<LiveGrant> {
+): Promise<LiveGrant | undefined> {
   const listed = await listedGrants(client, ticketId).catch((e: unknown) => {
     // An org admin can't list from the root org: ask per permission instead.
-    if (e instanceof JumpServerError && (e.status === 403 || e.isNotFound)) return undefined;
+    if (refused(e) || (e instanceof JumpServerError && e.isNotFound)) return undefined;
     throw e;
   });
   if (listed) return listed.get(ticketId.toLowerCase()) ?? "deleted";
-  return (await getGrant(client, ticketId, orgId)) ?? "deleted";
+  try {
+    return (await getGrant(client, ticketId, orgId)) ?? "deleted";
+  } catch (e) {
+    if (!refused(e)) throw e;
+    if (!client.memo.has("grants-refused")) {
+      client.memo.set("grants-refused", Promise.resolve());
+      warn(
+        `this identity may not read asset permissions (403): the grants of approved tickets are not compared with what was approved`,
+      );
+    }
+    return undefined;
+  }
 }
 
 interface GrantOutputs {

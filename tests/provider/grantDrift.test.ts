@@ -7,7 +7,7 @@ import { Sandbox } from "../../sandbox";
 import { PERMISSIONS } from "../../provider/api/permissions";
 import { assetAccessTicketProvider } from "../../provider/resources/assetAccessTicket";
 import { ProviderHost, Props } from "../support/providerHost";
-import { SERVER_MODES, client, sandbox, stackConfig, user } from "../support/sandbox";
+import { SERVER_MODES, approveAs, client, sandbox, stackConfig, user } from "../support/sandbox";
 
 const TYPE = "pulumi-nodejs:dynamic/jumpserver:AssetAccessTicket";
 const DEFAULT = "00000000-0000-0000-0000-000000000002";
@@ -98,6 +98,27 @@ for (const mode of SERVER_MODES) {
         assert.deepEqual(d.replaces, ["grant"], handEdit);
         if (handEdit === "delete") assert.equal(r.props.grant, "deleted");
         else assert.equal((r.props.grant as { active: boolean }).active, false);
+      }
+    });
+
+    it("a plain user refreshing its own approved ticket: the grant is not readable, and that is no failure", async () => {
+      const mine = await ProviderHost.start(
+        assetAccessTicketProvider,
+        TYPE,
+        stackConfig(sb, "requester"),
+      );
+      try {
+        // A plain user may not list assets: it names them by id.
+        const asked = program({ applicant: undefined, approve: false, assets: [asset("web-01")] });
+        const { id, outs } = await mine.create((await mine.check({}, asked)).inputs);
+        await approveAs(sb, "admin", id);
+        const r = await mine.read(id, outs);
+        assert.equal(r.props.state, "approved");
+        assert.deepEqual(r.props.grant, r.props.approvedGrant, "taken as approved");
+        const { inputs } = await mine.check(r.inputs!, asked);
+        assert.equal((await mine.diff(id, r.props, inputs)).changes, "none");
+      } finally {
+        await mine.close();
       }
     });
 
