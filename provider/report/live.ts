@@ -192,6 +192,9 @@ export async function buildReport(state: StackState, options: ReportOptions): Pr
     if (r.kind === "TicketFlow") flows.push(await flowEntry(client, r));
     else access.push(await accessEntry(client, r, now));
   }
+  // A stable order, whatever order the engine wrote the state in: flows per org, then by name.
+  flows.sort((a, b) => a.org.localeCompare(b.org) || a.name.localeCompare(b.name));
+  access.sort((a, b) => a.name.localeCompare(b.name));
   const problems = sortProblems([
     ...state.interrupted.map((op) => ({
       kind: "interrupted" as const,

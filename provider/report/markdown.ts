@@ -58,7 +58,7 @@ function table(head: string[], rows: string[][], total: number, limit: number): 
   const out = [
     `| ${head.join(" | ")} |`,
     `|${head.map(() => "---").join("|")}|`,
-    ...rows.slice(0, limit).map((r) => `| ${r.map((c) => c || " ").join(" | ")} |`),
+    ...rows.slice(0, limit).map((r) => `| ${r.join(" | ")} |`),
   ];
   if (total > limit) out.push("", `… and ${total - limit} more (see \`--format json\`)`);
   return out;

@@ -228,6 +228,31 @@ describe("e2e: jms-tickets report on a real stack", function () {
     assert.match(run.stdout, /\| `default-flow` \| [^|]+ \| 1\. `orgadmin` \|/);
   });
 
+  it("what the identity cannot read is a problem, and the rest is still reported", async function () {
+    const r = user(sb, "requester");
+    const run = await readOnly(async () =>
+      report(["report", "--format", "json"], await exportState(), {
+        JUMPSERVER_URL: sb.url,
+        JUMPSERVER_ACCESS_KEY_ID: r.accessKey.id,
+        JUMPSERVER_ACCESS_KEY_SECRET: r.accessKey.secret,
+      }),
+    );
+    assert.equal(run.code, 0, run.stderr);
+    const report_ = JSON.parse(run.stdout);
+    assert.equal(report_.identity, "requester");
+    const unreadable = report_.problems
+      .filter((p: { kind: string }) => p.kind === "unreadable")
+      .map((p: { resource: string }) => p.resource);
+    assert.deepEqual(unreadable, ["TicketFlow default-flow", "TicketFlow global-flow"]);
+    // The state's last known approvers stay in the table.
+    const flow = report_.flows.find((f: { name: string }) => f.name === "default-flow");
+    assert.deepEqual(
+      flow.levels.map((l: { users: string[] }) => l.users),
+      [["admin"], ["approver"]],
+    );
+    assert.equal(report_.access.length, 2);
+  });
+
   it("bad state input: one line on stderr, exit 2, nothing on stdout", async function () {
     const noResources = JSON.stringify({
       version: 3,
