@@ -41,6 +41,7 @@ import {
 import { InitError } from "./initError";
 import { patiently } from "./patience";
 import { plain } from "./plain";
+import { listedFlows } from "./snapshot";
 import { warn } from "./warn";
 
 export type { TicketFlowInputs };
@@ -224,12 +225,16 @@ export async function read(
   props: TicketFlowOutputs,
 ): Promise<{ id: string; props?: TicketFlowOutputs; inputs?: TicketFlowInputs }> {
   const client = currentClient();
-  let live: LiveFlow;
-  try {
-    live = await getFlow(client, id, props.orgId);
-  } catch (e) {
-    if (e instanceof JumpServerError && e.isNotFound) return { id: "" };
-    throw e;
+  // From the org's list of flows when the process has it; a flow missing there is asked for by
+  // id before it is taken to be gone (a refresh that drops it from state must be sure).
+  let live = (await listedFlows(client, props.orgId, id))?.get(id.toLowerCase());
+  if (!live) {
+    try {
+      live = await getFlow(client, id, props.orgId);
+    } catch (e) {
+      if (e instanceof JumpServerError && e.isNotFound) return { id: "" };
+      throw e;
+    }
   }
   const ids = props.userIds ?? {};
   const names = Object.fromEntries(Object.entries(ids).map(([n, i]) => [i, n]));

@@ -83,3 +83,9 @@ export function expiry(
   if (end === undefined) return { expired: false, daysLeft: 0 };
   return { expired: end <= now, daysLeft: Math.max(0, Math.floor((end - now) / DAY_MS)) };
 }
+
+/** Whether access that has not ended yet ends within `days` days. */
+export function endsWithin(dateExpired: string, days: number, now = Date.now()): boolean {
+  const end = parseDate(dateExpired);
+  return end !== undefined && end > now && end - now <= days * DAY_MS;
+}
