@@ -16,7 +16,8 @@ Reads the stack's TicketFlow and AssetAccessTicket resources from a \`pulumi sta
 JumpServer itself (read-only), and writes a report: problems first, then flows and access.
 JumpServer settings come from the environment: JUMPSERVER_URL and JUMPSERVER_ACCESS_KEY_ID +
 JUMPSERVER_ACCESS_KEY_SECRET (or another credential; see docs/configuration.md).
-JUMPSERVER_EXPIRY_WARNING_DAYS (default 7): grants ending sooner are listed as problems.
+--expiry-warning-days N, else the stack's jumpserver:expiryWarningDays, else
+JUMPSERVER_EXPIRY_WARNING_DAYS (default 7; 0 = off): access ending within N days is a problem.
 
 Exit codes: 0 report written; 1 report written and --fail-on-problems found problems;
 2 bad arguments or state input; 3 JumpServer could not be read.`;
@@ -32,7 +33,8 @@ export interface ReportArgs {
   help?: boolean;
   format: "markdown" | "json";
   failOnProblems: boolean;
-  expiryWarningDays: number;
+  /** From --expiry-warning-days; the stack config and the environment are looked at later. */
+  expiryWarningDays?: string;
   /** The state file; undefined = stdin. */
   file?: string;
 }
@@ -40,19 +42,27 @@ export interface ReportArgs {
 /** A usage error: one line and exit 2. */
 class UsageError extends Error {}
 
-function warningDays(flag: string | undefined, env: NodeJS.ProcessEnv): number {
-  const [name, value] =
-    flag !== undefined
-      ? ["--expiry-warning-days", flag]
-      : ["JUMPSERVER_EXPIRY_WARNING_DAYS", env.JUMPSERVER_EXPIRY_WARNING_DAYS];
-  if (value === undefined || value.trim() === "") return 7;
+/** The warning window: the flag, then the stack's `jumpserver:expiryWarningDays`, then the environment. */
+export function warningDays(
+  flag: string | undefined,
+  configured: string | undefined,
+  env: NodeJS.ProcessEnv,
+): number {
+  const sources: Array<[string, string | undefined]> = [
+    ["--expiry-warning-days", flag],
+    ["jumpserver:expiryWarningDays (stack config)", configured],
+    ["JUMPSERVER_EXPIRY_WARNING_DAYS", env.JUMPSERVER_EXPIRY_WARNING_DAYS],
+  ];
+  const found = sources.find(([, v]) => v !== undefined && v.trim() !== "");
+  if (!found) return 7;
+  const [name, value] = found as [string, string];
   if (!/^\d+$/.test(value.trim())) {
     throw new UsageError(`${name} must be a whole number of days, got "${value}"`);
   }
   return Number(value);
 }
 
-export function parseArgs(argv: string[], env: NodeJS.ProcessEnv = process.env): ReportArgs {
+export function parseArgs(argv: string[]): ReportArgs {
   let parsed;
   try {
     parsed = parseCommandLine({
@@ -65,8 +75,7 @@ export function parseArgs(argv: string[], env: NodeJS.ProcessEnv = process.env):
     throw new UsageError((e as Error).message.split(". ")[0]);
   }
   const { values, positionals } = parsed;
-  if (values.help)
-    return { help: true, format: "markdown", failOnProblems: false, expiryWarningDays: 7 };
+  if (values.help) return { help: true, format: "markdown", failOnProblems: false };
   const [command, file, ...extra] = positionals;
   if (command !== "report") {
     throw new UsageError(
@@ -81,10 +90,14 @@ export function parseArgs(argv: string[], env: NodeJS.ProcessEnv = process.env):
   if (format !== "markdown" && format !== "json") {
     throw new UsageError(`--format must be markdown or json, got "${format}"`);
   }
+  const days = values["expiry-warning-days"];
+  if (days !== undefined) warningDays(days, undefined, {}); // its message before any input is read
   return {
     format,
     failOnProblems: values["fail-on-problems"] === true,
-    expiryWarningDays: warningDays(values["expiry-warning-days"], env),
+    ...(values["expiry-warning-days"] !== undefined
+      ? { expiryWarningDays: values["expiry-warning-days"] }
+      : {}),
     ...(file !== undefined && file !== "-" ? { file } : {}),
   };
 }
@@ -114,6 +127,7 @@ export async function main(
   };
   let args: ReportArgs;
   let state;
+  let days: number;
   try {
     args = parseArgs(argv);
     if (args.help) {
@@ -121,13 +135,14 @@ export async function main(
       return 0;
     }
     state = parseStackExport(readState(args.file));
+    days = warningDays(args.expiryWarningDays, state.expiryWarningDays, process.env);
   } catch (e) {
     if (e instanceof UsageError || e instanceof StateInputError) return fail(2, e.message);
     throw e;
   }
   let report;
   try {
-    report = await buildReport(state, { expiryWarningDays: args.expiryWarningDays });
+    report = await buildReport(state, { expiryWarningDays: days });
   } catch (e) {
     // Settings and client errors are written without credentials (settings.ts, client/errors.ts).
     return fail(3, `cannot read JumpServer: ${e instanceof Error ? e.message : String(e)}`);

@@ -6,11 +6,12 @@ import { resolveUser } from "../api/lookups";
 import { currentClient } from "../lifecycle/context";
 import * as flowLifecycle from "../lifecycle/ticketFlow";
 import * as ticketLifecycle from "../lifecycle/assetAccessTicket";
+import { driftOf as grantDriftOf } from "../lifecycle/ticketGrants";
 import { redirectWarnings } from "../lifecycle/warn";
 import { differs, InputSpec } from "../model/fields";
 import { FLOW_INPUTS, FLOW_INPUT_KEYS } from "../model/flowFields";
 import { TICKET_INPUTS, TICKET_INPUT_KEYS } from "../model/ticketFields";
-import { expiry, grantDrift } from "../model/grants";
+import { expiry } from "../model/grants";
 import { normalizeDate } from "../model/dates";
 import { approverLevels, idsIn } from "./approvers";
 import {
@@ -169,7 +170,8 @@ async function accessEntry(
       : driftOf(TICKET_INPUTS, TICKET_INPUT_KEYS, props, inputs, props.resolvedIds ?? {}),
     replaces,
     changes,
-    grantDrift: grant !== undefined && approved ? grantDrift(grant, approved) : [],
+    // The lifecycle's own rule: approved, not expired, live against approved.
+    grantDrift: unreadable ? [] : grantDriftOf(props, now),
     ...(props.pendingAction ? { pendingAction: props.pendingAction } : {}),
     ...(props.mismatch ? { mismatch: props.mismatch } : {}),
     ...(unreadable ? { unreadable } : {}),
@@ -202,7 +204,7 @@ export async function buildReport(state: StackState, options: ReportOptions): Pr
       message: `a run was interrupted during \`${op}\`; run \`pulumi refresh\`, then \`pulumi up\``,
     })),
     ...flows.flatMap(flowProblems),
-    ...access.flatMap((a) => accessProblems(a, options.expiryWarningDays)),
+    ...access.flatMap((a) => accessProblems(a, options.expiryWarningDays, now)),
   ]);
   return {
     stack: state.stack,

@@ -116,7 +116,7 @@ function accessDrift(a: AccessEntry): string {
 
 function accessRow(a: AccessEntry, l: Limits): string[] {
   const ticket = a.serialNum ? `${code(a.name)}<br>#${text(a.serialNum)}` : code(a.name);
-  const live = a.state === "approved" && !a.expired;
+  const live = a.state === "approved" && !a.expired && !a.grantDrift.includes("deleted");
   return [
     ticket,
     text(a.applicant),

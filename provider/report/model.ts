@@ -1,5 +1,6 @@
 // What the report says, before it is rendered (markdown.ts) or written as JSON: one entry per
 // resource of the stack, and the problems found in them, worst first. No network here.
+import { endsWithin } from "../model/grants";
 
 export interface FlowLevel {
   level: number;
@@ -149,7 +150,8 @@ export function flowProblems(f: FlowEntry): Problem[] {
   return out;
 }
 
-export function accessProblems(a: AccessEntry, warningDays: number): Problem[] {
+/** `warningDays` 0 turns the expiry warning off, as for preview's (`jumpserver:expiryWarningDays`). */
+export function accessProblems(a: AccessEntry, warningDays: number, now = Date.now()): Problem[] {
   const resource = `AssetAccessTicket ${a.name}`;
   const p = (kind: ProblemKind, message: string): Problem => ({ kind, resource, message });
   if (a.unreadable) return [p("unreadable", `cannot be read: ${a.unreadable}`)];
@@ -204,7 +206,7 @@ export function accessProblems(a: AccessEntry, warningDays: number): Problem[] {
       out.push(p("notGranted", "closed without approval: no access was granted"));
   }
   const live = a.state === "approved" && !a.grantDrift.includes("deleted");
-  if (live && !a.expired && a.daysLeft < warningDays) {
+  if (live && warningDays > 0 && endsWithin(a.dateExpired, warningDays, now)) {
     out.push(
       p(
         "expiring",

@@ -25,6 +25,8 @@ export interface StackState {
   resources: StateResource[];
   /** Operations of ours a run left unfinished (`pending_operations`): "create web-access", … */
   interrupted: string[];
+  /** `jumpserver:expiryWarningDays` from the stack config the engine recorded, if set in plain text. */
+  expiryWarningDays?: string;
 }
 
 /** Bad state input: the CLI prints the message as one line and exits 2. */
@@ -101,6 +103,16 @@ export function parseStackExport(text: string): StackState {
     if (!res || !kindOf(res.type) || typeof res.urn !== "string") return [];
     return [`${String(isObj(p) ? p.type : "operation")} ${urnParts(res.urn).name}`];
   });
+  // The default provider's inputs hold the stack config of the last run (secrets encrypted).
+  const configured = raw
+    .filter((r) => isObj(r) && r.type === "pulumi:providers:pulumi-nodejs" && isObj(r.inputs))
+    .map((r) => (r as { inputs: Record<string, unknown> }).inputs["jumpserver:expiryWarningDays"])
+    .find((v) => typeof v === "string" || typeof v === "number");
   const { stack, project } = urnParts(resources[0].urn);
-  return { stack: `${project}/${stack}`, resources, interrupted };
+  return {
+    stack: `${project}/${stack}`,
+    resources,
+    interrupted,
+    ...(configured !== undefined ? { expiryWarningDays: String(configured) } : {}),
+  };
 }

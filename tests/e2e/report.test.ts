@@ -228,6 +228,40 @@ describe("e2e: jms-tickets report on a real stack", function () {
     assert.match(run.stdout, /\| `default-flow` \| [^|]+ \| 1\. `orgadmin` \|/);
   });
 
+  it("a permission changed, then deleted, by hand: the access row and Problems say so", async function () {
+    const id = await ticketId("web-access");
+    const asset = (name: string) => sb.seed.assets.find((a) => a.name === name)!.id;
+    const perm = `/api/v1/perms/asset-permissions/${id}/`;
+    const admin = client(sb, "admin", "privateToken");
+    await admin.request("PATCH", perm, {
+      org: DEFAULT_ORG,
+      body: { assets: [asset("web-01"), asset("web-02")] },
+    });
+    const changed = await readOnly(async () => report(["report"], await exportState()));
+    assert.equal(changed.code, 0, changed.stderr);
+    assert.match(
+      changed.stdout,
+      /^- \*\*access changed\*\* · AssetAccessTicket `web-access`: its asset permission was changed in JumpServer: `assets` differ/m,
+    );
+    assert.match(changed.stdout, /^\| `web-access`.*\| approved \| 3 \| permission: `assets` \|$/m);
+    await admin.request("DELETE", perm, { org: DEFAULT_ORG });
+    const run = await readOnly(async () => report(["report"], await exportState()));
+    assert.equal(run.code, 0, run.stderr);
+    const problems = run.stdout
+      .slice(run.stdout.indexOf("### Problems"), run.stdout.indexOf("### Flows"))
+      .split("\n")
+      .filter((l) => l.startsWith("- "));
+    assert.match(
+      problems[0],
+      /^- \*\*access removed\*\* · AssetAccessTicket `web-access`: its asset permission was deleted/,
+    );
+    assert.ok(!problems.some((l) => /expiring/.test(l)), "access that is gone does not expire");
+    assert.match(
+      run.stdout,
+      /^\| `web-access`.*\| approved, \*\*removed\*\* \| {2}\| \*\*permission deleted\*\* \|$/m,
+    );
+  });
+
   it("what the identity cannot read is a problem, and the rest is still reported", async function () {
     const r = user(sb, "requester");
     const run = await readOnly(async () =>
@@ -243,7 +277,13 @@ describe("e2e: jms-tickets report on a real stack", function () {
     const unreadable = report_.problems
       .filter((p: { kind: string }) => p.kind === "unreadable")
       .map((p: { resource: string }) => p.resource);
-    assert.deepEqual(unreadable, ["TicketFlow default-flow", "TicketFlow global-flow"]);
+    // Flows need a system administrator; so does reading the permission an approval created.
+    assert.deepEqual(unreadable, [
+      "TicketFlow default-flow",
+      "TicketFlow global-flow",
+      "AssetAccessTicket web-access",
+    ]);
+    assert.match(report_.problems[2].message, /asset-permissions\/.*HTTP 403/);
     // The state's last known approvers stay in the table.
     const flow = report_.flows.find((f: { name: string }) => f.name === "default-flow");
     assert.deepEqual(

@@ -2,7 +2,7 @@
 // approvers, rendering Markdown, and the CLI's argument and input errors.
 import * as assert from "node:assert/strict";
 import { approverLevels } from "../../provider/report/approvers";
-import { main, parseArgs } from "../../provider/report/cli";
+import { main, parseArgs, warningDays } from "../../provider/report/cli";
 import { MAX_CHARS, renderMarkdown } from "../../provider/report/markdown";
 import {
   AccessEntry,
@@ -22,6 +22,13 @@ import {
 import { ORG_ADMIN_ROLE, SYSTEM_ADMIN_ROLE } from "../../provider/model/wireRules";
 
 const SIG = "4dabf18193072939515e22adc82a9e0f";
+const NOW = Date.parse("2030-01-01T00:00:00Z");
+const DAY = 86_400_000;
+/** Access ending `days` days after NOW. */
+const ending = (days: number) => ({
+  dateExpired: new Date(NOW + days * DAY).toISOString().replace(".000Z", "Z"),
+  daysLeft: Math.floor(days),
+});
 const urn = (type: string, name: string) => `urn:pulumi:prod::access::${type}::${name}`;
 
 function exportOf(resources: unknown[], extra: Record<string, unknown> = {}): string {
@@ -53,7 +60,7 @@ const access = (over: Partial<AccessEntry> = {}): AccessEntry => ({
   accounts: ["@ALL"],
   actions: ["connect"],
   dateStart: "2030-01-01T00:00:00Z",
-  dateExpired: "2030-01-08T00:00:00Z",
+  dateExpired: "2030-01-21T00:00:00Z",
   state: "approved",
   status: "closed",
   approvalStep: 1,
@@ -76,7 +83,7 @@ function reportOf(flows: FlowEntry[], tickets: AccessEntry[]): Report {
     expiryWarningDays: 7,
     problems: sortProblems([
       ...flows.flatMap(flowProblems),
-      ...tickets.flatMap((t) => accessProblems(t, 7)),
+      ...tickets.flatMap((t) => accessProblems(t, 7, NOW)),
     ]),
     flows,
     access: tickets,
@@ -155,12 +162,12 @@ describe("report: the stack export", () => {
 
 describe("report: problems", () => {
   it("names what the live permission lost, and only a new ticket brings a deleted one back", () => {
-    const kinds = (a: AccessEntry) => accessProblems(a, 7).map((p) => p.kind);
+    const kinds = (a: AccessEntry) => accessProblems(a, 7, NOW).map((p) => p.kind);
     assert.deepEqual(kinds(access({ grantDrift: ["deleted"] })), ["permissionDeleted"]);
     assert.deepEqual(kinds(access({ grantDrift: ["active"] })), ["permissionDisabled"]);
     assert.deepEqual(kinds(access({ grantDrift: ["assets", "actions"] })), ["permissionChanged"]);
     assert.match(
-      accessProblems(access({ grantDrift: ["assets", "actions"] }), 7)[0].message,
+      accessProblems(access({ grantDrift: ["assets", "actions"] }), 7, NOW)[0].message,
       /`assets`, `actions`/,
     );
     assert.deepEqual(kinds(access({ drift: ["title"], replaces: ["title"] })), ["drift"]);
@@ -168,14 +175,16 @@ describe("report: problems", () => {
   });
 
   it("warns of grants ending within the warning days, but not of expired or far ones", () => {
-    const kinds = (a: AccessEntry, days = 7) => accessProblems(a, days).map((p) => p.kind);
-    assert.deepEqual(kinds(access({ daysLeft: 6 })), ["expiring"]);
-    assert.deepEqual(kinds(access({ daysLeft: 7 })), []);
-    assert.deepEqual(kinds(access({ daysLeft: 7 }), 8), ["expiring"]);
-    assert.deepEqual(kinds(access({ daysLeft: 0, expired: true })), []);
+    const kinds = (a: AccessEntry, days = 7) => accessProblems(a, days, NOW).map((p) => p.kind);
+    assert.deepEqual(kinds(access(ending(6.5))), ["expiring"]);
+    assert.deepEqual(kinds(access(ending(7))), ["expiring"]);
+    assert.deepEqual(kinds(access(ending(7.5))), []);
+    assert.deepEqual(kinds(access(ending(7.5)), 8), ["expiring"]);
+    assert.deepEqual(kinds(access(ending(2)), 0), [], "0 turns the warning off");
+    assert.deepEqual(kinds(access({ ...ending(-1), daysLeft: 0, expired: true })), []);
     assert.match(
-      accessProblems(access({ daysLeft: 1 }), 7)[0].message,
-      /in 1 day \(2030-01-08 00:00 UTC\)/,
+      accessProblems(access(ending(1)), 7, NOW)[0].message,
+      /in 1 day \(2030-01-02 00:00 UTC\)/,
     );
   });
 
@@ -187,11 +196,11 @@ describe("report: problems", () => {
       currentApprovers: ["approver"],
     });
     assert.deepEqual(
-      accessProblems(pending, 7).map((p) => p.message),
+      accessProblems(pending, 7, NOW).map((p) => p.message),
       ["waiting for approval at level 2 (approvers: `approver`)"],
     );
     assert.deepEqual(
-      accessProblems(access({ state: "rejected" }), 7).map((p) => p.kind),
+      accessProblems(access({ state: "rejected" }), 7, NOW).map((p) => p.kind),
       ["notGranted"],
     );
     assert.deepEqual(
@@ -202,13 +211,15 @@ describe("report: problems", () => {
       ["pendingAction"],
     );
     assert.deepEqual(
-      accessProblems(access({ state: "pending", status: "open", pendingAction: "approve" }), 7).map(
-        (p) => p.kind,
-      ),
+      accessProblems(
+        access({ state: "pending", status: "open", pendingAction: "approve" }),
+        7,
+        NOW,
+      ).map((p) => p.kind),
       ["pendingAction", "waitingForApproval"],
     );
     assert.deepEqual(
-      accessProblems(access({ unreadable: "HTTP 403", grantDrift: ["deleted"] }), 7).map(
+      accessProblems(access({ unreadable: "HTTP 403", grantDrift: ["deleted"] }), 7, NOW).map(
         (p) => p.kind,
       ),
       ["unreadable"],
@@ -239,7 +250,7 @@ describe("report: problems", () => {
     const r = reportOf(
       [flow({ name: "f", drift: ["rules"] })],
       [
-        access({ name: "soon", daysLeft: 2 }),
+        access({ name: "soon", ...ending(2) }),
         access({ name: "waiting", state: "pending", status: "open" }),
         access({ name: "gone", grantDrift: ["deleted"] }),
       ],
@@ -312,7 +323,7 @@ describe("report: Markdown", () => {
     );
     assert.match(
       md,
-      /^\| `web`<br>#202612010001 \| Requester\(requester\) \| `web-01` \| {2}\| connect \| 2030-01-01 00:00 \| 2030-01-08 00:00 \| approved \| 20 \| — \|$/m,
+      /^\| `web`<br>#202612010001 \| Requester\(requester\) \| `web-01` \| {2}\| connect \| 2030-01-01 00:00 \| 2030-01-21 00:00 \| approved \| 20 \| — \|$/m,
     );
     assert.match(
       renderMarkdown(reportOf([flow()], [])),
@@ -323,7 +334,7 @@ describe("report: Markdown", () => {
   it("shows a deleted permission in the row and the problem", () => {
     const md = renderMarkdown(reportOf([], [access({ grantDrift: ["deleted"] })]));
     assert.match(md, /- \*\*access removed\*\* · AssetAccessTicket `web`/);
-    assert.match(md, /\| approved, \*\*removed\*\* \| 20 \| \*\*permission deleted\*\* \|$/m);
+    assert.match(md, /\| approved, \*\*removed\*\* \| {2}\| \*\*permission deleted\*\* \|$/m);
   });
 
   it("nothing from JumpServer can break a table, format text, or mention anyone", () => {
@@ -348,7 +359,7 @@ describe("report: Markdown", () => {
     const md = renderMarkdown(reportOf([], [access({ assets: many })]));
     assert.match(md, /`web-4`, … and 7 more \|/);
     const tickets = Array.from({ length: 3000 }, (_, i) =>
-      access({ name: `ticket-${i}-${"x".repeat(40)}`, assets: many, daysLeft: 1 }),
+      access({ name: `ticket-${i}-${"x".repeat(40)}`, assets: many, ...ending(1) }),
     );
     const big = renderMarkdown(reportOf([], tickets));
     assert.ok(big.length <= MAX_CHARS, `${big.length} characters`);
@@ -369,23 +380,43 @@ describe("report: the command line", () => {
     return { code, out, err };
   };
 
-  it("reads its options and the warning days from the environment", () => {
-    assert.deepEqual(parseArgs(["report"], {}), {
-      format: "markdown",
-      failOnProblems: false,
-      expiryWarningDays: 7,
-    });
+  it("reads its options; the warning days from the flag, the stack config, the environment", () => {
+    assert.deepEqual(parseArgs(["report"]), { format: "markdown", failOnProblems: false });
     assert.deepEqual(
-      parseArgs(["report", "--format", "json", "--fail-on-problems", "state.json"], {
-        JUMPSERVER_EXPIRY_WARNING_DAYS: "14",
-      }),
-      { format: "json", failOnProblems: true, expiryWarningDays: 14, file: "state.json" },
+      parseArgs([
+        "report",
+        "--format",
+        "json",
+        "--fail-on-problems",
+        "--expiry-warning-days",
+        "3",
+        "state.json",
+      ]),
+      { format: "json", failOnProblems: true, expiryWarningDays: "3", file: "state.json" },
     );
-    assert.equal(
-      parseArgs(["report", "--expiry-warning-days", "3"], { JUMPSERVER_EXPIRY_WARNING_DAYS: "14" })
-        .expiryWarningDays,
-      3,
+    const env = { JUMPSERVER_EXPIRY_WARNING_DAYS: "14" };
+    assert.equal(warningDays(undefined, undefined, {}), 7);
+    assert.equal(warningDays(undefined, undefined, env), 14);
+    assert.equal(warningDays(undefined, "30", env), 30);
+    assert.equal(warningDays("3", "30", env), 3);
+    assert.throws(
+      () => warningDays(undefined, "soon", env),
+      /jumpserver:expiryWarningDays \(stack config\) must be a whole number of days, got "soon"/,
     );
+  });
+
+  it("takes jumpserver:expiryWarningDays from the stack config recorded in the export", () => {
+    const state = parseStackExport(
+      exportOf([
+        {
+          urn: urn("pulumi:providers:pulumi-nodejs", "default"),
+          type: "pulumi:providers:pulumi-nodejs",
+          inputs: { "jumpserver:expiryWarningDays": "21" },
+        },
+        { urn: urn(FLOW_TYPE, "flow"), type: FLOW_TYPE, id: "f1" },
+      ]),
+    );
+    assert.equal(state.expiryWarningDays, "21");
   });
 
   it("bad arguments and bad state: one line on stderr, exit 2", async () => {
