@@ -35,7 +35,7 @@ export interface ReportOptions {
 const message = (e: unknown) => (e instanceof Error ? e.message : String(e));
 
 /** The input properties on which `olds` differs from `news`, by the field tables diff uses. */
-function driftOf(
+function inputDrift(
   specs: Record<string, InputSpec>,
   keys: readonly string[],
   olds: object,
@@ -114,7 +114,7 @@ async function flowEntry(client: JumpServerClient, r: StateResource): Promise<Fl
     ...entry(props),
     ...(props.ccUsers !== undefined && cc ? { ccUsers: cc } : {}),
     levels: approverLevels(props.appliedRules ?? [], names),
-    drift: driftOf(FLOW_INPUTS, FLOW_INPUT_KEYS, props, inputs, props.userIds ?? {}),
+    drift: inputDrift(FLOW_INPUTS, FLOW_INPUT_KEYS, props, inputs, props.userIds ?? {}),
     replaces: d.replaces,
     changes: d.changes,
   };
@@ -167,7 +167,7 @@ async function accessEntry(
     ...expiry(until, now),
     drift: unreadable
       ? []
-      : driftOf(TICKET_INPUTS, TICKET_INPUT_KEYS, props, inputs, props.resolvedIds ?? {}),
+      : inputDrift(TICKET_INPUTS, TICKET_INPUT_KEYS, props, inputs, props.resolvedIds ?? {}),
     replaces,
     changes,
     // The lifecycle's own rule: approved, not expired, live against approved.
