@@ -16,9 +16,21 @@ import {
   TICKET_INPUT_KEYS,
 } from "../model/ticketFields";
 import { TicketInputs, checkTicketInputs } from "../model/ticketInputs";
+import {
+  GuardrailError,
+  Guardrails,
+  selfApproval,
+  selfApprovalForbiddenBy,
+  ticketGuardrailFailures,
+} from "../model/guardrails";
 import { assertKnown } from "../model/unknown";
 import { UUID } from "../settings";
-import { configuredOrgId, currentClient } from "./context";
+import {
+  configuredGuardrails,
+  configuredOrgId,
+  configuredUsername,
+  currentClient,
+} from "./context";
 import { InitError } from "./initError";
 import { patiently } from "./patience";
 import { openedEarlier, requestIdFor } from "./recovery";
@@ -53,6 +65,8 @@ export async function check(
   } = news;
   const { inputs, failures } = checkTicketInputs(asked, configuredOrgId());
   if (failures.length > 0 || !inputs) return { failures };
+  const broken = ticketGuardrailFailures(inputs, configuredGuardrails(), configuredUsername());
+  if (broken.length > 0) return { failures: broken };
   const out = plain(inputs) as unknown as Record<string, unknown>;
   // Refresh stored the live grant in the inputs; the program's is the approved one. The engine
   // shows the difference property by property, as it shows a flow's rules (see read).
@@ -90,11 +104,16 @@ export async function diff(
 
 export async function create(inputs: TicketInputs): Promise<{ id: string; outs: TicketOutputs }> {
   assertKnown(inputs as unknown as Record<string, unknown>);
+  // What was unknown at preview is judged now, before anything is asked.
+  const guardrails = configuredGuardrails();
+  const broken = ticketGuardrailFailures(inputs, guardrails, configuredUsername());
+  if (broken.length > 0) throw new GuardrailError(broken);
   const client = currentClient();
   // Nothing is written until the open: the lookups are asked again after a transient failure.
   const { me, applicant, resolvedIds, assetIds, nodeIds, flowId } = await patiently(() =>
     resolveAsked(client, inputs),
   );
+  assertNotOwn(inputs, guardrails, applicant.id === me.id);
   // A marker stable across runs (from check) lets a run after a kill find the ticket it opened;
   // resources created without one (older programs) get a fresh one.
   const stable = typeof inputs.requestId === "string" && UUID.test(inputs.requestId);
@@ -236,6 +255,7 @@ export async function update(
   const wantsApproval = (news.approve && !olds.approve) || olds.pendingAction === "approve";
   if (wantsApproval && news.approve) {
     const me = await client.profile();
+    assertNotOwn(news, configuredGuardrails(), olds.applicantId === me.id);
     let t: LiveTicket;
     try {
       t = await getTicket(client, id);
@@ -323,6 +343,15 @@ function pickInputs(x: TicketInputs): TicketInputs {
     if (v !== undefined) out[k] = v;
   }
   return out as unknown as TicketInputs;
+}
+
+/** Once the identity is known: approving a ticket it applied for is approving its own. */
+function assertNotOwn(inputs: TicketInputs, guardrails: Guardrails, own: boolean): void {
+  const source = selfApprovalForbiddenBy(guardrails, inputs.guardrails);
+  if (inputs.approve && own && source) {
+    const why = `the applicant ${JSON.stringify(inputs.applicant ?? "")} is the provider's own identity`;
+    throw new GuardrailError([{ property: "approve", reason: selfApproval(why, source) }]);
+  }
 }
 
 function message(e: unknown): string {

@@ -3,7 +3,8 @@
 // is part of the marker's hash (lifecycle/recovery.ts): add new ones at the end.
 import { input, inputKeys, output, toggle } from "./fields";
 import type { Grant, LiveGrant } from "./grants";
-import { names, optional, orUnknown, text } from "./inputShapes";
+import type { TicketGuardrails } from "./guardrails";
+import { guardrailsShape, names, optional, orUnknown, text } from "./inputShapes";
 
 export const TICKET_INPUTS = {
   /** The ticket's title (at most 256 characters). */
@@ -107,6 +108,22 @@ export const TICKET_INPUTS = {
   approve: toggle(false),
   /** On delete, remove the asset permission an approval created. Default true. */
   revokeOnDelete: toggle(true),
+  /**
+   * This ticket's own limits, overriding the stack's `jumpserver:maxAccessDays`,
+   * `jumpserver:requireComment`, `jumpserver:allowedActions` and `jumpserver:forbidSelfApproval`
+   * (checked at preview; see docs/asset-access-ticket.md, "Guardrails").
+   */
+  guardrails: input<TicketGuardrails, "optional">({
+    shape: guardrailsShape({
+      maxAccessDays: "days",
+      requireComment: "flag",
+      allowedActions: "actions",
+      forbidSelfApproval: "flag",
+    }),
+    replaces: false,
+    compare: "exact",
+    presence: "optional",
+  }),
 };
 
 export const TICKET_OUTPUTS = {
