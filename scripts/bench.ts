@@ -7,7 +7,8 @@
 //     package, and whether it stays byte-identical across a version whose provider logic changed;
 //  3. wall time to apply N tickets (open + approve) through the provider host at parallelism 10,
 //     against a raw-HTTP floor (the same requests sent straight with axios at the same concurrency);
-//  4. sandbox throughput on loopback for signed GETs and ticket opens.
+//  4. sandbox throughput on loopback for signed GETs and ticket opens;
+//  5. a refresh of 500 approved tickets on a throttled sandbox, against its floor (bench-refresh.ts).
 import { execFile } from "child_process";
 import * as fs from "fs";
 import * as http from "http";
@@ -24,6 +25,7 @@ import { ProviderHost } from "../tests/support/providerHost";
 import { stackConfig } from "../tests/support/sandbox";
 import { createScratchProject } from "../tests/e2e/scratchProject";
 import { mainReal } from "./bench-real";
+import { refreshTimes } from "./bench-refresh";
 import { SERIALIZE_JS, serializedSize } from "./lib/serializedSize";
 import { table } from "./lib/table";
 
@@ -280,7 +282,7 @@ async function main(): Promise<void> {
     date: new Date().toISOString(),
   };
   console.log(`pulumi-jumpserver-tickets bench on ${JSON.stringify(results.machine)}`);
-  // `--only <part>` measures one part (requests, serialized, apply, sandbox).
+  // `--only <part>` measures one part (requests, serialized, apply, sandbox, refresh).
   const only = process.argv.includes("--only")
     ? process.argv[process.argv.indexOf("--only") + 1]
     : undefined;
@@ -289,6 +291,7 @@ async function main(): Promise<void> {
     ["serialized", async () => void (results.serializedProvider = await serializedSize())],
     ["apply", applyTimes],
     ["sandbox", sandboxThroughput],
+    ["refresh", () => refreshTimes(results, quick)],
   ];
   for (const [name, measure] of parts) if (!only || only === name) await measure();
   results.totalSeconds = Math.round((Date.now() - started) / 1000);

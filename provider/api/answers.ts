@@ -35,6 +35,15 @@ function schemas() {
         .optional(),
       cc_users: Relations,
     }),
+    permission: z.looseObject({
+      id: Id,
+      users: Relations,
+      user_groups: Relations,
+      assets: Relations,
+      nodes: Relations,
+    }),
+    /** A row of a permission's member-relation list: the permission and the member's id. */
+    relation: z.looseObject({ assetpermission: Id }),
     /** A row of a users, assets, nodes or tickets list, or a flow option. */
     row: z.looseObject({ id: Id }),
   };

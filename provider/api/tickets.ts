@@ -2,16 +2,13 @@
 // and closing are never resent blindly (each would act twice); callers resolve a lost answer by
 // reading the ticket back.
 import { JumpServerClient } from "../client/client";
-import { JumpServerError } from "../client/errors";
 import { actionsFromServer } from "../model/actions";
 import { isoSeconds, parseDate } from "../model/dates";
-import { ROOT_ORG_ID } from "../settings";
 import { checked, checkedEach, relatedId } from "./answers";
 
 export const APPLY_ASSET = "/api/v1/tickets/apply-asset-tickets/";
 export const TICKETS = "/api/v1/tickets/tickets/";
 export const SUPER_TICKETS = "/api/v1/tickets/super-tickets/";
-export const PERMISSIONS = "/api/v1/perms/asset-permissions/";
 
 export interface Step {
   level: number;
@@ -55,7 +52,7 @@ export function usernameFromDisplay(display: string): string {
   return m ? m[1] : "";
 }
 
-function toIso(v: unknown): string {
+export function toIso(v: unknown): string {
   if (typeof v !== "string" || v === "") return "";
   const ms = parseDate(v);
   return ms === undefined ? v : isoSeconds(ms);
@@ -226,45 +223,4 @@ export async function findTickets(
 ): Promise<Record<string, unknown>[]> {
   const rows = await client.list<Record<string, unknown>>(TICKETS, { query, org: null });
   return checkedEach("row", rows, "the tickets list");
-}
-
-/**
- * Deletes the asset permission a ticket's approval created (its id is the ticket id); false when it
- * does not exist. Asked in the ticket's org first, then in the root org, which sees every org: a
- * community edition reads any X-JMS-ORG but Default's and the root's as Default, so a second org's
- * permission is only reachable from the root.
- */
-export async function deletePermission(
-  client: JumpServerClient,
-  ticketId: string,
-  orgId: string,
-): Promise<boolean> {
-  for (const org of orgsToAsk(orgId)) {
-    try {
-      await client.request("DELETE", `${PERMISSIONS}${ticketId}/`, { org, retry: "safe" });
-      return true;
-    } catch (e) {
-      if (!(e instanceof JumpServerError && e.isNotFound)) throw e;
-    }
-  }
-  return false;
-}
-
-export async function getPermission(
-  client: JumpServerClient,
-  ticketId: string,
-  orgId: string,
-): Promise<Record<string, unknown> | undefined> {
-  for (const org of orgsToAsk(orgId)) {
-    try {
-      return await client.get<Record<string, unknown>>(`${PERMISSIONS}${ticketId}/`, { org });
-    } catch (e) {
-      if (!(e instanceof JumpServerError && e.isNotFound)) throw e;
-    }
-  }
-  return undefined;
-}
-
-function orgsToAsk(orgId: string): string[] {
-  return orgId === ROOT_ORG_ID ? [orgId] : [orgId, ROOT_ORG_ID];
 }

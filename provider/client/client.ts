@@ -46,6 +46,13 @@ export class JumpServerClient {
   readonly settings: Settings;
   /** Per-client memo for lookups (names to ids) that do not change during one Pulumi operation. */
   readonly memo = new Map<string, Promise<unknown>>();
+  /** Lists that answer reads (lifecycle/snapshot.ts), with the write count they were taken at. */
+  readonly snapshots = new Map<
+    string,
+    { writes: number; value: Promise<unknown>; served: Set<string> }
+  >();
+  /** Requests sent that may change something (every method but GET): read snapshots end there. */
+  writes = 0;
   private readonly http: AxiosInstance;
   private readonly budget: SlidingWindow;
   private readonly auth: AuthStrategy;
@@ -140,6 +147,24 @@ export class JumpServerClient {
     }
   }
 
+  /** Every row, or undefined (after one page) when the list holds more than `maxRows`. */
+  async listUpTo<T = unknown>(
+    path: string,
+    maxRows: number,
+    options: Omit<RequestOptions, "body"> = {},
+  ): Promise<T[] | undefined> {
+    const first = await this.page<T>(path, { ...options, limit: PAGE_SIZE, offset: 0 });
+    if (first.count > maxRows) return undefined;
+    const items = [...first.results];
+    for (let offset = items.length; first.next && offset < first.count && offset > 0;) {
+      const page = await this.page<T>(path, { ...options, limit: PAGE_SIZE, offset });
+      if (page.results.length === 0) break;
+      items.push(...page.results);
+      offset += page.results.length;
+    }
+    return items;
+  }
+
   /** One page of a list route, in the envelope shape whichever shape the server answered. */
   async page<T = unknown>(
     path: string,
@@ -160,6 +185,7 @@ export class JumpServerClient {
     const url = buildPath(path, options.query);
     const upper = method.toUpperCase();
     const safe = (options.retry ?? (upper === "GET" ? "safe" : "never")) === "safe";
+    if (upper !== "GET") this.writes += 1;
     // English answers: "Ticket already closed" and other texts are matched in English, and an
     // out-of-the-box v3 answers in Chinese otherwise.
     const headers: Record<string, string> = { Accept: "application/json", "Accept-Language": "en" };

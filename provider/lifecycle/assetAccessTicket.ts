@@ -8,11 +8,29 @@ import { JumpServerError } from "../client/errors";
 import { LiveTicket, OpenBody, getSuperStatus, getTicket } from "../api/tickets";
 import type { Failure } from "../model/flowRules";
 import { OutputValues, differs } from "../model/fields";
-import { TICKET_INPUTS, TICKET_OUTPUTS, TICKET_INPUT_KEYS } from "../model/ticketFields";
+import { Grant, expiry, needsNewTicket } from "../model/grants";
+import {
+  REPLACING_KEYS,
+  TICKET_INPUTS,
+  TICKET_OUTPUTS,
+  TICKET_INPUT_KEYS,
+} from "../model/ticketFields";
 import { TicketInputs, checkTicketInputs } from "../model/ticketInputs";
+import {
+  GuardrailError,
+  Guardrails,
+  selfApproval,
+  selfApprovalForbiddenBy,
+  ticketGuardrailFailures,
+} from "../model/guardrails";
 import { assertKnown } from "../model/unknown";
 import { UUID } from "../settings";
-import { configuredOrgId, currentClient } from "./context";
+import {
+  configuredGuardrails,
+  configuredOrgId,
+  configuredUsername,
+  currentClient,
+} from "./context";
 import { InitError } from "./initError";
 import { patiently } from "./patience";
 import { openedEarlier, requestIdFor } from "./recovery";
@@ -25,7 +43,9 @@ import {
   revoke,
 } from "./ticketDecisions";
 import { resolveAsked } from "./ticketNames";
+import { approvedGrantOf, driftOf, liveGrant, restoreGrant } from "./ticketGrants";
 import { compareWithRequest, openExactlyOnce } from "./ticketOpen";
+import { listedTickets } from "./snapshot";
 import { warn } from "./warn";
 
 export type TicketOutputs = TicketInputs & OutputValues<typeof TICKET_OUTPUTS>;
@@ -35,10 +55,25 @@ export async function check(
   news: Record<string, unknown>,
 ): Promise<{ inputs?: Record<string, unknown>; failures?: Failure[] }> {
   // Set by the resource (its project/stack/name) and by this check (the marker); never by users.
-  const { instanceKey, requestId: _marker, ...asked } = news;
+  // `grant` and `approvedGrant` are set by read and by this check, never by users.
+  const {
+    instanceKey,
+    requestId: _marker,
+    grant: _live,
+    approvedGrant: _approved,
+    ...asked
+  } = news;
   const { inputs, failures } = checkTicketInputs(asked, configuredOrgId());
   if (failures.length > 0 || !inputs) return { failures };
+  const broken = ticketGuardrailFailures(inputs, configuredGuardrails(), configuredUsername());
+  if (broken.length > 0) return { failures: broken };
   const out = plain(inputs) as unknown as Record<string, unknown>;
+  // Refresh stored the live grant in the inputs; the program's is the approved one. The engine
+  // shows the difference property by property, as it shows a flow's rules (see read).
+  if (olds.approvedGrant && sameAsk(olds, out)) {
+    out.approvedGrant = olds.approvedGrant;
+    out.grant = olds.approvedGrant;
+  }
   if (typeof instanceKey === "string" && instanceKey !== "") {
     out.instanceKey = instanceKey;
     const previous = typeof olds.requestId === "string" ? olds.requestId : undefined;
@@ -57,8 +92,11 @@ export async function diff(
   const n = news as unknown as Record<string, unknown>;
   const changed = TICKET_INPUT_KEYS.filter((k) => differs(TICKET_INPUTS[k], k, o, n, ids));
   // A replacing input not known until `up` may ask for another ticket: plan the replacement.
-  const replaces = changed.filter((k) => TICKET_INPUTS[k].replaces);
-  const changes = changed.length > 0 || !!olds.pendingAction;
+  const replaces: string[] = changed.filter((k) => TICKET_INPUTS[k].replaces);
+  // A grant edited by hand is put back; one deleted or disabled needs a new ticket.
+  const drift = driftOf(olds);
+  if (needsNewTicket(drift)) replaces.push("grant");
+  const changes = changed.length > 0 || !!olds.pendingAction || drift.length > 0;
   // New ticket first, then the old one is closed/revoked in the same `up`. (If the new ticket still
   // waits for a person's approval, the old grant is revoked all the same: the docs say so.)
   return { changes, replaces: [...replaces], deleteBeforeReplace: false };
@@ -66,11 +104,16 @@ export async function diff(
 
 export async function create(inputs: TicketInputs): Promise<{ id: string; outs: TicketOutputs }> {
   assertKnown(inputs as unknown as Record<string, unknown>);
+  // What was unknown at preview is judged now, before anything is asked.
+  const guardrails = configuredGuardrails();
+  const broken = ticketGuardrailFailures(inputs, guardrails, configuredUsername());
+  if (broken.length > 0) throw new GuardrailError(broken);
   const client = currentClient();
   // Nothing is written until the open: the lookups are asked again after a transient failure.
   const { me, applicant, resolvedIds, assetIds, nodeIds, flowId } = await patiently(() =>
     resolveAsked(client, inputs),
   );
+  assertNotOwn(inputs, guardrails, applicant.id === me.id);
   // A marker stable across runs (from check) lets a run after a kill find the ticket it opened;
   // resources created without one (older programs) get a fresh one.
   const stable = typeof inputs.requestId === "string" && UUID.test(inputs.requestId);
@@ -142,15 +185,14 @@ export async function read(
 ): Promise<{ id: string; props: TicketOutputs; inputs: TicketInputs }> {
   const client = currentClient();
   let next: TicketOutputs;
-  try {
-    const t = await getTicket(client, id);
+  const t = await visibleTicket(id);
+  if (t) {
     next = {
       ...outputsFrom(props, t, props),
       pendingAction: props.pendingAction ?? "",
       ...(props.mismatch ? { mismatch: props.mismatch } : {}),
     };
-  } catch (e) {
-    if (!(e instanceof JumpServerError && e.isNotFound)) throw e;
+  } else {
     // Opened on behalf under a flow this identity does not approve: the detail route hides it.
     try {
       const s = await getSuperStatus(client, id);
@@ -168,12 +210,33 @@ export async function read(
       next = props;
     }
   }
+  if (next.state === "approved" && next.approvedGrant) {
+    const grant = await liveGrant(client, id, next.orgId);
+    if (grant) next = { ...next, grant };
+  }
   // The marker the live ticket carries goes back into the inputs: the next check chains from it.
+  // So does the live grant, beside the approved one: the next preview shows what drifted.
   const inputs = {
     ...pickInputs(props),
     ...(props.requestId ? { requestId: props.requestId } : {}),
+    ...(next.approvedGrant && next.grant
+      ? { approvedGrant: next.approvedGrant, grant: next.grant }
+      : {}),
   };
   return { id, props: plain(next), inputs: plain(inputs) };
+}
+
+/** The ticket from the process's list when it could be taken (absent there: not visible), else a GET. */
+async function visibleTicket(id: string): Promise<LiveTicket | undefined> {
+  const client = currentClient();
+  const listed = await listedTickets(client, id);
+  if (listed) return listed.get(id.toLowerCase());
+  try {
+    return await getTicket(client, id);
+  } catch (e) {
+    if (e instanceof JumpServerError && e.isNotFound) return undefined;
+    throw e;
+  }
 }
 
 export async function update(
@@ -193,6 +256,7 @@ export async function update(
   const wantsApproval = (news.approve && !olds.approve) || olds.pendingAction === "approve";
   if (wantsApproval && news.approve) {
     const me = await client.profile();
+    assertNotOwn(news, configuredGuardrails(), olds.applicantId === me.id);
     let t: LiveTicket;
     try {
       t = await getTicket(client, id);
@@ -207,6 +271,11 @@ export async function update(
     }
     const approved = await approveWhileAssignee(client, t, me.id);
     outs = outputsFrom({ ...olds, ...pickInputs(news) }, approved, olds);
+  }
+  const drift = driftOf(outs);
+  if (drift.length > 0 && !needsNewTicket(drift) && outs.approvedGrant) {
+    const grant = await restoreGrant(client, id, outs.orgId, outs.approvedGrant);
+    outs = { ...outs, grant };
   }
   return { outs: plain({ ...outs, pendingAction: "" }) };
 }
@@ -236,6 +305,9 @@ function outputsFrom(
 ): TicketOutputs {
   const step = t.steps.find((s) => s.level === t.approvalStep);
   const open = t.state === "pending" && t.status !== "closed";
+  // Until a read compares it with the permission, the grant is taken to be what was approved.
+  const approvedGrant: Grant | undefined =
+    t.state === "approved" ? approvedGrantOf(t, extra.applicantId) : undefined;
   return {
     ...pickInputs(inputs),
     ticketId: t.id,
@@ -255,7 +327,14 @@ function outputsFrom(
     requestId: extra.requestId,
     resolvedIds: extra.resolvedIds ?? {},
     pendingAction: "",
+    ...(approvedGrant ? { approvedGrant, grant: approvedGrant } : {}),
+    ...expiry(t.dateExpired || inputs.dateExpired),
   };
+}
+
+/** Whether the inputs still ask for the same ticket (names and ids as the check spelled them). */
+function sameAsk(olds: Record<string, unknown>, news: Record<string, unknown>): boolean {
+  return REPLACING_KEYS.every((k) => JSON.stringify(olds[k]) === JSON.stringify(news[k]));
 }
 
 function pickInputs(x: TicketInputs): TicketInputs {
@@ -265,6 +344,15 @@ function pickInputs(x: TicketInputs): TicketInputs {
     if (v !== undefined) out[k] = v;
   }
   return out as unknown as TicketInputs;
+}
+
+/** Once the identity is known: approving a ticket it applied for is approving its own. */
+function assertNotOwn(inputs: TicketInputs, guardrails: Guardrails, own: boolean): void {
+  const source = selfApprovalForbiddenBy(guardrails, inputs.guardrails);
+  if (inputs.approve && own && source) {
+    const why = `the applicant ${JSON.stringify(inputs.applicant ?? "")} is the provider's own identity`;
+    throw new GuardrailError([{ property: "approve", reason: selfApproval(why, source) }]);
+  }
 }
 
 function message(e: unknown): string {

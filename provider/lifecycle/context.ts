@@ -3,7 +3,14 @@
 // the fallback. Nothing here is captured when the provider is serialized.
 import { JumpServerClient } from "../client/client";
 import { ConfigSource, processState } from "../client/processState";
-import { DEFAULT_ORG_ID, resolveSettings, Settings } from "../settings";
+import { GUARDRAIL_KEYS, Guardrails, parseGuardrails } from "../model/guardrails";
+import {
+  DEFAULT_ORG_ID,
+  SETTING_KEYS,
+  SettingsError,
+  resolveSettings,
+  Settings,
+} from "../settings";
 
 export type { ConfigSource };
 
@@ -37,14 +44,46 @@ export function currentClient(): JumpServerClient {
   return client;
 }
 
+/** A stack config value, or undefined before the engine's Configure RPC. */
+function fromConfig(key: string): string | undefined {
+  try {
+    return processState().config?.get(key) || undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /** The default org for resources, read without requiring credentials (check runs without them). */
 export function configuredOrgId(): string {
-  const config = processState().config;
-  let fromConfig: string | undefined;
-  try {
-    fromConfig = config?.get("jumpserver:orgId");
-  } catch {
-    fromConfig = undefined;
-  }
-  return fromConfig || process.env.JUMPSERVER_ORG_ID || DEFAULT_ORG_ID;
+  return fromConfig("jumpserver:orgId") || process.env.JUMPSERVER_ORG_ID || DEFAULT_ORG_ID;
+}
+
+/** The stack's guardrails (stack config, then the environment); a bad value fails, naming its key. */
+export function configuredGuardrails(): Guardrails {
+  const { guardrails, problems } = parseGuardrails(
+    (k) => fromConfig(GUARDRAIL_KEYS[k].config) ?? process.env[GUARDRAIL_KEYS[k].env],
+  );
+  if (problems.length > 0) throw new SettingsError(problems);
+  return guardrails;
+}
+
+/**
+ * The username of a password login, the one identity known without a request (an access key or
+ * a token names nobody until the server is asked). Credentials come from one source, as in
+ * resolveSettings: the environment's only when stack config holds none.
+ */
+export function configuredUsername(): string | undefined {
+  const credentials = [
+    SETTING_KEYS.accessKeyId,
+    SETTING_KEYS.accessKeySecret,
+    SETTING_KEYS.privateToken,
+    SETTING_KEYS.token,
+    SETTING_KEYS.username,
+    SETTING_KEYS.password,
+  ];
+  const inConfig = credentials.some((k) => fromConfig(k.config) !== undefined);
+  const name = inConfig
+    ? fromConfig(SETTING_KEYS.username.config)
+    : process.env[SETTING_KEYS.username.env];
+  return name?.trim() || undefined;
 }

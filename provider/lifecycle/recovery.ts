@@ -10,7 +10,8 @@
 import { createHash } from "crypto";
 import type { JumpServerClient } from "../client/client";
 import { JumpServerError } from "../client/errors";
-import { LiveTicket, findTickets, getPermission, getTicket } from "../api/tickets";
+import { getGrant } from "../api/permissions";
+import { LiveTicket, findTickets, getTicket } from "../api/tickets";
 import { REPLACING_KEYS, TicketInputs } from "../model/ticketInputs";
 
 /** How far back the first create of a process looks for tickets an interrupted run opened. */
@@ -49,7 +50,7 @@ export async function openedEarlier(
     throw e;
   }
   if (t.state === "pending" && t.status !== "closed") return t;
-  if (t.state === "approved" && (await getPermission(client, t.id, t.orgId))) return t;
+  if (t.state === "approved" && (await getGrant(client, t.id, t.orgId))) return t;
   return undefined;
 }
 

@@ -5,15 +5,8 @@
 // level and then failed stays in state ("created but not initialised"); the next update finishes.
 import { JumpServerClient } from "../client/client";
 import { JumpServerError } from "../client/errors";
-import {
-  LiveTicket,
-  deletePermission,
-  findBySerial,
-  getPermission,
-  getSuperStatus,
-  getTicket,
-  rejectTicket,
-} from "../api/tickets";
+import { deletePermission, getGrant } from "../api/permissions";
+import { LiveTicket, findBySerial, getSuperStatus, getTicket, rejectTicket } from "../api/tickets";
 import {
   APPROVAL_INPUTS,
   APPROVAL_INPUT_KEYS,
@@ -116,7 +109,7 @@ export async function create(
   const v = judge(t, me, inputs);
   if (v.kind === "refuse") throw new Error(`${v.property}: ${v.reason}`);
   if (v.kind === "adopt") {
-    if (t.state === "approved" && !(await patiently(() => getPermission(client, t.id, t.orgId))))
+    if (t.state === "approved" && !(await patiently(() => getGrant(client, t.id, t.orgId))))
       throw new Error(
         `ticket: ${label(t)} was approved by this identity and its permission has been removed since (revoked by a delete or by hand); a decision can't be made twice: ask for a new ticket`,
       );

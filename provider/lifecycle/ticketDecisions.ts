@@ -6,11 +6,11 @@ import {
   LiveTicket,
   approveTicket,
   closeTicket,
-  deletePermission,
   getSuperStatus,
   getTicket,
   superClose,
 } from "../api/tickets";
+import { deletePermission } from "../api/permissions";
 import type { TicketInputs } from "../model/ticketInputs";
 import { patiently } from "./patience";
 

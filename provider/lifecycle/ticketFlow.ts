@@ -16,10 +16,11 @@ import {
   toWire,
   userDialect,
 } from "../model/flowRules";
+import { GuardrailError, flowGuardrailFailures } from "../model/guardrails";
 import { assertKnown } from "../model/unknown";
 import { ROOT_ORG_ID } from "../settings";
 import { forgetAdoption, recordedAdoption } from "./adoptions";
-import { configuredOrgId, currentClient } from "./context";
+import { configuredGuardrails, configuredOrgId, currentClient } from "./context";
 import {
   assertApplyAsset,
   assertGoverns,
@@ -41,6 +42,7 @@ import {
 import { InitError } from "./initError";
 import { patiently } from "./patience";
 import { plain } from "./plain";
+import { listedFlows } from "./snapshot";
 import { warn } from "./warn";
 
 export type { TicketFlowInputs };
@@ -52,6 +54,8 @@ export async function check(
 ): Promise<{ inputs?: Record<string, unknown>; failures?: Failure[] }> {
   const { inputs, failures } = checkFlowInputs(news, configuredOrgId());
   if (failures.length > 0 || !inputs) return { failures };
+  const broken = flowGuardrailFailures(inputs, configuredGuardrails());
+  if (broken.length > 0) return { failures: broken };
   return { inputs: plain(inputs) as unknown as Record<string, unknown> };
 }
 
@@ -75,6 +79,7 @@ export async function create(
   inputs: TicketFlowInputs,
 ): Promise<{ id: string; outs: TicketFlowOutputs }> {
   assertKnown(inputs as unknown as Record<string, unknown>);
+  assertGuardrails(inputs);
   const client = currentClient();
   // Nothing is written until the PATCH or POST: these reads are asked again after a transient failure.
   const flows = await patiently(() => listFlowsExplained(client, inputs.orgId));
@@ -224,12 +229,16 @@ export async function read(
   props: TicketFlowOutputs,
 ): Promise<{ id: string; props?: TicketFlowOutputs; inputs?: TicketFlowInputs }> {
   const client = currentClient();
-  let live: LiveFlow;
-  try {
-    live = await getFlow(client, id, props.orgId);
-  } catch (e) {
-    if (e instanceof JumpServerError && e.isNotFound) return { id: "" };
-    throw e;
+  // From the org's list of flows when the process has it; a flow missing there is asked for by
+  // id before it is taken to be gone (a refresh that drops it from state must be sure).
+  let live = (await listedFlows(client, props.orgId, id))?.get(id.toLowerCase());
+  if (!live) {
+    try {
+      live = await getFlow(client, id, props.orgId);
+    } catch (e) {
+      if (e instanceof JumpServerError && e.isNotFound) return { id: "" };
+      throw e;
+    }
   }
   const ids = props.userIds ?? {};
   const names = Object.fromEntries(Object.entries(ids).map(([n, i]) => [i, n]));
@@ -268,6 +277,7 @@ export async function update(
   news: TicketFlowInputs,
 ): Promise<{ outs: TicketFlowOutputs }> {
   assertKnown(news as unknown as Record<string, unknown>);
+  assertGuardrails(news);
   const client = currentClient();
   const named = olds.namedFlows === true;
   assertServerSupports(news, named);
@@ -369,7 +379,14 @@ function pickInputs(x: TicketFlowInputs): TicketFlowInputs {
   };
   if (x.name) out.name = x.name;
   if (x.ccUsers !== undefined) out.ccUsers = x.ccUsers;
+  if (x.guardrails !== undefined) out.guardrails = x.guardrails;
   return out;
+}
+
+/** What was unknown at preview is judged now, before anything is asked. */
+function assertGuardrails(inputs: TicketFlowInputs): void {
+  const broken = flowGuardrailFailures(inputs, configuredGuardrails());
+  if (broken.length > 0) throw new GuardrailError(broken);
 }
 
 function message(e: unknown): string {

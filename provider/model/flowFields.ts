@@ -1,7 +1,8 @@
 // TicketFlow's fields, each described once (see fields.ts). JumpServer has one flow per org and
 // type (and, from v4.10.19, per name): changing which flow is managed replaces the resource.
 import { input, inputKeys, output, toggle } from "./fields";
-import { optional, orUnknown } from "./inputShapes";
+import type { FlowGuardrails } from "./guardrails";
+import { guardrailsShape, optional, orUnknown } from "./inputShapes";
 import { FlowRule, canonicalRules, own } from "./flowRules";
 import type { Dialect, WireRule } from "./wireRules";
 import { UUID } from "../settings";
@@ -78,6 +79,16 @@ export const FLOW_INPUTS = {
   }),
   /** Write the adopted flow's previous rules back on delete. Default true. */
   restoreOnDelete: toggle(true),
+  /**
+   * This flow's own limits, overriding the stack's `jumpserver:minApprovalLevels` (checked at
+   * preview; see docs/ticket-flow.md, "Guardrails").
+   */
+  guardrails: input<FlowGuardrails, "optional">({
+    shape: guardrailsShape({ minApprovalLevels: "levels" }),
+    replaces: false,
+    compare: "exact",
+    presence: "optional",
+  }),
 };
 
 export const FLOW_OUTPUTS = {

@@ -52,5 +52,8 @@ export function checkFlowInputs(
   const inputs = { type, orgId, rules, restoreOnDelete } as TicketFlowInputs;
   if (name !== undefined) inputs.name = name;
   if (ccUsers !== undefined) inputs.ccUsers = ccUsers;
+  const guardrails = value("guardrails");
+  if (guardrails !== undefined && guardrails !== null)
+    inputs.guardrails = guardrails as TicketFlowInputs["guardrails"];
   return { inputs, failures };
 }

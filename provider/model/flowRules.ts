@@ -38,11 +38,15 @@ export interface StrategyRule {
   strategy: (typeof STRATEGIES)[number];
   /** Usernames or user ids; only (and required) for `custom_user`. */
   assignees?: string[];
+  /** Provider-side only, never sent (see guardrails.ts). */
+  allowAnyApprover?: boolean;
 }
 
 export interface SelectorRule {
   /** v4.1+ selector; `ids` may hold usernames, resolved to ids at apply time. */
   users: Selector;
+  /** This rule may let anyone in the org approve (a selector that matches everyone). Never sent to JumpServer. */
+  allowAnyApprover?: boolean;
 }
 
 export type FlowRule = StrategyRule | SelectorRule;
@@ -95,9 +99,19 @@ export function checkRules(
       );
       return;
     }
-    const extra = Object.keys(raw).filter((k) => !["strategy", "assignees", "users"].includes(k));
+    const extra = Object.keys(raw).filter(
+      (k) => !["strategy", "assignees", "users", "allowAnyApprover"].includes(k),
+    );
     if (extra.length > 0)
-      fail(`${p}.${extra[0]}`, `unknown property; a rule has strategy/assignees or users`);
+      fail(
+        `${p}.${extra[0]}`,
+        `unknown property; a rule has strategy/assignees or users (and allowAnyApprover)`,
+      );
+    const any = raw.allowAnyApprover;
+    if (any !== undefined && any !== null && typeof any !== "boolean" && !isUnknown(any))
+      fail(`${p}.allowAnyApprover`, "expected true or false");
+    // Kept on the checked rule only when set, so that checking again changes nothing.
+    const flag = any === true || isUnknown(any) ? { allowAnyApprover: any as boolean } : {};
     if (hasStrategy) {
       const strategy = raw.strategy;
       if (isUnknown(strategy)) {
@@ -106,7 +120,7 @@ export function checkRules(
           raw.assignees === undefined || isUnknown(raw.assignees)
             ? raw.assignees
             : stringList(raw.assignees, `${p}.assignees`, fail);
-        rules.push({ strategy, assignees } as unknown as FlowRule);
+        rules.push({ strategy, assignees, ...flag } as unknown as FlowRule);
         return;
       }
       if (typeof strategy !== "string" || !(STRATEGIES as readonly string[]).includes(strategy)) {
@@ -119,14 +133,14 @@ export function checkRules(
       const assignees = raw.assignees;
       if (isUnknown(assignees)) {
         // (An unknown list may turn out empty: custom_user's need is checked at `up`.)
-        rules.push({ strategy, assignees } as unknown as FlowRule);
+        rules.push({ strategy, assignees, ...flag } as unknown as FlowRule);
         return;
       }
       if (strategy === "custom_user") {
         const names = stringList(assignees, `${p}.assignees`, fail);
         if (names && names.length === 0)
           fail(`${p}.assignees`, "custom_user needs at least one assignee (username or user id)");
-        rules.push({ strategy, assignees: names ? dedupe(names) : [] });
+        rules.push({ strategy, assignees: names ? dedupe(names) : [], ...flag });
       } else {
         if (assignees !== undefined && !(Array.isArray(assignees) && assignees.length === 0)) {
           fail(
@@ -134,7 +148,7 @@ export function checkRules(
             `only custom_user takes assignees; ${strategy} approvers are the org's ${strategy === "org_admin" ? "org admins" : "admins"}`,
           );
         }
-        rules.push({ strategy: strategy as StrategyRule["strategy"] });
+        rules.push({ strategy: strategy as StrategyRule["strategy"], ...flag });
       }
       return;
     }
@@ -144,7 +158,7 @@ export function checkRules(
         'assignees go with `strategy: custom_user`; with `users` use {type: "ids", ids: [...]}',
       );
     const users = checkSelector(raw.users, `${p}.users`, fail);
-    if (users) rules.push({ users });
+    if (users) rules.push({ users, ...flag });
   });
   return { rules, failures };
 }

@@ -44,6 +44,30 @@ export const names: Shape = optional((z) =>
   ),
 );
 
+/** A resource's `guardrails` override: each key a number of days or levels, a flag, or actions. */
+export function guardrailsShape(
+  keys: Record<string, "days" | "levels" | "flag" | "actions">,
+): Shape {
+  const kinds: Record<string, Shape> = {
+    days: (z) => z.number({ error: "expected a number of days > 0" }).positive(),
+    levels: (z) =>
+      z.number({ error: "expected 1 to 5 approval levels" }).int().min(1).max(5, {
+        error: "expected 1 to 5 approval levels",
+      }),
+    flag: (z) => z.boolean({ error: "expected true or false" }),
+    actions: (z) =>
+      z.array(orUnknown(z, z.string({ error: "expected a list of action names" })), {
+        error: "expected a list of action names",
+      }),
+  };
+  return optional((z) =>
+    z.strictObject(
+      Object.fromEntries(Object.entries(keys).map(([k, kind]) => [k, optional(kinds[kind])(z)])),
+      { error: `unknown guardrail; expected an object with ${Object.keys(keys).join(", ")}` },
+    ),
+  );
+}
+
 /** A table's inputs as one strict object: a key the table lacks is named as unknown. */
 export function tableShape(fields: Record<string, { shape: Shape }>): Shape {
   return (z) =>
@@ -67,7 +91,15 @@ export function shapeFailures(
   const failures = (issue: zod.z.core.$ZodIssue, at: readonly PropertyKey[]): Failure[] => {
     const path = [...at, ...issue.path];
     if (issue.code === "unrecognized_keys") {
-      return issue.keys.map((k) => ({ property: pathOf([...path, k]), reason: unknownKey(k) }));
+      if (path.length === 0)
+        return issue.keys.map((k) => ({ property: pathOf([k]), reason: unknownKey(k) }));
+      // Inside an input, its schema's message says what it takes; a key that is no name is told
+      // on the object that holds it.
+      return issue.keys.map((k) =>
+        /^[A-Za-z_$][\w$]*$/.test(k)
+          ? { property: pathOf([...path, k]), reason: issue.message }
+          : { property: pathOf(path), reason: `${JSON.stringify(k)}: ${issue.message}` },
+      );
     }
     // A value that is no branch of `orUnknown`: what its last branch (the real type) says.
     const last = issue.code === "invalid_union" ? issue.errors.at(-1) : undefined;

@@ -2,7 +2,9 @@
 // JumpServer, so every input but the two switches asks for a new ticket. The order of the inputs
 // is part of the marker's hash (lifecycle/recovery.ts): add new ones at the end.
 import { input, inputKeys, output, toggle } from "./fields";
-import { names, optional, orUnknown, text } from "./inputShapes";
+import type { Grant, LiveGrant } from "./grants";
+import type { TicketGuardrails } from "./guardrails";
+import { guardrailsShape, names, optional, orUnknown, text } from "./inputShapes";
 
 export const TICKET_INPUTS = {
   /** The ticket's title (at most 256 characters). */
@@ -106,6 +108,22 @@ export const TICKET_INPUTS = {
   approve: toggle(false),
   /** On delete, remove the asset permission an approval created. Default true. */
   revokeOnDelete: toggle(true),
+  /**
+   * This ticket's own limits, overriding the stack's `jumpserver:maxAccessDays`,
+   * `jumpserver:requireComment`, `jumpserver:allowedActions` and `jumpserver:forbidSelfApproval`
+   * (checked at preview; see docs/asset-access-ticket.md, "Guardrails").
+   */
+  guardrails: input<TicketGuardrails, "optional">({
+    shape: guardrailsShape({
+      maxAccessDays: "days",
+      requireComment: "flag",
+      allowedActions: "actions",
+      forbidSelfApproval: "flag",
+    }),
+    replaces: false,
+    compare: "exact",
+    presence: "optional",
+  }),
 };
 
 export const TICKET_OUTPUTS = {
@@ -137,6 +155,14 @@ export const TICKET_OUTPUTS = {
   pendingAction: output<string>(),
   /** Why the ticket was closed right after opening (JumpServer granted less than asked), if it was. */
   mismatch: output<string | undefined>(),
+  /** What the approval granted (the closed ticket's values, an approver's edits included); absent until approved. */
+  approvedGrant: output<Grant | undefined>(),
+  /** The live asset permission, or "deleted"; absent until approved. Drift is this against approvedGrant. */
+  grant: output<LiveGrant | undefined>(),
+  /** Whether the access has ended (dateExpired has passed). An expired grant is not drift. */
+  expired: output<boolean>(),
+  /** Whole days until dateExpired (0 once expired), as of the last read. */
+  daysLeft: output<number>(),
 };
 
 export const TICKET_INPUT_KEYS = inputKeys(TICKET_INPUTS);

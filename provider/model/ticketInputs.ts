@@ -154,6 +154,8 @@ export function checkTicketInputs(
   };
   if (applicant !== undefined) inputs.applicant = applicant;
   if (flow !== undefined) inputs.flow = flow;
+  if (value("guardrails") !== undefined && news.guardrails !== null)
+    inputs.guardrails = news.guardrails as TicketInputs["guardrails"];
   return { inputs, failures };
 }
 

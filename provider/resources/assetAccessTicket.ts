@@ -4,7 +4,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as provider from "./assetAccessTicketProvider";
 import { TICKET_INPUTS, TICKET_OUTPUTS } from "../model/ticketFields";
 import { ArgsOf, OutputsOf, propsOf } from "./fieldTypes";
-import { warnAboutPlaintextCredentials } from "./programChecks";
+import { warnAboutPlaintextCredentials, warnWhenExpiring } from "./programChecks";
 
 /** What an access request asks for: one property per input of `TICKET_INPUTS`, with its docs. */
 export type AssetAccessTicketArgs = ArgsOf<typeof TICKET_INPUTS>;
@@ -36,5 +36,6 @@ export class AssetAccessTicket extends pulumi.dynamic.Resource {
       "jumpserver",
       "AssetAccessTicket",
     );
+    warnWhenExpiring(name, this);
   }
 }

@@ -1,6 +1,7 @@
 // Checks that run in the Pulumi program (not the provider): they see the whole stack's resources
 // and its config, which the provider process does not.
 import * as pulumi from "@pulumi/pulumi";
+import { Grant, endsWithin, expiry } from "../model/grants";
 import { DEFAULT_ORG_ID, SECRET_SETTING_KEYS } from "../settings";
 
 const claims = new Map<string, string>();
@@ -61,4 +62,31 @@ export function warnAboutPlaintextCredentials(): void {
 export function resetProgramChecks(): void {
   claims.clear();
   warned = false;
+}
+
+/**
+ * Granted access that ends within `jumpserver:expiryWarningDays` (default 7; 0 turns it off) is
+ * named in a warning at every preview and up, so the renewal is not noticed by its absence.
+ */
+export function warnWhenExpiring(
+  name: string,
+  ticket: pulumi.CustomResource & {
+    state: pulumi.Output<string>;
+    dateExpired: pulumi.Output<string>;
+    approvedGrant: pulumi.Output<Grant | undefined>;
+  },
+): void {
+  const days = new pulumi.Config("jumpserver").getNumber("expiryWarningDays") ?? 7;
+  if (days <= 0) return;
+  pulumi
+    .all([ticket.state, ticket.approvedGrant, ticket.dateExpired])
+    .apply(([state, g, asked]) => {
+      const until = g?.dateExpired || asked;
+      if (state !== "approved" || !until || !endsWithin(until, days)) return;
+      const { daysLeft } = expiry(until);
+      void pulumi.log.warn(
+        `AssetAccessTicket "${name}": access ends ${until} (${daysLeft} days left; jumpserver:expiryWarningDays is ${days}); open a new ticket to extend it`,
+        ticket,
+      );
+    });
 }

@@ -29,8 +29,13 @@ export type FlowRuleArgs =
   | {
       strategy: pulumi.Input<StrategyRule["strategy"]>;
       assignees?: pulumi.Input<pulumi.Input<string>[]>;
+      allowAnyApprover?: pulumi.Input<boolean>;
     }
-  | { users: pulumi.Input<SelectorArgs> };
+  | {
+      users: pulumi.Input<SelectorArgs>;
+      /** This rule may let anyone in the org approve (checked at preview; never sent to JumpServer). */
+      allowAnyApprover?: pulumi.Input<boolean>;
+    };
 
 /** Which flow, and who approves: one property per input of `FLOW_INPUTS`, with its docs. */
 export type TicketFlowArgs = ArgsOf<

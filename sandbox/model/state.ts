@@ -117,12 +117,15 @@ export interface PermissionRec {
   name: string;
   orgId: string;
   userIds: string[];
+  /** Always [] here: the sandbox has no user groups, but a hand edit could add some on a real server. */
+  userGroupIds: string[];
   assetIds: string[];
   nodeIds: string[];
   accounts: unknown;
   actions: number;
   dateStart: number | null;
   dateExpired: number | null;
+  isActive: boolean;
   dateCreated: number;
   createdBy: string;
   comment: string;

@@ -1,5 +1,5 @@
 // Flow, ticket, permission and super-ticket shapes of each version (golden flows-*, tickets-*).
-import type { FlowRec, PermissionRec, State, TicketRec, UserRec } from "../model/state";
+import type { FlowRec, State, TicketRec, UserRec } from "../model/state";
 import type { Profile } from "../versions";
 import { formatDate, pythonUtc } from "../dates";
 import { ACTION_BITS } from "../model/model";
@@ -208,51 +208,5 @@ export function renderSuperTicketStatus(state: State, t: TicketRec, p: Profile) 
     status: choice(t.status, p.labels.status[t.status]),
     state: choice(t.state, p.labels.state[t.state]),
     processor: processed ? shown(state, processed.processor) : "",
-  };
-}
-
-export function renderPermission(state: State, perm: PermissionRec, p: Profile, now = Date.now()) {
-  const users = perm.userIds.map((id) => ({ id, name: userOf(state, id)?.name ?? "" }));
-  const assets = perm.assetIds.map((id) => ({
-    id,
-    name: state.assets.find((a) => a.id === id)?.name ?? "",
-  }));
-  const nodes = perm.nodeIds.map((id) => ({
-    id,
-    name: state.nodes.find((n) => n.id === id)?.value ?? "",
-  }));
-  // perms/models/asset_permission.py: expired unless date_start < now < date_expired, so a grant
-  // that has not started yet is "expired" too.
-  const started = perm.dateStart === null || perm.dateStart <= now + 1000;
-  const isExpired = (perm.dateExpired !== null && perm.dateExpired < now) || !started;
-  const tail = {
-    org_id: perm.orgId,
-    org_name: orgName(state, perm.orgId),
-    is_active: true,
-    is_expired: isExpired,
-    is_valid: !isExpired,
-    from_ticket: true,
-    date_created: formatDate(perm.dateCreated),
-    date_start: perm.dateStart === null ? null : formatDate(perm.dateStart),
-    date_expired: perm.dateExpired === null ? null : formatDate(perm.dateExpired),
-  };
-  const head = { id: perm.id, name: perm.name, users, user_groups: [], assets, nodes, labels: [] };
-  const grant = {
-    accounts: perm.accounts,
-    protocols: ["all"],
-    actions: renderActions(perm.actions, p),
-  };
-  if (p.version === "v3.10.23")
-    return { ...head, ...grant, created_by: perm.createdBy, comment: perm.comment, ...tail };
-  return {
-    ...head,
-    users_amount: users.length,
-    user_groups_amount: 0,
-    assets_amount: assets.length,
-    nodes_amount: nodes.length,
-    ...grant,
-    ...tail,
-    created_by: perm.createdBy,
-    comment: perm.comment,
   };
 }

@@ -71,7 +71,16 @@ export const ROUTES: Route[] = [
     DELETE: tickets.deleteSuperTicket,
   }),
   r("perms/asset-permissions", { GET: perms.listPermissions }),
-  r("perms/asset-permissions/:id", { GET: perms.getPermission, DELETE: perms.deletePermission }),
+  r("perms/asset-permissions/:id", {
+    GET: perms.getPermission,
+    PUT: perms.updatePermission,
+    PATCH: perms.updatePermission,
+    DELETE: perms.deletePermission,
+  }),
+  r("perms/asset-permissions-users-relations", { GET: perms.listRelations("users") }),
+  r("perms/asset-permissions-user-groups-relations", { GET: perms.listRelations("user-groups") }),
+  r("perms/asset-permissions-assets-relations", { GET: perms.listRelations("assets") }),
+  r("perms/asset-permissions-nodes-relations", { GET: perms.listRelations("nodes") }),
 ];
 
 export function matchRoute(path: string): { route: Route; params: Record<string, string> } | null {

@@ -1,12 +1,23 @@
 // /api/v1/perms/asset-permissions/: the grants final approvals create (id = ticket id), in the
-// current org; org admins read and delete them.
+// current org (the root org sees every org); org admins read, edit and delete them. The list
+// renders member counts only; members come from the relation routes, one per kind.
 import type { Ctx, Reply } from "../http/context";
-import { ok } from "../http/context";
+import { bodyObject, ok } from "../http/context";
 import { exactFilters, paginate, searchFilter } from "../http/lists";
-import { notFound } from "../errors";
+import { ApiError, notFound } from "../errors";
+import { DATE_FORMAT_ERROR, parseDate } from "../dates";
+import { ACTION_BITS, ALL_ACTIONS } from "../model/model";
+import type { PermissionRec } from "../model/state";
 import { inOrg } from "../render/assets";
-import { renderPermission } from "../render/tickets";
-import { requireOrgAdmin, requireUuid } from "./common";
+import {
+  RELATION_KINDS,
+  RelationKind,
+  RelationRow,
+  renderPermission,
+  renderPermissionRow,
+  renderRelation,
+} from "../render/permissions";
+import { pkOf, pythonType, requireOrgAdmin, requireUuid } from "./common";
 
 function visible(ctx: Ctx) {
   return ctx.model.state.permissions.filter((p) => inOrg(ctx.orgId, p.orgId));
@@ -15,9 +26,18 @@ function visible(ctx: Ctx) {
 export function listPermissions(ctx: Ctx): Reply {
   requireOrgAdmin(ctx);
   let perms = [...visible(ctx)].sort((a, b) => a.name.localeCompare(b.name));
-  perms = exactFilters(ctx, perms, { id: (p) => p.id, name: (p) => p.name });
+  perms = exactFilters(ctx, perms, {
+    id: (p) => p.id,
+    name: (p) => p.name,
+    from_ticket: () => "true",
+  });
+  const ids = ctx.query.get("ids");
+  if (ids) {
+    const wanted = new Set(ids.split(",").map((i) => i.trim().toLowerCase()));
+    perms = perms.filter((p) => wanted.has(p.id));
+  }
   perms = searchFilter(ctx, perms, (p) => [p.name]);
-  return ok(paginate(ctx, perms, (p) => renderPermission(ctx.model.state, p, ctx.profile)));
+  return ok(paginate(ctx, perms, (p) => renderPermissionRow(ctx.model.state, p, ctx.profile)));
 }
 
 function find(ctx: Ctx) {
@@ -32,10 +52,95 @@ export function getPermission(ctx: Ctx): Reply {
   return ok(renderPermission(ctx.model.state, find(ctx), ctx.profile));
 }
 
+/** PATCH (partial) or PUT: what an admin's hand edit in the UI sends. */
+export function updatePermission(ctx: Ctx): Reply {
+  const perm = find(ctx);
+  const body = bodyObject(ctx);
+  const p = ctx.profile;
+  const errors: Record<string, unknown> = {};
+  const next: Partial<PermissionRec> = {};
+  const state = ctx.model.state;
+  const members = [
+    ["users", "userIds", (id: string) => state.users.some((u) => u.id === id)],
+    ["user_groups", "userGroupIds", () => false],
+    ["assets", "assetIds", (id: string) => state.assets.some((a) => a.id === id)],
+    ["nodes", "nodeIds", (id: string) => state.nodes.some((n) => n.id === id)],
+  ] as const;
+  for (const [field, key, exists] of members) {
+    const raw = body[field];
+    if (raw === undefined) continue;
+    if (!Array.isArray(raw)) {
+      errors[field] = [`Expected a list of items but got type "${pythonType(raw)}".`];
+      continue;
+    }
+    const ids = raw.map((x) => pkOf(x).toLowerCase());
+    const bad = ids.find((id) => !exists(id));
+    if (bad !== undefined) errors[field] = [p.messages.invalidPk(bad)];
+    else next[key] = [...new Set(ids)];
+  }
+  if (body.accounts !== undefined) next.accounts = body.accounts;
+  if (body.actions !== undefined) {
+    if (!Array.isArray(body.actions)) errors.actions = [p.messages.actionsNotList];
+    else {
+      let bits = 0;
+      for (const item of body.actions) {
+        const name =
+          item && typeof item === "object"
+            ? String((item as Record<string, unknown>).value)
+            : String(item);
+        if (name === "all") bits |= ALL_ACTIONS;
+        else if (ACTION_BITS[name] !== undefined) bits |= ACTION_BITS[name];
+        else errors.actions = [p.messages.invalidChoice(name)];
+      }
+      next.actions = bits;
+    }
+  }
+  for (const [field, key] of [
+    ["date_start", "dateStart"],
+    ["date_expired", "dateExpired"],
+  ] as const) {
+    if (body[field] === undefined) continue;
+    const ms = parseDate(body[field]);
+    if (ms === null) errors[field] = [DATE_FORMAT_ERROR];
+    else next[key] = ms;
+  }
+  if (body.is_active !== undefined) {
+    if (typeof body.is_active !== "boolean") errors.is_active = ["Must be a valid boolean."];
+    else next.isActive = body.is_active;
+  }
+  if (Object.keys(errors).length > 0) throw new ApiError(400, errors);
+  Object.assign(perm, next);
+  ctx.mutated = true;
+  return ok(renderPermission(state, perm, p));
+}
+
 export function deletePermission(ctx: Ctx): Reply {
   const perm = find(ctx);
   const all = ctx.model.state.permissions;
   all.splice(all.indexOf(perm), 1);
   ctx.mutated = true;
   return { status: 204 };
+}
+
+/** `perms/asset-permissions-<kind>-relations/`: one row per (permission, member), in the current org. */
+export function listRelations(kind: RelationKind) {
+  return (ctx: Ctx): Reply => {
+    requireOrgAdmin(ctx);
+    const { field, ids } = RELATION_KINDS[kind];
+    // Row ids number every relation of the server in creation order, as the through table does.
+    let seq = 0;
+    let rows: RelationRow[] = [];
+    for (const perm of ctx.model.state.permissions) {
+      for (const member of ids(perm)) {
+        seq += 1;
+        if (inOrg(ctx.orgId, perm.orgId)) rows.push({ id: seq, member, perm });
+      }
+    }
+    rows = exactFilters(ctx, rows, {
+      id: (r) => String(r.id),
+      [field]: (r) => r.member,
+      assetpermission: (r) => r.perm.id,
+    });
+    return ok(paginate(ctx, rows, (r) => renderRelation(ctx.model.state, kind, r)));
+  };
 }

@@ -237,6 +237,58 @@ describe("e2e: TicketFlow and AssetAccessTicket through the Pulumi CLI", functio
     assert.deepEqual(p.changeSummary, { same: 3 });
   });
 
+  it("a hand-widened grant fails the drift gate naming `grant`, and up --refresh puts it back", async function () {
+    const id = seen.firstTicket!;
+    const web02 = sb.seed.assets.find((a) => a.name === "web-02")!.id;
+    const web01 = sb.seed.assets.find((a) => a.name === "web-01")!.id;
+    await admin().request("PATCH", `/api/v1/perms/asset-permissions/${id}/`, {
+      org: DEFAULT_ORG,
+      body: { assets: [web01, web02] },
+    });
+    const failure = await timed("grant drift gate", () =>
+      stack!
+        .preview({ refresh: true, expectNoChanges: true, diff: true })
+        .then(
+          () => assert.fail("the drift gate passed although the grant was widened"),
+          cliFailure,
+        ),
+    );
+    assert.equal(failure.exitCode, EXIT_CHANGES, failure.stdout);
+    const plan = failure.stdout.slice(failure.stdout.lastIndexOf("pulumi:pulumi:Stack: (same)"));
+    assert.match(plan, /~ pulumi-nodejs:dynamic\/jumpserver:AssetAccessTicket: \(update\)/, plan);
+    assert.match(plan, /~ grant\s*:/, plan);
+    assert.match(plan, /assets/, plan);
+    assert.match(plan, new RegExp(web02), plan);
+    const r = await timed("up --refresh (grant)", () => stack!.up({ refresh: true }));
+    assert.deepEqual(r.summary.resourceChanges, { same: 2, update: 1 });
+    assert.deepEqual(
+      (await permission(id))?.assets.map((a: any) => a.id),
+      [web01],
+      "the approved grant is back",
+    );
+    const p = await timed("drift gate", () =>
+      stack!.preview({ refresh: true, expectNoChanges: true }),
+    );
+    assert.deepEqual(p.changeSummary, { same: 3 });
+  });
+
+  it("preview names access that ends within jumpserver:expiryWarningDays", async function () {
+    // The ticket ends 2030-01-08: a window of 5000 days takes it in.
+    await stack!.setConfig("jumpserver:expiryWarningDays", { value: "5000" });
+    try {
+      const p = await timed("preview (expiry)", () => stack!.preview());
+      assert.match(
+        p.stdout,
+        /AssetAccessTicket "access": access ends 2030-01-08T00:00:00Z \(\d+ days left/,
+        p.stdout,
+      );
+    } finally {
+      await stack!.removeConfig("jumpserver:expiryWarningDays");
+    }
+    const quiet = await stack!.preview();
+    assert.doesNotMatch(quiet.stdout, /access ends/);
+  });
+
   it("changing a ticket input replaces it: a new ticket is opened and the old access revoked", async function () {
     await stack!.setAllConfig({
       levels: { value: "two" },

@@ -2,7 +2,8 @@
 // 3 plus one lookup per distinct user name (list, PATCH, the list that proves the flow governs the
 // org), update 2 (PATCH and that list), read and delete 1; ticket open+approve on a
 // one-level flow 2 plus one lookup per distinct name (the identity's profile is fetched once per
-// provider process: the first ticket pays one more, measured separately); ticket read 1, delete 1.
+// provider process: the first ticket pays one more, measured separately); ticket read 4 (the lists
+// a refresh of any size pays once: tests/performance/refreshCost.test.ts), delete 1.
 import { strict as assert } from "assert";
 import { measureRequestCounts } from "./requestCounts";
 

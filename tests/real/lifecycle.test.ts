@@ -169,6 +169,59 @@ for (const spec of targetSpecs()) {
       );
     });
 
+    it("follows the grant: a hand edit is drift that update puts back, a disabled grant plans a new ticket", async () => {
+      const asked = ticketInputs({ approve: true });
+      const t = await step("grant-open", async () => tickets.create(await checked(tickets, asked)));
+      await step("grant-approve-by-person", () => approveAs(ready, proxy.url, "approver", t.id));
+      const path = `/api/v1/perms/asset-permissions/${t.id}/`;
+      const web01 = ready.assets.find((a) => a.name === "web-01")!.id;
+      const web02 = ready.assets.find((a) => a.name === "web-02")!.id;
+      // What an admin's edit in the UI sends: a wider grant, for one more user.
+      await admin().request("PATCH", path, {
+        org: DEFAULT,
+        body: {
+          assets: [web01, web02],
+          users: [userOf(ready, "requester").id, userOf(ready, "approver").id],
+          actions: ["connect", "upload"],
+        },
+      });
+      const mark = proxy.exchanges.length;
+      const r = await step("grant-refresh", () => tickets.read(t.id, t.outs));
+      assert.ok(
+        proxy.since(mark).every((e) => e.method === "GET"),
+        "a refresh only reads",
+      );
+      assert.equal(r.props.state, "approved");
+      const live = r.props.grant as Record<string, string[]>;
+      assert.deepEqual(live.assets, [web01, web02].sort());
+      assert.deepEqual(live.actions, ["connect", "upload"]);
+      const { inputs } = await tickets.check(r.inputs!, asked);
+      const d = await tickets.diff(t.id, r.props, inputs);
+      assert.equal(d.changes, "some");
+      assert.deepEqual(d.replaces, []);
+      const healed = await step("grant-restore", () => tickets.update(t.id, r.props, inputs));
+      assert.deepEqual(healed.grant, healed.approvedGrant);
+      const perm = await admin().get<Record<string, any>>(path, { org: DEFAULT });
+      assert.deepEqual(
+        perm.assets.map((a: any) => a.id),
+        [web01],
+      );
+      assert.deepEqual(
+        perm.users.map((u: any) => u.id),
+        [userOf(ready, "requester").id],
+      );
+      assert.deepEqual(
+        perm.actions.map((a: any) => choice(a)),
+        ["connect"],
+      );
+      await admin().request("PATCH", path, { org: DEFAULT, body: { is_active: false } });
+      const off = await step("grant-refresh", () => tickets.read(t.id, healed));
+      const offInputs = (await tickets.check(off.inputs!, asked)).inputs;
+      assert.deepEqual((await tickets.diff(t.id, off.props, offInputs)).replaces, ["grant"]);
+      await step("grant-revoke", () => tickets.delete(t.id, off.props));
+      await assert.rejects(admin().get(path, { org: DEFAULT }), (e: any) => e.status === 404);
+    });
+
     it("closes a ticket opened on someone's behalf through super-tickets, without a 403 first", async () => {
       const t = await step("ticket-close-on-behalf", async () =>
         tickets.create(await checked(tickets, ticketInputs({ approve: true }))),
@@ -212,9 +265,11 @@ for (const spec of targetSpecs()) {
 
     it("fails a refresh on a proxy's HTML 404 or a persistent 503, keeping state as it was", async () => {
       const html = "<html><body><h1>404 Not Found</h1>nginx</body></html>";
+      // A read asks the org's flow list or the tickets list first (one list answers a whole
+      // refresh), and the resource's own route only when the list does not have it.
       for (const [path, read] of [
-        [new RegExp(`${FLOWS}${flow.id}/`), () => flows.read(flow.id, flow.outs)],
-        [new RegExp(`${APPLY}${pending.id}/`), () => tickets.read(pending.id, pending.outs)],
+        [new RegExp(`^${FLOWS}(\\?|${flow.id}/)`), () => flows.read(flow.id, flow.outs)],
+        [new RegExp(`^${APPLY}(\\?|${pending.id}/)`), () => tickets.read(pending.id, pending.outs)],
       ] as const) {
         proxy.answer({ method: "GET", path, status: 404, contentType: "text/html", body: html });
         await assert.rejects(read(), /HTTP 404/);

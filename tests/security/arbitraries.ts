@@ -51,10 +51,29 @@ export const goodRule = fc.oneof(
       ids: fc.array(fc.constantFrom("approver", UUIDS[1]), { minLength: 1 }),
     }),
   }),
-  fc.constant({ users: { type: "all" } }),
+  fc.constant({ users: { type: "all" }, allowAnyApprover: true }),
+);
+/** Rules that let anyone in the org approve: refused unless they say allowAnyApprover: true. */
+export const anyoneRule = fc.record(
+  {
+    users: fc.oneof(
+      fc.constant({ type: "all" }),
+      fc.record({
+        type: fc.constant("attrs"),
+        attrs: fc.constantFrom(
+          [{ name: "username", match: "regex", value: ".*" }],
+          [{ name: "system_roles", match: "m2m", value: ["00000000-0000-0000-0000-000000000003"] }],
+          [{ name: "email", match: "contains", value: "" }],
+        ),
+      }),
+    ),
+    allowAnyApprover: fc.oneof(fc.boolean(), json),
+  },
+  { requiredKeys: ["users"] },
 );
 export const rule = fc.oneof(
   goodRule,
+  anyoneRule,
   fc.record(
     {
       strategy: fc.constantFrom("super_admin", "org_admin", "super_org_admin", "custom_user", "x"),

@@ -16,7 +16,19 @@ import { sandbox, stackConfig } from "../support/sandbox";
 import { FLOW_TYPE, TICKET_TYPE } from "../reliability/faultScenario";
 import { FLOW_INPUT_KEYS } from "../../provider/model/flowFields";
 import { TICKET_INPUT_KEYS } from "../../provider/model/ticketFields";
-import { UUIDS, date, goodRule, identifier, json, rule, text, value } from "./arbitraries";
+import {
+  UUIDS,
+  anyoneRule,
+  date,
+  goodRule,
+  identifier,
+  json,
+  rule,
+  text,
+  value,
+} from "./arbitraries";
+import { isoSeconds, parseDate } from "../../provider/model/dates";
+import { everyone } from "../../provider/model/guardrails";
 
 const FLOW_KEYS: string[] = [...FLOW_INPUT_KEYS];
 const TICKET_KEYS: string[] = [...TICKET_INPUT_KEYS];
@@ -31,6 +43,12 @@ const flowSpecific: Record<string, fc.Arbitrary<unknown>> = {
   ),
   ccUsers: fc.array(text),
   restoreOnDelete: fc.boolean(),
+  guardrails: fc.record(
+    { minApprovalLevels: fc.oneof(fc.integer({ min: 0, max: 6 }), json) },
+    {
+      requiredKeys: [],
+    },
+  ),
 };
 const ticketSpecific: Record<string, fc.Arbitrary<unknown>> = {
   title: text,
@@ -49,6 +67,15 @@ const ticketSpecific: Record<string, fc.Arbitrary<unknown>> = {
   flow: text,
   approve: fc.boolean(),
   revokeOnDelete: fc.boolean(),
+  guardrails: fc.record(
+    {
+      maxAccessDays: fc.oneof(fc.integer({ min: -1, max: 60 }), fc.double(), json),
+      requireComment: value(fc.boolean()),
+      allowedActions: fc.array(fc.constantFrom("connect", "all", "upload_file", "sudo")),
+      forbidSelfApproval: value(fc.boolean()),
+    },
+    { requiredKeys: [] },
+  ),
 };
 /** Either anything in every key, or a valid input with up to three keys replaced or removed. */
 function inputsOf(
@@ -79,14 +106,36 @@ const flowInputs = inputsOf(FLOW_KEYS, flowSpecific, {
   orgId: UUIDS[0],
   rules: [{ strategy: "super_admin" }, { users: { type: "ids", ids: ["approver"] } }],
 });
-const ticketInputs = inputsOf(TICKET_KEYS, ticketSpecific, {
+const validTicket = {
   title: "access",
   applicant: "requester",
   assets: ["web-01"],
   dateStart: "2030-01-01T00:00:00Z",
   dateExpired: "2030-01-02T00:00:00Z",
   approve: true,
-});
+};
+const ticketInputs = inputsOf(TICKET_KEYS, ticketSpecific, validTicket);
+// Near inputs that keep within the guardrails below, with values on either side of each limit.
+const ticketInputsUnderLimits = inputsOf(
+  TICKET_KEYS,
+  {
+    ...ticketSpecific,
+    dateExpired: fc.oneof(
+      date,
+      fc
+        .integer({ min: 1, max: 8 * 86_400 })
+        .map((s) => isoSeconds(Date.UTC(2030, 0, 1) + s * 1000)),
+    ),
+    comment: fc.constantFrom("", " ", "incident 4521"),
+    actions: fc.subarray(["connect", "download", "upload", "all"], { minLength: 1 }),
+  },
+  { ...validTicket, comment: "incident 4521", actions: ["connect"] },
+);
+const flowInputsUnderLimits = inputsOf(
+  FLOW_KEYS,
+  { ...flowSpecific, rules: fc.array(fc.oneof(goodRule, anyoneRule), { maxLength: 4 }) },
+  { orgId: UUIDS[0], rules: [{ strategy: "super_admin" }, { strategy: "org_admin" }] },
+);
 
 type Check = (
   olds: Record<string, unknown>,
@@ -153,6 +202,69 @@ describe("bad input: property-based checks of both providers (fast-check)", func
       assert.equal(sb.stats().total, 0, "check made no HTTP request");
       assert.ok(tally.rejected > 1000 && tally.valid > 20, JSON.stringify(tally));
       console.log(`      ${label}: ${tally.rejected} rejected, ${tally.valid} valid`);
+    });
+  }
+
+  // The same inputs with every guardrail set in stack config: still no crash and no request, and
+  // what is accepted keeps within the limits (or the resource's own guardrails, which review sees).
+  const LIMITS: Record<string, string> = {
+    "jumpserver:maxAccessDays": "3",
+    "jumpserver:requireComment": "true",
+    "jumpserver:allowedActions": "connect,download",
+    "jumpserver:minApprovalLevels": "2",
+  };
+  const DAY = 86_400_000;
+  const own = (inputs: Record<string, unknown>) =>
+    (inputs.guardrails ?? {}) as Record<string, unknown>;
+  const within: Record<string, (inputs: Record<string, unknown>) => void> = {
+    TicketFlow: (inputs) => {
+      const rules = inputs.rules as Array<Record<string, any>>;
+      assert.ok(rules.length >= Number(own(inputs).minApprovalLevels ?? 2), "levels");
+      for (const r of rules)
+        if (r.users) assert.ok(r.allowAnyApprover === true || !everyone(r.users), "anyone");
+    },
+    AssetAccessTicket: (inputs) => {
+      const days =
+        (parseDate(inputs.dateExpired as string)! - parseDate(inputs.dateStart as string)!) / DAY;
+      assert.ok(days <= Number(own(inputs).maxAccessDays ?? 3), `${days} days`);
+      if (own(inputs).requireComment !== false)
+        assert.ok(String(inputs.comment).trim() !== "", "comment");
+      const actions = inputs.actions as string[];
+      if (!own(inputs).allowedActions)
+        assert.ok(
+          actions.every((a) => a === "connect" || a === "download"),
+          "actions",
+        );
+      if (inputs.approve === true && own(inputs).forbidSelfApproval !== false)
+        assert.ok(inputs.applicant !== undefined, "self-approval");
+    },
+  };
+  for (const [label, check, keys, arb] of [
+    ["TicketFlow", flowLifecycle.check as Check, FLOW_KEYS, flowInputsUnderLimits],
+    ["AssetAccessTicket", ticketLifecycle.check as Check, TICKET_KEYS, ticketInputsUnderLimits],
+  ] as const) {
+    it(`${label} check with every guardrail in stack config: 3000 inputs, no crash, no request, what passes keeps within them`, async () => {
+      const cfg = { ...stackConfig(sb, "admin"), ...LIMITS };
+      await configure({ config: { get: (k: string) => cfg[k] } });
+      const tally = { valid: 0, rejected: 0 };
+      try {
+        await fc.assert(
+          fc.asyncProperty(arb, async (news) => {
+            const verdict = await judge(check, keys, news);
+            tally[verdict]++;
+            if (verdict === "valid") within[label]((await check({}, news)).inputs!);
+          }),
+          { numRuns: 3000, seed: 11 },
+        );
+      } finally {
+        const plainCfg = stackConfig(sb, "admin");
+        await configure({ config: { get: (k: string) => plainCfg[k] } });
+      }
+      assert.equal(sb.stats().total, 0, "check made no HTTP request");
+      assert.ok(tally.rejected > 1000 && tally.valid > 5, JSON.stringify(tally));
+      console.log(
+        `      ${label} under guardrails: ${tally.rejected} rejected, ${tally.valid} valid`,
+      );
     });
   }
 

@@ -45,7 +45,7 @@ describe("input shapes", () => {
       {
         property: "color",
         reason:
-          "unknown input; AssetAccessTicket takes title, orgId, applicant, assets, nodes, accounts, actions, dateStart, dateExpired, comment, flow, approve, revokeOnDelete",
+          "unknown input; AssetAccessTicket takes title, orgId, applicant, assets, nodes, accounts, actions, dateStart, dateExpired, comment, flow, approve, revokeOnDelete, guardrails",
       },
     ]);
   });

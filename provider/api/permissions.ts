@@ -1,0 +1,166 @@
+// The asset permission a ticket's final approval creates (its id is the ticket id): read, put
+// back and delete. The list renders member counts only, so a snapshot of every grant is the list
+// plus one member-relation list per kind (perms/api/asset_permission_relation.py).
+import { JumpServerClient } from "../client/client";
+import { JumpServerError } from "../client/errors";
+import { actionsFromServer } from "../model/actions";
+import { Grant, normalGrant } from "../model/grants";
+import { ROOT_ORG_ID } from "../settings";
+import { checked, checkedEach, relatedId } from "./answers";
+import { toIso } from "./tickets";
+
+export const PERMISSIONS = "/api/v1/perms/asset-permissions/";
+
+/** Member kinds: the grant's key, the relation route's kind and the row's member field. */
+const MEMBER_KINDS = [
+  { key: "users", route: "users", field: "user", amount: "users_amount" },
+  { key: "userGroups", route: "user-groups", field: "usergroup", amount: "user_groups_amount" },
+  { key: "assets", route: "assets", field: "asset", amount: "assets_amount" },
+  { key: "nodes", route: "nodes", field: "node", amount: "nodes_amount" },
+] as const;
+
+const ids = (v: unknown): string[] => (Array.isArray(v) ? v.map(relatedId) : []);
+const strings = (v: unknown): string[] => (Array.isArray(v) ? v.map(String) : []);
+
+/** The permission's scalar fields, as the list and the detail both render them. */
+function scalars(raw: Record<string, unknown>) {
+  return {
+    accounts: strings(raw.accounts),
+    actions: actionsFromServer(raw.actions),
+    dateStart: toIso(raw.date_start),
+    dateExpired: toIso(raw.date_expired),
+    active: raw.is_active !== false,
+  };
+}
+
+export function parseGrant(answer: unknown): Grant {
+  const raw = checked("permission", answer, "an asset permission request");
+  return normalGrant({
+    users: ids(raw.users),
+    userGroups: ids(raw.user_groups),
+    assets: ids(raw.assets),
+    nodes: ids(raw.nodes),
+    ...scalars(raw),
+  });
+}
+
+/** The body that puts a grant back: every member and field, so nothing is left as the hand edit made it. */
+export function grantBody(g: Grant): Record<string, unknown> {
+  return {
+    users: g.users,
+    user_groups: g.userGroups,
+    assets: g.assets,
+    nodes: g.nodes,
+    accounts: g.accounts,
+    actions: g.actions,
+    date_start: g.dateStart,
+    date_expired: g.dateExpired,
+  };
+}
+
+/**
+ * Org headers to try for a ticket's permission: the ticket's org, then the root org, which sees
+ * every org (a community edition reads any X-JMS-ORG but Default's and the root's as Default, so a
+ * second org's permission is only reachable from the root).
+ */
+function orgsToAsk(orgId: string): string[] {
+  return orgId === ROOT_ORG_ID ? [orgId] : [orgId, ROOT_ORG_ID];
+}
+
+/** The permission's grant, or undefined when it does not exist. */
+export async function getGrant(
+  client: JumpServerClient,
+  ticketId: string,
+  orgId: string,
+): Promise<Grant | undefined> {
+  for (const org of orgsToAsk(orgId)) {
+    try {
+      return parseGrant(await client.get(`${PERMISSIONS}${ticketId}/`, { org }));
+    } catch (e) {
+      if (!(e instanceof JumpServerError && e.isNotFound)) throw e;
+    }
+  }
+  return undefined;
+}
+
+/** Puts the approved grant back (PATCH is idempotent: resent after a lost answer) and returns what the server now holds. */
+export async function putGrantBack(
+  client: JumpServerClient,
+  ticketId: string,
+  orgId: string,
+  grant: Grant,
+): Promise<Grant> {
+  let last: unknown;
+  for (const org of orgsToAsk(orgId)) {
+    try {
+      const raw = await client.request("PATCH", `${PERMISSIONS}${ticketId}/`, {
+        body: grantBody(grant),
+        org,
+        retry: "safe",
+      });
+      return parseGrant(raw);
+    } catch (e) {
+      if (!(e instanceof JumpServerError && e.isNotFound)) throw e;
+      last = e;
+    }
+  }
+  throw last;
+}
+
+/** Deletes the permission; false when it does not exist. */
+export async function deletePermission(
+  client: JumpServerClient,
+  ticketId: string,
+  orgId: string,
+): Promise<boolean> {
+  for (const org of orgsToAsk(orgId)) {
+    try {
+      await client.request("DELETE", `${PERMISSIONS}${ticketId}/`, { org, retry: "safe" });
+      return true;
+    } catch (e) {
+      if (!(e instanceof JumpServerError && e.isNotFound)) throw e;
+    }
+  }
+  return false;
+}
+
+/**
+ * Every grant created from a ticket, in every org the root org shows: the list (scalars) and the
+ * four member-relation lists, all pages. Undefined when a list would cost more than `maxRows`
+ * rows (reads then ask per permission).
+ */
+export async function listGrants(
+  client: JumpServerClient,
+  maxRows: number,
+): Promise<Map<string, Grant> | undefined> {
+  const org = ROOT_ORG_ID;
+  const rows = await client.listUpTo<Record<string, unknown>>(PERMISSIONS, maxRows, {
+    query: { from_ticket: "true" },
+    org,
+  });
+  if (!rows) return undefined;
+  const grants = new Map<string, Grant>();
+  const needed = new Set<string>();
+  for (const r of checkedEach("row", rows, "the asset permissions list")) {
+    // A row without counts (an older server) needs every member list.
+    for (const kind of MEMBER_KINDS) if (Number(r[kind.amount] ?? 1) > 0) needed.add(kind.key);
+    grants.set(String(r.id).toLowerCase(), {
+      users: [],
+      userGroups: [],
+      assets: [],
+      nodes: [],
+      ...scalars(r),
+    });
+  }
+  // A kind no permission has members of (user groups, often nodes) is not listed.
+  for (const kind of MEMBER_KINDS.filter((k) => needed.has(k.key))) {
+    const path = `/api/v1/perms/asset-permissions-${kind.route}-relations/`;
+    const relations = await client.listUpTo<Record<string, unknown>>(path, maxRows, { org });
+    if (!relations) return undefined;
+    for (const row of checkedEach("relation", relations, `the permission ${kind.route} list`)) {
+      const g = grants.get(String(row.assetpermission).toLowerCase());
+      if (g) g[kind.key].push(relatedId(row[kind.field]));
+    }
+  }
+  return new Map([...grants].map(([id, g]) => [id, normalGrant(g)]));
+}

@@ -1,0 +1,79 @@
+// Reads answered from lists: a refresh of N resources costs pages, not resources. The first read
+// of a kind in a process lists it (every page), and later reads of that kind are answered from
+// that list, each resource once: a second read of the same resource (a second refresh in the same
+// process, or `up --refresh` reading again before it updates) takes a new list. A snapshot also
+// ends at the client's first write (what this process changed must not be read back stale), and a
+// list longer than MAX_ROWS is not taken (reads then ask per resource, which is cheaper for a small
+// stack on a busy server).
+import type { JumpServerClient } from "../client/client";
+import { FLOWS, LiveFlow, parseFlow } from "../api/flows";
+import { listGrants } from "../api/permissions";
+import { APPLY_ASSET, LiveTicket, parseTicket } from "../api/tickets";
+import type { Grant } from "../model/grants";
+
+/** 25 pages of 200: beyond that a list costs more than a few hundred per-resource reads. */
+export const MAX_ROWS = 5000;
+
+/** A list by id, or undefined when the list was too long to take. */
+export type Listed<T> = Map<string, T> | undefined;
+
+/** The list under `key` for reading `id`: the current one, unless it already answered for `id`. */
+function snapshot<T>(
+  client: JumpServerClient,
+  key: string,
+  id: string,
+  build: () => Promise<T>,
+): Promise<T> {
+  // Kept on the client (one per settings and process), not in this module: Pulumi may load
+  // several copies of this code in one provider process.
+  const entry = client.snapshots.get(key);
+  const who = id.toLowerCase();
+  if (entry && entry.writes === client.writes && !entry.served.has(who)) {
+    entry.served.add(who);
+    return entry.value as Promise<T>;
+  }
+  const value = build();
+  const fresh = { writes: client.writes, value, served: new Set([who]) };
+  client.snapshots.set(key, fresh);
+  // A failed list is not kept: the next read asks again (or per resource).
+  value.catch(() => client.snapshots.get(key) === fresh && client.snapshots.delete(key));
+  return value;
+}
+
+/** Apply-asset tickets the identity is related to (tickets are not org-scoped: one list). */
+export function listedTickets(client: JumpServerClient, id: string): Promise<Listed<LiveTicket>> {
+  return snapshot(client, "tickets", id, async () => {
+    const rows = await client.listUpTo<Record<string, unknown>>(APPLY_ASSET, MAX_ROWS, {
+      org: null,
+    });
+    if (!rows) return undefined;
+    const out = new Map<string, LiveTicket>();
+    for (const row of rows) {
+      try {
+        const t = parseTicket(row);
+        out.set(t.id.toLowerCase(), t);
+      } catch {
+        // An unreadable row is left to the per-resource read, which names the problem.
+      }
+    }
+    return out;
+  });
+}
+
+/** The flows an org sees (its own and the global ones it has not overridden), as its reads would. */
+export function listedFlows(
+  client: JumpServerClient,
+  orgId: string,
+  id: string,
+): Promise<Listed<LiveFlow>> {
+  return snapshot(client, `flows|${orgId}`, id, async () => {
+    const rows = await client.listUpTo<Record<string, unknown>>(FLOWS, MAX_ROWS, { org: orgId });
+    if (!rows) return undefined;
+    return new Map(rows.map((r) => parseFlow(r)).map((f) => [f.id.toLowerCase(), f]));
+  });
+}
+
+/** Every grant created from a ticket, in every org (undefined when the identity can't list them). */
+export function listedGrants(client: JumpServerClient, ticketId: string): Promise<Listed<Grant>> {
+  return snapshot(client, "grants", ticketId, () => listGrants(client, MAX_ROWS));
+}

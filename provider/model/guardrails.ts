@@ -1,0 +1,324 @@
+// Guardrails: a platform team's limits on access requests and approval flows, judged at `preview`
+// without a request. Stack config (`jumpserver:maxAccessDays` …) sets them for every resource; a
+// resource's `guardrails` input overrides them in the program, where review sees it. A value not
+// known at preview is judged again just before the request (lifecycle create/update).
+import { ProviderError } from "../errors";
+import { ACTIONS, normalizeActions } from "./actions";
+import { parseDate } from "./dates";
+import type { FlowRule } from "./flowRules";
+import type { Failure } from "./inputShapes";
+import { hasUnknown, isUnknown } from "./unknown";
+import type { Selector } from "./wireRules";
+
+/** The limits one resource is held to (absent: no limit). */
+export interface Guardrails {
+  /** The longest access a ticket may ask for: `dateExpired − dateStart`, in days. */
+  maxAccessDays?: number;
+  /** A ticket must say why (a non-empty `comment`). */
+  requireComment?: boolean;
+  /** The only actions a ticket may ask for. */
+  allowedActions?: string[];
+  /** The fewest approval levels a TicketFlow may have. */
+  minApprovalLevels?: number;
+  /** No ticket may be approved by its own applicant (default true). */
+  forbidSelfApproval?: boolean;
+}
+
+/** What a resource's `guardrails` input may override. */
+export type TicketGuardrails = Pick<
+  Guardrails,
+  "maxAccessDays" | "requireComment" | "allowedActions" | "forbidSelfApproval"
+>;
+export type FlowGuardrails = Pick<Guardrails, "minApprovalLevels">;
+
+export const GUARDRAIL_KEYS = {
+  maxAccessDays: { config: "jumpserver:maxAccessDays", env: "JUMPSERVER_MAX_ACCESS_DAYS" },
+  requireComment: { config: "jumpserver:requireComment", env: "JUMPSERVER_REQUIRE_COMMENT" },
+  allowedActions: { config: "jumpserver:allowedActions", env: "JUMPSERVER_ALLOWED_ACTIONS" },
+  minApprovalLevels: {
+    config: "jumpserver:minApprovalLevels",
+    env: "JUMPSERVER_MIN_APPROVAL_LEVELS",
+  },
+  forbidSelfApproval: {
+    config: "jumpserver:forbidSelfApproval",
+    env: "JUMPSERVER_FORBID_SELF_APPROVAL",
+  },
+} as const;
+
+type Key = keyof Guardrails;
+
+/** A limit and where it comes from, for the failure's words. */
+interface Limit<T> {
+  value: T;
+  source: string;
+}
+type Effective = { [K in Key]?: Limit<NonNullable<Guardrails[K]>> };
+
+/**
+ * Reads the stack's guardrails (`get` returns a setting's raw text). Each bad value is a problem
+ * naming its key; the limit is then left unset.
+ */
+export function parseGuardrails(get: (key: Key) => string | undefined): {
+  guardrails: Guardrails;
+  problems: string[];
+} {
+  const problems: string[] = [];
+  const out: Guardrails = { forbidSelfApproval: true };
+  const name = (k: Key) => GUARDRAIL_KEYS[k].config;
+  const text = (k: Key) => {
+    const v = get(k);
+    return v === undefined || String(v).trim() === "" ? undefined : String(v).trim();
+  };
+  const number = (
+    k: "maxAccessDays" | "minApprovalLevels",
+    ok: (n: number) => boolean,
+    want: string,
+  ) => {
+    const v = text(k);
+    if (v === undefined) return;
+    const n = Number(v);
+    if (Number.isFinite(n) && ok(n)) out[k] = n;
+    else problems.push(`${name(k)} must be ${want}, got "${v}"`);
+  };
+  const bool = (k: "requireComment" | "forbidSelfApproval") => {
+    const v = text(k);
+    if (v === undefined) return;
+    if (/^(true|1|yes)$/i.test(v)) out[k] = true;
+    else if (/^(false|0|no)$/i.test(v)) out[k] = false;
+    else problems.push(`${name(k)} must be true or false, got "${v}"`);
+  };
+  number("maxAccessDays", (n) => n > 0, "a number of days above 0");
+  bool("requireComment");
+  number("minApprovalLevels", (n) => Number.isInteger(n) && n >= 1 && n <= 5, "1 to 5 (levels)");
+  bool("forbidSelfApproval");
+  const actions = text("allowedActions");
+  if (actions !== undefined) {
+    // A list in stack config arrives as JSON; a plain "connect,download" is accepted too.
+    let list: unknown;
+    try {
+      list = JSON.parse(actions);
+    } catch {
+      list = actions.split(/[\s,]+/).filter((a) => a !== "");
+    }
+    const names = Array.isArray(list) ? list.map(String) : [String(list)];
+    const { actions: mapped, unknown } = normalizeActions(names);
+    if (unknown.length > 0 || mapped.length === 0) {
+      problems.push(
+        `${name("allowedActions")} must list actions (${["all", ...ACTIONS].join(", ")}), got "${actions}"`,
+      );
+    } else out.allowedActions = mapped;
+  }
+  return { guardrails: out, problems };
+}
+
+/** The stack's limits, with a resource's own overrides (an unknown override: judged at `up`). */
+function effective(stack: Guardrails, own: unknown): Effective {
+  const out: Effective = {};
+  const mine = own && typeof own === "object" ? (own as Record<string, unknown>) : {};
+  for (const k of Object.keys(GUARDRAIL_KEYS) as Key[]) {
+    if (mine[k] !== undefined && mine[k] !== null) {
+      if (hasUnknown(mine[k])) continue;
+      const value =
+        k === "allowedActions" ? normalizeActions(mine[k] as string[]).actions : mine[k];
+      (out as Record<string, unknown>)[k] = { value, source: `guardrails.${k}` };
+    } else if (stack[k] !== undefined) {
+      (out as Record<string, unknown>)[k] = { value: stack[k], source: GUARDRAIL_KEYS[k].config };
+    }
+  }
+  return out;
+}
+
+/** Where a resource's forbidSelfApproval comes from, when it is in force (for the check at `up`). */
+export function selfApprovalForbiddenBy(stack: Guardrails, own: unknown): string | undefined {
+  const limit = effective(stack, own).forbidSelfApproval;
+  return limit?.value ? limit.source : undefined;
+}
+
+/** Guardrails broken once every value is known, just before a request: nothing is sent. */
+export class GuardrailError extends ProviderError {
+  constructor(failures: Failure[]) {
+    super(
+      `${failures.map((f) => `${f.property}: ${f.reason}`).join("; ")} (nothing was written to JumpServer)`,
+      "GuardrailError",
+    );
+  }
+}
+
+/** What an AssetAccessTicket's guardrails need to know about it, once its inputs are checked. */
+export interface TicketAsk {
+  applicant?: string;
+  actions: string[];
+  dateStart: string;
+  dateExpired: string;
+  comment: string;
+  approve: boolean;
+  guardrails?: unknown;
+}
+
+/**
+ * The guardrails an AssetAccessTicket breaks. `identity` is the configured password login's
+ * username, when there is one: the only identity the provider knows without a request.
+ */
+export function ticketGuardrailFailures(
+  ask: TicketAsk,
+  stack: Guardrails,
+  identity: string | undefined,
+): Failure[] {
+  const limits = effective(stack, ask.guardrails);
+  const failures: Failure[] = [];
+  const max = limits.maxAccessDays;
+  const start = instant(ask.dateStart);
+  const end = instant(ask.dateExpired);
+  if (max && start !== undefined && end !== undefined) {
+    const days = (end - start) / 86_400_000;
+    if (days > max.value) {
+      failures.push({
+        property: "dateExpired",
+        reason: `${round(days)} days of access is longer than ${max.source} (${max.value})`,
+      });
+    }
+  }
+  const why = limits.requireComment;
+  if (why?.value && !isUnknown(ask.comment) && String(ask.comment ?? "").trim() === "") {
+    failures.push({
+      property: "comment",
+      reason: `a ticket must say why: ${why.source} is true and the comment is empty`,
+    });
+  }
+  const ownActions = (ask.guardrails as TicketGuardrails | undefined)?.allowedActions;
+  if (Array.isArray(ownActions) && !hasUnknown(ownActions)) {
+    normalizeActions(ownActions).unknown.forEach((a) =>
+      failures.push({
+        property: "guardrails.allowedActions",
+        reason: `unknown action "${a}"; expected ${["all", ...ACTIONS].join(", ")} (or an older name)`,
+      }),
+    );
+  }
+  const allowed = limits.allowedActions;
+  if (
+    allowed &&
+    !allowed.value.includes("all") &&
+    Array.isArray(ask.actions) &&
+    !hasUnknown(ask.actions)
+  ) {
+    const asked = ask.actions.includes("all") ? [...ACTIONS] : ask.actions;
+    const refused = asked.filter((a) => !allowed.value.includes(a));
+    if (refused.length > 0) {
+      failures.push({
+        property: "actions",
+        reason: `${refused.map((a) => JSON.stringify(a)).join(", ")} ${refused.length === 1 ? "is" : "are"} not in ${allowed.source} (${allowed.value.join(", ")})${ask.actions.includes("all") ? '; "all" asks for every action' : ""}`,
+      });
+    }
+  }
+  const self = limits.forbidSelfApproval;
+  // A blank applicant opens the ticket as the identity itself, as a missing one does.
+  const applicant =
+    typeof ask.applicant === "string" && ask.applicant.trim() !== "" ? ask.applicant : undefined;
+  if (self?.value && ask.approve === true && !isUnknown(applicant)) {
+    const own =
+      applicant === undefined
+        ? "no applicant is given, so the ticket is the provider identity's own"
+        : identity !== undefined && applicant.trim().toLowerCase() === identity.toLowerCase()
+          ? `the applicant ${JSON.stringify(applicant)} is the provider's own identity`
+          : undefined;
+    if (own) failures.push({ property: "approve", reason: selfApproval(own, self.source) });
+  }
+  return failures;
+}
+
+/** The words for an approval of one's own ticket (also used once the identity is known at `up`). */
+export function selfApproval(why: string, source: string): string {
+  return `${why}, and approving it would approve one's own ticket, which ${source} (true) forbids; open it on someone's behalf (applicant), or approve it as another identity`;
+}
+
+/** What a TicketFlow's guardrails need to know about it, once its inputs are checked. */
+export interface FlowAsk {
+  rules: FlowRule[];
+  guardrails?: unknown;
+}
+
+/** The guardrails a TicketFlow breaks, including (whatever the config) rules that let anyone approve. */
+export function flowGuardrailFailures(ask: FlowAsk, stack: Guardrails): Failure[] {
+  const limits = effective(stack, ask.guardrails);
+  const failures: Failure[] = [];
+  if (!Array.isArray(ask.rules)) return failures; // unknown at preview
+  const min = limits.minApprovalLevels;
+  if (min && ask.rules.length < min.value) {
+    failures.push({
+      property: "rules",
+      reason: `${ask.rules.length} approval level${ask.rules.length === 1 ? " is" : "s are"} fewer than ${min.source} (${min.value})`,
+    });
+  }
+  ask.rules.forEach((rule, i) => {
+    if (!rule || typeof rule !== "object" || !("users" in rule) || rule.allowAnyApprover === true)
+      return;
+    const why = everyone(rule.users);
+    if (why) {
+      failures.push({
+        property: `rules[${i}].users`,
+        reason: `${why}, so anyone in the org may approve; set allowAnyApprover: true on this rule if that is meant`,
+      });
+    }
+  });
+  return failures;
+}
+
+export const SYSTEM_USER_ROLE = "00000000-0000-0000-0000-000000000003";
+export const ORG_USER_ROLE = "00000000-0000-0000-0000-000000000007";
+
+/**
+ * Why a selector matches every user of the org, where its words alone say so (JumpServer's
+ * `RelatedManager.get_to_filter_qs` / `_get_filter_attrs_qs`, apps/common/db/fields.py, and the
+ * users' `get_json_filter_attr_q`): type "all"; or attrs that each filter nothing. Strategies
+ * (v3) never do: each names admins, org admins or listed users. Undefined: it may not.
+ */
+export function everyone(sel: Selector): string | undefined {
+  if (isUnknown(sel) || isUnknown((sel as { type?: unknown }).type)) return undefined;
+  if (sel.type === "all") return 'a {type: "all"} selector matches every user';
+  if (sel.type !== "attrs" || hasUnknown(sel.attrs)) return undefined;
+  const whys = sel.attrs.map(unfiltered);
+  if (whys.length === 0 || whys.some((w) => w === undefined)) return undefined;
+  return `an attrs selector whose ${whys.join(" and ")} matches every user`;
+}
+
+/** Why one attr (all of them are ANDed) filters no user out. */
+function unfiltered(a: { name: string; match: string; value: unknown }): string | undefined {
+  const { name, match, value } = a;
+  const list = Array.isArray(value) ? value : [value];
+  const has = (x: unknown) => list.some((v) => v === x);
+  const what = `${name} ${match} ${JSON.stringify(value)}`;
+  // Role attrs ignore `match` but m2m_all; every user holds the User role, every member OrgUser.
+  if (name === "system_roles" || name === "org_roles") {
+    const role = name === "system_roles" ? SYSTEM_USER_ROLE : ORG_USER_ROLE;
+    const holds = (v: unknown) => String(v).toLowerCase() === role;
+    const all = match === "m2m_all" ? list.length > 0 && list.every(holds) : list.some(holds);
+    return all ? `${what} (the ${name === "system_roles" ? "User" : "OrgUser"} role)` : undefined;
+  }
+  if (match === "exact" && value === "*") return `${what} ("*" is JumpServer's wildcard)`;
+  if (match === "in" && has("*")) return `${what} ("*" is JumpServer's wildcard)`;
+  if (["contains", "startswith", "endswith"].includes(match) && value === "")
+    return `${what} (every text contains "")`;
+  if (match === "regex" && typeof value === "string" && matchesAnything(value))
+    return `${what} (the pattern matches any text)`;
+  // An ip_in with no address left to match adds no condition.
+  if (match === "ip_in" && list.every((v) => v === "" || (Array.isArray(v) && v[0] === "*")))
+    return `${what} (no address to match)`;
+  return undefined;
+}
+
+const PROBES = ["", "a", "admin", "Z9", "user.name@example.com", "-_ ./", "\n", "é"];
+
+/** A pattern that finds a match in every probe (a search, as the database runs it) matches anything. */
+function matchesAnything(pattern: string): boolean {
+  try {
+    const re = new RegExp(pattern, "u");
+    return PROBES.every((p) => re.test(p));
+  } catch {
+    return false; // JumpServer matches nobody with a pattern it can't compile
+  }
+}
+
+/** A date to judge: given and known (create may be handed inputs check never accepted). */
+const instant = (v: unknown) => (typeof v === "string" && !isUnknown(v) ? parseDate(v) : undefined);
+
+const round = (n: number) => Math.round(n * 100) / 100;

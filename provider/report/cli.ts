@@ -1,0 +1,164 @@
+#!/usr/bin/env node
+// jms-tickets: `pulumi stack export | jms-tickets report [--format markdown|json]` reads the
+// stack's state and the live JumpServer (settings from the environment) and writes one report.
+// Exit codes: 0 written; 1 written and --fail-on-problems found some; 2 bad arguments or state;
+// 3 JumpServer could not be read (settings, network, authentication). Errors are one line.
+import * as fs from "node:fs";
+import { parseArgs as parseCommandLine } from "node:util";
+import { buildReport } from "./live";
+import { renderMarkdown } from "./markdown";
+import { StateInputError, parseStackExport } from "./state";
+
+const USAGE = `Usage: pulumi stack export | jms-tickets report [--format markdown|json] [--fail-on-problems]
+       jms-tickets report [options] STATE.json
+
+Reads the stack's TicketFlow and AssetAccessTicket resources from a \`pulumi stack export\` and
+JumpServer itself (read-only), and writes a report: problems first, then flows and access.
+JumpServer settings come from the environment: JUMPSERVER_URL and JUMPSERVER_ACCESS_KEY_ID +
+JUMPSERVER_ACCESS_KEY_SECRET (or another credential; see docs/configuration.md).
+--expiry-warning-days N, else the stack's jumpserver:expiryWarningDays, else
+JUMPSERVER_EXPIRY_WARNING_DAYS (default 7; 0 = off): access ending within N days is a problem.
+
+Exit codes: 0 report written; 1 report written and --fail-on-problems found problems;
+2 bad arguments or state input; 3 JumpServer could not be read.`;
+
+const OPTIONS = {
+  help: { type: "boolean", short: "h" },
+  format: { type: "string" },
+  "fail-on-problems": { type: "boolean" },
+  "expiry-warning-days": { type: "string" },
+} as const;
+
+export interface ReportArgs {
+  help?: boolean;
+  format: "markdown" | "json";
+  failOnProblems: boolean;
+  /** From --expiry-warning-days; the stack config and the environment are looked at later. */
+  expiryWarningDays?: string;
+  /** The state file; undefined = stdin. */
+  file?: string;
+}
+
+/** A usage error: one line and exit 2. */
+class UsageError extends Error {}
+
+/** The warning window: the flag, then the stack's `jumpserver:expiryWarningDays`, then the environment. */
+export function warningDays(
+  flag: string | undefined,
+  configured: string | undefined,
+  env: NodeJS.ProcessEnv,
+): number {
+  const sources: Array<[string, string | undefined]> = [
+    ["--expiry-warning-days", flag],
+    ["jumpserver:expiryWarningDays (stack config)", configured],
+    ["JUMPSERVER_EXPIRY_WARNING_DAYS", env.JUMPSERVER_EXPIRY_WARNING_DAYS],
+  ];
+  const found = sources.find(([, v]) => v !== undefined && v.trim() !== "");
+  if (!found) return 7;
+  const [name, value] = found as [string, string];
+  if (!/^\d+$/.test(value.trim())) {
+    throw new UsageError(`${name} must be a whole number of days, got "${value}"`);
+  }
+  return Number(value);
+}
+
+export function parseArgs(argv: string[]): ReportArgs {
+  let parsed;
+  try {
+    parsed = parseCommandLine({
+      args: argv,
+      options: OPTIONS,
+      strict: true,
+      allowPositionals: true,
+    });
+  } catch (e) {
+    throw new UsageError((e as Error).message.split(". ")[0]);
+  }
+  const { values, positionals } = parsed;
+  if (values.help) return { help: true, format: "markdown", failOnProblems: false };
+  const [command, file, ...extra] = positionals;
+  if (command !== "report") {
+    throw new UsageError(
+      command === undefined
+        ? "no command: try `jms-tickets report`"
+        : `unknown command "${command}": try \`jms-tickets report\``,
+    );
+  }
+  if (extra.length > 0)
+    throw new UsageError(`one state file at most, got ${positionals.length - 1}`);
+  const format = values.format ?? "markdown";
+  if (format !== "markdown" && format !== "json") {
+    throw new UsageError(`--format must be markdown or json, got "${format}"`);
+  }
+  const days = values["expiry-warning-days"];
+  if (days !== undefined) warningDays(days, undefined, {}); // its message before any input is read
+  return {
+    format,
+    failOnProblems: values["fail-on-problems"] === true,
+    ...(values["expiry-warning-days"] !== undefined
+      ? { expiryWarningDays: values["expiry-warning-days"] }
+      : {}),
+    ...(file !== undefined && file !== "-" ? { file } : {}),
+  };
+}
+
+function readState(file: string | undefined): string {
+  if (file !== undefined) {
+    try {
+      return fs.readFileSync(file, "utf8");
+    } catch (e) {
+      throw new StateInputError(`cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? e}`);
+    }
+  }
+  if (process.stdin.isTTY)
+    throw new StateInputError("no state on stdin: pipe `pulumi stack export` into it");
+  return fs.readFileSync(0, "utf8");
+}
+
+/** Runs the command; returns the exit code. Output goes to `out`, the one-line errors to `err`. */
+export async function main(
+  argv: string[],
+  out: (s: string) => void = (s) => process.stdout.write(s),
+  err: (s: string) => void = (s) => process.stderr.write(s),
+): Promise<number> {
+  const fail = (code: number, message: string) => {
+    err(`jms-tickets: ${message.replace(/\s+/g, " ").trim()}\n`);
+    return code;
+  };
+  let args: ReportArgs;
+  let state;
+  let days: number;
+  try {
+    args = parseArgs(argv);
+    if (args.help) {
+      out(`${USAGE}\n`);
+      return 0;
+    }
+    state = parseStackExport(readState(args.file));
+    days = warningDays(args.expiryWarningDays, state.expiryWarningDays, process.env);
+  } catch (e) {
+    if (e instanceof UsageError || e instanceof StateInputError) return fail(2, e.message);
+    throw e;
+  }
+  let report;
+  try {
+    report = await buildReport(state, { expiryWarningDays: days });
+  } catch (e) {
+    // Settings and client errors are written without credentials (settings.ts, client/errors.ts).
+    return fail(3, `cannot read JumpServer: ${e instanceof Error ? e.message : String(e)}`);
+  }
+  out(args.format === "json" ? `${JSON.stringify(report, null, 2)}\n` : renderMarkdown(report));
+  return args.failOnProblems && report.problems.length > 0 ? 1 : 0;
+}
+
+if (require.main === module) {
+  main(process.argv.slice(2)).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (e) => {
+      process.stderr.write(`jms-tickets: ${e instanceof Error ? e.message : String(e)}\n`);
+      process.exitCode = 3;
+    },
+  );
+}

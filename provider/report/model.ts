@@ -1,0 +1,230 @@
+// What the report says, before it is rendered (markdown.ts) or written as JSON: one entry per
+// resource of the stack, and the problems found in them, worst first. No network here.
+import { endsWithin } from "../model/grants";
+
+export interface FlowLevel {
+  level: number;
+  /** Users named as approvers (usernames; the id of a user that can't be found). */
+  users: string[];
+  /** Approvers named by what they are: "system admins", "org admins", "anyone in the org". */
+  groups: string[];
+}
+
+export interface FlowEntry {
+  /** The resource's name in the program. */
+  name: string;
+  id: string;
+  org: string;
+  orgId: string;
+  /** The JumpServer flow's own name (named flows, v4.10.19+). */
+  flowName?: string;
+  levels: FlowLevel[];
+  ccUsers?: string[];
+  /** Inputs that differ from the program's, as `pulumi preview --refresh` would plan them. */
+  drift: string[];
+  /** Those of them that replace the resource. */
+  replaces: string[];
+  /** Whether `pulumi preview --refresh` would plan a change (drift or unfinished work). */
+  changes: boolean;
+  /** The flow no longer exists in JumpServer. */
+  deleted: boolean;
+  pendingAction?: string;
+  /** Why it could not be read (the entry then shows the state's last known values). */
+  unreadable?: string;
+}
+
+export interface AccessEntry {
+  name: string;
+  id: string;
+  serialNum: string;
+  title: string;
+  org: string;
+  applicant: string;
+  assets: string[];
+  nodes: string[];
+  accounts: string[];
+  actions: string[];
+  dateStart: string;
+  dateExpired: string;
+  /** pending, approved, rejected or closed. */
+  state: string;
+  status: string;
+  approvalStep: number;
+  /** Who can approve the current level (pending tickets). */
+  currentApprovers: string[];
+  expired: boolean;
+  daysLeft: number;
+  /** Inputs that differ from the program's (a change of any but the switches replaces the ticket). */
+  drift: string[];
+  replaces: string[];
+  changes: boolean;
+  /** Grant properties on which the live permission differs from what the approval granted, or ["deleted"]. */
+  grantDrift: string[];
+  pendingAction?: string;
+  mismatch?: string;
+  unreadable?: string;
+}
+
+export type ProblemKind =
+  | "unreadable"
+  | "deleted"
+  | "permissionDeleted"
+  | "permissionDisabled"
+  | "permissionChanged"
+  | "drift"
+  | "pendingAction"
+  | "interrupted"
+  | "expiring"
+  | "waitingForApproval"
+  | "notGranted";
+
+export interface Problem {
+  kind: ProblemKind;
+  /** "TicketFlow flow-name", "AssetAccessTicket name" or "stack". */
+  resource: string;
+  message: string;
+}
+
+export interface Report {
+  /** "project/stack". */
+  stack: string;
+  generatedAt: string;
+  server: string;
+  /** The identity the report read JumpServer as (its username). */
+  identity: string;
+  expiryWarningDays: number;
+  problems: Problem[];
+  flows: FlowEntry[];
+  access: AccessEntry[];
+}
+
+/** The order problems are listed in: what is broken now first, what only needs watching last. */
+const ORDER: ProblemKind[] = [
+  "unreadable",
+  "deleted",
+  "permissionDeleted",
+  "permissionDisabled",
+  "permissionChanged",
+  "drift",
+  "pendingAction",
+  "interrupted",
+  "notGranted",
+  "expiring",
+  "waitingForApproval",
+];
+
+/** Names and property names, each quoted (the Markdown shows them as code). */
+const list = (xs: string[]) => xs.map((x) => `\`${x.replace(/`/g, "'")}\``).join(", ");
+/** "2030-01-08T00:00:00Z" → "2030-01-08 00:00 UTC". */
+const when = (iso: string) => iso.replace(/^(\d{4}-\d{2}-\d{2})T(\d{2}:\d{2}).*Z$/, "$1 $2 UTC");
+
+export function flowProblems(f: FlowEntry): Problem[] {
+  const resource = `TicketFlow ${f.name}`;
+  const p = (kind: ProblemKind, message: string): Problem => ({ kind, resource, message });
+  if (f.unreadable) return [p("unreadable", `cannot be read: ${f.unreadable}`)];
+  if (f.deleted) {
+    return [
+      p(
+        "deleted",
+        "the flow no longer exists in JumpServer; `pulumi refresh` drops it from the state and `pulumi up` adopts the org's flow again",
+      ),
+    ];
+  }
+  const out: Problem[] = [];
+  if (f.drift.length > 0) {
+    out.push(
+      p(
+        "drift",
+        `changed in JumpServer: ${list(f.drift)} (${f.replaces.length > 0 ? "`pulumi up` replaces it" : "`pulumi up` writes the program's back"})`,
+      ),
+    );
+  }
+  if (f.pendingAction) {
+    out.push(
+      p(
+        "pendingAction",
+        "a failed run left its write unfinished; `pulumi up` writes the rules again",
+      ),
+    );
+  }
+  return out;
+}
+
+/** `warningDays` 0 turns the expiry warning off, as for preview's (`jumpserver:expiryWarningDays`). */
+export function accessProblems(a: AccessEntry, warningDays: number, now = Date.now()): Problem[] {
+  const resource = `AssetAccessTicket ${a.name}`;
+  const p = (kind: ProblemKind, message: string): Problem => ({ kind, resource, message });
+  if (a.unreadable) return [p("unreadable", `cannot be read: ${a.unreadable}`)];
+  const out: Problem[] = [];
+  if (a.grantDrift.includes("deleted")) {
+    out.push(
+      p(
+        "permissionDeleted",
+        "its asset permission was deleted in JumpServer: the access is gone; a new ticket (changed inputs) asks for it again",
+      ),
+    );
+  } else {
+    if (a.grantDrift.includes("active")) {
+      out.push(p("permissionDisabled", "its asset permission was disabled in JumpServer"));
+    }
+    const changed = a.grantDrift.filter((k) => k !== "active");
+    if (changed.length > 0) {
+      out.push(
+        p(
+          "permissionChanged",
+          `its asset permission was changed in JumpServer: ${list(changed)} differ from what the approval granted`,
+        ),
+      );
+    }
+  }
+  if (a.drift.length > 0) {
+    out.push(
+      p(
+        "drift",
+        `differs from the program: ${list(a.drift)} (${a.replaces.length > 0 ? "`pulumi up` opens a new ticket" : "`pulumi up` updates it"})`,
+      ),
+    );
+  }
+  if (a.pendingAction === "approve") {
+    out.push(
+      p("pendingAction", "a failed run left its approval unfinished; `pulumi up` approves it"),
+    );
+  } else if (a.pendingAction === "close") {
+    out.push(
+      p(
+        "pendingAction",
+        `JumpServer opened it narrower than asked (${a.mismatch || "narrowed by the server"}); change its inputs so that a new ticket is opened`,
+      ),
+    );
+  } else if (a.pendingAction) {
+    out.push(p("pendingAction", `a failed run left work unfinished (${a.pendingAction})`));
+  }
+  const open = a.state === "pending" && a.status !== "closed";
+  if (a.state === "rejected") out.push(p("notGranted", "rejected: no access was granted"));
+  else if (a.state === "closed" || (a.state === "pending" && !open)) {
+    if (!a.pendingAction)
+      out.push(p("notGranted", "closed without approval: no access was granted"));
+  }
+  const live = a.state === "approved" && !a.grantDrift.includes("deleted");
+  if (live && warningDays > 0 && endsWithin(a.dateExpired, warningDays, now)) {
+    out.push(
+      p(
+        "expiring",
+        `access ends ${a.daysLeft === 0 ? "within a day" : `in ${a.daysLeft} day${a.daysLeft === 1 ? "" : "s"}`} (${when(a.dateExpired)})`,
+      ),
+    );
+  }
+  if (open) {
+    const who = a.currentApprovers.length > 0 ? ` (approvers: ${list(a.currentApprovers)})` : "";
+    out.push(p("waitingForApproval", `waiting for approval at level ${a.approvalStep}${who}`));
+  }
+  return out;
+}
+
+/** Every problem of the report, worst kind first (stable within a kind: the stack's order). */
+export function sortProblems(problems: Problem[]): Problem[] {
+  return problems
+    .map((p, i) => ({ p, i }))
+    .sort((x, y) => ORDER.indexOf(x.p.kind) - ORDER.indexOf(y.p.kind) || x.i - y.i)
+    .map(({ p }) => p);
+}

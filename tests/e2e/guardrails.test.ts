@@ -1,0 +1,121 @@
+// Guardrails through the real Pulumi CLI: with limits in stack config, `pulumi preview` of a
+// program that breaks them fails, naming each resource, its property, the rule and its limit,
+// and JumpServer (the sandbox) sees no request. Raising a limit in the program (`guardrails`)
+// lets the same preview pass.
+import * as assert from "node:assert/strict";
+import { LocalWorkspace, Stack } from "@pulumi/pulumi/automation";
+import type { Sandbox } from "../../sandbox";
+import { sandbox, user } from "../support/sandbox";
+import { offlineEnv, pulumiCommand, requirePulumiCli } from "./pulumiCli";
+import { createScratchProject, ScratchProject } from "./scratchProject";
+
+const DEFAULT_ORG = "00000000-0000-0000-0000-000000000002";
+
+// The limits are project config in Pulumi.yaml, as in examples/guardrails (a list included);
+// `override` (stack config) switches on the program's own, visible, exceptions.
+const PROJECT = `name: jms-guardrails
+runtime: nodejs
+config:
+  jumpserver:maxAccessDays: 30
+  jumpserver:minApprovalLevels: 2
+  jumpserver:allowedActions:
+    - connect
+`;
+const PROGRAM = `import * as pulumi from "@pulumi/pulumi";
+import { AssetAccessTicket, TicketFlow } from "pulumi-jumpserver-tickets";
+
+const config = new pulumi.Config();
+const override = config.getBoolean("override") ?? false;
+// The engine stops at the first resource whose check fails: \`part\` declares one or both.
+const part = config.get("part") ?? "both";
+if (part !== "ticket") new TicketFlow("one-level-flow", {
+  orgId: "${DEFAULT_ORG}",
+  rules: [{ strategy: "super_admin" }],
+  ...(override ? { guardrails: { minApprovalLevels: 1 } } : {}),
+});
+if (part !== "flow") new AssetAccessTicket("long-access", {
+  title: "requester: a long stay on web-01",
+  orgId: "${DEFAULT_ORG}",
+  applicant: "requester",
+  assets: ["web-01"],
+  actions: ["connect", "upload"],
+  comment: "migration",
+  dateStart: "2030-01-01T00:00:00Z",
+  dateExpired: "2030-02-15T00:00:00Z",
+  ...(override ? { guardrails: { maxAccessDays: 60, allowedActions: ["connect", "upload"] } } : {}),
+});
+`;
+
+describe("e2e: guardrails fail `pulumi preview` through the CLI", function () {
+  this.timeout(300_000);
+
+  let sb: Sandbox;
+  let project: ScratchProject | undefined;
+  let stack: Stack | undefined;
+
+  before(async function () {
+    const binDir = requirePulumiCli(this);
+    sb = await sandbox();
+    project = await createScratchProject({
+      program: PROGRAM,
+      name: "jms-guardrails",
+      files: { "Pulumi.yaml": PROJECT },
+    });
+    stack = await LocalWorkspace.createOrSelectStack(
+      { stackName: "guardrails", workDir: project.dir },
+      { envVars: offlineEnv(project.dir, binDir), pulumiCommand: await pulumiCommand(binDir) },
+    );
+    const a = user(sb, "admin");
+    await stack.setAllConfig({
+      "jumpserver:url": { value: sb.url },
+      "jumpserver:accessKeyId": { value: a.accessKey.id },
+      "jumpserver:accessKeySecret": { value: a.accessKey.secret, secret: true },
+    });
+  });
+
+  after(async function () {
+    if (stack) await stack.workspace.removeStack("guardrails", { force: true }).catch(() => {});
+    project?.cleanup();
+    await sb?.close();
+  });
+
+  /** The output of a preview that must fail. */
+  const failedPreview = () =>
+    stack!.preview().then(
+      () => assert.fail("preview passed despite the guardrails"),
+      (e: unknown) => String((e as Error).message ?? e),
+    );
+
+  it("names the flow, its property, the rule and its limit, and sends no request", async () => {
+    await stack!.setConfig("part", { value: "flow" });
+    sb.resetStats();
+    assert.match(
+      await failedPreview(),
+      /TicketFlow resource 'one-level-flow': property rules value .* has a problem: 1 approval level is fewer than jumpserver:minApprovalLevels \(2\)/,
+    );
+    assert.equal(sb.stats().total, 0, "preview asked JumpServer nothing");
+  });
+
+  it("names the ticket and every limit it breaks, the list from project config included", async () => {
+    await stack!.setConfig("part", { value: "ticket" });
+    sb.resetStats();
+    const failure = await failedPreview();
+    assert.match(
+      failure,
+      /AssetAccessTicket resource 'long-access': property dateExpired value .* has a problem: 45 days of access is longer than jumpserver:maxAccessDays \(30\)/,
+    );
+    assert.match(
+      failure,
+      /AssetAccessTicket resource 'long-access': property actions value .* has a problem: "upload" is not in jumpserver:allowedActions \(connect\)/,
+    );
+    assert.equal(sb.stats().total, 0, "preview asked JumpServer nothing");
+  });
+
+  it("passes once the program itself raises the limits (where review sees it)", async () => {
+    await stack!.setConfig("part", { value: "both" });
+    await stack!.setConfig("override", { value: "true" });
+    const p = await stack!.preview();
+    assert.deepEqual(p.changeSummary, { create: 3 });
+    assert.equal(sb.stats().total, 0);
+  });
+});

@@ -1,0 +1,265 @@
+// The guardrails' rules (provider/model/guardrails.ts), without a provider: what each refuses,
+// what it names, and what it leaves for `up` when a value is unknown at preview.
+import { strict as assert } from "assert";
+import {
+  everyone,
+  flowGuardrailFailures,
+  parseGuardrails,
+  ticketGuardrailFailures,
+  Guardrails,
+  TicketAsk,
+} from "../../provider/model/guardrails";
+import { checkRules, toWire } from "../../provider/model/flowRules";
+import type { Selector } from "../../provider/model/wireRules";
+import { UNKNOWN } from "../../provider/model/unknown";
+
+const ask = (extra: Partial<TicketAsk> = {}): TicketAsk => ({
+  applicant: "requester",
+  actions: ["connect", "download"],
+  dateStart: "2030-01-01T00:00:00Z",
+  dateExpired: "2030-01-08T00:00:00Z",
+  comment: "incident 4521",
+  approve: true,
+  ...extra,
+});
+const reasons = (fs: { property: string; reason: string }[]) =>
+  fs.map((f) => `${f.property}: ${f.reason}`);
+
+describe("guardrails", () => {
+  describe("stack config", () => {
+    const parse = (cfg: Record<string, string>) => parseGuardrails((k) => cfg[`jumpserver:${k}`]);
+
+    it("sets nothing but forbidSelfApproval (true) by default", () => {
+      assert.deepEqual(parse({}), { guardrails: { forbidSelfApproval: true }, problems: [] });
+    });
+
+    it("reads every key; a list of actions as JSON or as words, mapped to current names", () => {
+      const { guardrails, problems } = parse({
+        "jumpserver:maxAccessDays": "30",
+        "jumpserver:requireComment": "true",
+        "jumpserver:allowedActions": '["connect","download_file"]',
+        "jumpserver:minApprovalLevels": "2",
+        "jumpserver:forbidSelfApproval": "false",
+      });
+      assert.deepEqual(problems, []);
+      assert.deepEqual(guardrails, {
+        maxAccessDays: 30,
+        requireComment: true,
+        allowedActions: ["connect", "download"],
+        minApprovalLevels: 2,
+        forbidSelfApproval: false,
+      });
+      assert.deepEqual(
+        parse({ "jumpserver:allowedActions": "connect, copy" }).guardrails.allowedActions,
+        ["connect", "copy"],
+      );
+    });
+
+    it("names the key and the value of every bad setting", () => {
+      const { problems } = parse({
+        "jumpserver:maxAccessDays": "a month",
+        "jumpserver:requireComment": "sure",
+        "jumpserver:allowedActions": "connect,sudo",
+        "jumpserver:minApprovalLevels": "7",
+      });
+      assert.deepEqual(problems, [
+        'jumpserver:maxAccessDays must be a number of days above 0, got "a month"',
+        'jumpserver:requireComment must be true or false, got "sure"',
+        'jumpserver:minApprovalLevels must be 1 to 5 (levels), got "7"',
+        'jumpserver:allowedActions must list actions (all, connect, upload, download, copy, paste, delete, share), got "connect,sudo"',
+      ]);
+    });
+  });
+
+  describe("AssetAccessTicket", () => {
+    const stack: Guardrails = {
+      maxAccessDays: 5,
+      requireComment: true,
+      allowedActions: ["connect"],
+      forbidSelfApproval: true,
+    };
+
+    it("names the property, the rule and its limit", () => {
+      assert.deepEqual(reasons(ticketGuardrailFailures(ask({ comment: " " }), stack, undefined)), [
+        "dateExpired: 7 days of access is longer than jumpserver:maxAccessDays (5)",
+        "comment: a ticket must say why: jumpserver:requireComment is true and the comment is empty",
+        'actions: "download" is not in jumpserver:allowedActions (connect)',
+      ]);
+    });
+
+    it("passes what keeps within the limits (to the second)", () => {
+      const fits = ask({ dateExpired: "2030-01-06T00:00:00Z", actions: ["connect"] });
+      assert.deepEqual(ticketGuardrailFailures(fits, stack, undefined), []);
+      const over = { ...fits, dateExpired: "2030-01-06T00:00:01Z" };
+      assert.equal(ticketGuardrailFailures(over, stack, undefined)[0]?.property, "dateExpired");
+    });
+
+    it('reads "all" as every action', () => {
+      const [f] = ticketGuardrailFailures(
+        ask({ actions: ["all"] }),
+        { allowedActions: ["connect", "copy"] },
+        undefined,
+      );
+      assert.match(
+        f.reason,
+        /"upload", "download", "paste", "delete", "share" are not in .*"all" asks for every action/,
+      );
+      assert.deepEqual(
+        ticketGuardrailFailures(ask({ actions: ["all"] }), { allowedActions: ["all"] }, undefined),
+        [],
+      );
+    });
+
+    it("lets the resource's own guardrails override the stack's, and says so", () => {
+      const own = ask({
+        guardrails: { maxAccessDays: 10, allowedActions: ["connect", "download_file"] },
+      });
+      assert.deepEqual(ticketGuardrailFailures(own, stack, undefined), []);
+      const tighter = ask({ guardrails: { maxAccessDays: 1 } });
+      assert.deepEqual(reasons(ticketGuardrailFailures(tighter, {}, undefined)), [
+        "dateExpired: 7 days of access is longer than guardrails.maxAccessDays (1)",
+      ]);
+    });
+
+    it("names an unknown action in the resource's own allowedActions", () => {
+      const typo = ask({
+        actions: ["connect"],
+        guardrails: { allowedActions: ["connect", "uplod"] },
+      });
+      assert.deepEqual(reasons(ticketGuardrailFailures(typo, {}, undefined)), [
+        'guardrails.allowedActions: unknown action "uplod"; expected all, connect, upload, download, copy, paste, delete, share (or an older name)',
+      ]);
+    });
+
+    it("refuses approving the identity's own ticket: no applicant, or the password login's username", () => {
+      const self = { forbidSelfApproval: true };
+      const none = ticketGuardrailFailures(ask({ applicant: undefined }), self, undefined);
+      assert.equal(none[0]?.property, "approve");
+      assert.match(
+        none[0].reason,
+        /no applicant is given.*jumpserver:forbidSelfApproval \(true\) forbids/,
+      );
+      const named = ticketGuardrailFailures(ask({ applicant: "Admin" }), self, "admin");
+      assert.match(named[0]?.reason ?? "", /the applicant "Admin" is the provider's own identity/);
+      // Someone else's ticket, not approving, or the rule turned off: nothing to refuse.
+      assert.deepEqual(ticketGuardrailFailures(ask({ applicant: "requester" }), self, "admin"), []);
+      assert.deepEqual(
+        ticketGuardrailFailures(ask({ applicant: undefined, approve: false }), self, "admin"),
+        [],
+      );
+      assert.deepEqual(
+        ticketGuardrailFailures(
+          ask({ applicant: undefined }),
+          { forbidSelfApproval: false },
+          "admin",
+        ),
+        [],
+      );
+      const own = ask({ applicant: undefined, guardrails: { forbidSelfApproval: false } });
+      assert.deepEqual(ticketGuardrailFailures(own, self, undefined), []);
+    });
+
+    it("leaves unknown values for `up`", () => {
+      const unknown = ask({
+        applicant: UNKNOWN,
+        dateExpired: UNKNOWN,
+        comment: UNKNOWN,
+        actions: ["connect", UNKNOWN],
+      });
+      assert.deepEqual(ticketGuardrailFailures(unknown, stack, "admin"), []);
+      const override = ask({ guardrails: { maxAccessDays: UNKNOWN, allowedActions: UNKNOWN } });
+      assert.deepEqual(
+        reasons(ticketGuardrailFailures(override, { requireComment: true }, undefined)),
+        [],
+      );
+    });
+  });
+
+  describe("TicketFlow", () => {
+    const rules = (...rs: unknown[]) => checkRules(rs).rules;
+
+    it("counts levels against minApprovalLevels, its override first", () => {
+      const one = rules({ strategy: "super_admin" });
+      assert.deepEqual(reasons(flowGuardrailFailures({ rules: one }, { minApprovalLevels: 2 })), [
+        "rules: 1 approval level is fewer than jumpserver:minApprovalLevels (2)",
+      ]);
+      assert.deepEqual(
+        flowGuardrailFailures(
+          { rules: one, guardrails: { minApprovalLevels: 1 } },
+          { minApprovalLevels: 2 },
+        ),
+        [],
+      );
+      assert.deepEqual(
+        flowGuardrailFailures({ rules: UNKNOWN as never }, { minApprovalLevels: 2 }),
+        [],
+      );
+    });
+
+    it("refuses a rule that lets anyone approve, whatever the config, unless it says allowAnyApprover", () => {
+      const all = rules({ strategy: "super_admin" }, { users: { type: "all" } });
+      assert.deepEqual(reasons(flowGuardrailFailures({ rules: all }, {})), [
+        'rules[1].users: a {type: "all"} selector matches every user, so anyone in the org may approve; set allowAnyApprover: true on this rule if that is meant',
+      ]);
+      const allowed = rules({ users: { type: "all" }, allowAnyApprover: true });
+      assert.deepEqual(flowGuardrailFailures({ rules: allowed }, {}), []);
+    });
+
+    it("never sends allowAnyApprover to JumpServer, in either dialect", () => {
+      const checked = rules(
+        { users: { type: "all" }, allowAnyApprover: true },
+        { strategy: "custom_user", assignees: ["approver"], allowAnyApprover: true },
+      );
+      assert.equal(checked[0].allowAnyApprover, true);
+      const wire = JSON.stringify([
+        ...toWire(checked, "selector", { approver: "10000000-0000-0000-0000-000000000003" }),
+        ...toWire(checked.slice(1), "strategy", {}),
+      ]);
+      assert.doesNotMatch(wire, /allowAnyApprover/);
+      assert.deepEqual(checkRules([{ users: { type: "all" }, allowAnyApprover: "yes" }]).failures, [
+        { property: "rules[0].allowAnyApprover", reason: "expected true or false" },
+      ]);
+    });
+
+    it("reads the selectors that match everyone as JumpServer does", () => {
+      const attrs = (...as: Array<{ name: string; match: string; value: unknown }>): Selector => ({
+        type: "attrs",
+        attrs: as,
+      });
+      const USER = "00000000-0000-0000-0000-000000000003";
+      const ORG_USER = "00000000-0000-0000-0000-000000000007";
+      const ADMIN = "00000000-0000-0000-0000-000000000001";
+      for (const sel of [
+        { type: "all" } as Selector,
+        attrs({ name: "system_roles", match: "m2m", value: [ADMIN, USER] }),
+        attrs({ name: "org_roles", match: "m2m", value: [ORG_USER] }),
+        attrs({ name: "system_roles", match: "m2m_all", value: [USER] }),
+        attrs({ name: "username", match: "exact", value: "*" }),
+        attrs({ name: "username", match: "in", value: ["bob", "*"] }),
+        attrs({ name: "email", match: "contains", value: "" }),
+        attrs({ name: "username", match: "regex", value: ".*" }),
+        attrs({ name: "username", match: "regex", value: "" }),
+        attrs(
+          { name: "username", match: "startswith", value: "" },
+          { name: "name", match: "regex", value: "^" },
+        ),
+      ])
+        assert.ok(everyone(sel), JSON.stringify(sel));
+      for (const sel of [
+        { type: "ids", ids: ["approver"] } as Selector,
+        attrs({ name: "system_roles", match: "m2m", value: [ADMIN] }),
+        attrs({ name: "system_roles", match: "m2m_all", value: [USER, ADMIN] }),
+        attrs({ name: "org_roles", match: "m2m", value: [USER] }), // a system role, not an org one
+        attrs({ name: "username", match: "exact", value: "bob" }),
+        attrs({ name: "username", match: "regex", value: "^a" }),
+        attrs({ name: "username", match: "regex", value: "(" }), // JumpServer matches nobody
+        attrs(
+          { name: "username", match: "contains", value: "" },
+          { name: "email", match: "endswith", value: "@corp" },
+        ),
+        attrs({ name: "username", match: "exact", value: UNKNOWN }),
+      ])
+        assert.equal(everyone(sel), undefined, JSON.stringify(sel));
+    });
+  });
+});
