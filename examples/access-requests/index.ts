@@ -9,14 +9,20 @@ import { AssetAccessTicket, TicketFlow } from "pulumi-jumpserver-tickets";
 const config = new pulumi.Config();
 /** The Default org's id; every JumpServer has it. */
 const DEFAULT_ORG = "00000000-0000-0000-0000-000000000002";
-/** The person who gives the final approval (JumpServer username or user id). */
-const finalApprover = config.get("finalApprover") ?? "approver";
+/**
+ * The people who give the final approval (JumpServer usernames or user ids), any one of them.
+ * At least two: JumpServer lets a level's only approver approve their own tickets, so
+ * `jumpserver:forbidSelfApproval` (on by default) refuses a level that names one person.
+ */
+const finalApprovers = config.getObject<string[]>("finalApprovers") ?? ["approver", "orgadmin"];
 
 // Who approves access requests in the Default org: first a system administrator (the pipeline's
-// own identity is one, so it approves this level itself), then a named person, in JumpServer.
+// own identity is one, so it approves this level itself), then one of the named people, in
+// JumpServer. A requester who is one of them never approves their own ticket: JumpServer leaves
+// that level to the others.
 const flow = new TicketFlow("apply-asset-default-org", {
   orgId: DEFAULT_ORG,
-  rules: [{ strategy: "super_admin" }, { strategy: "custom_user", assignees: [finalApprover] }],
+  rules: [{ strategy: "super_admin" }, { strategy: "custom_user", assignees: finalApprovers }],
 });
 
 /** One access request, as a pull request adds it. */

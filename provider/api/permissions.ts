@@ -124,43 +124,70 @@ export async function deletePermission(
   return false;
 }
 
+/** Grants by permission id, and the permissions whose members the lists could not vouch for. */
+export interface ListedGrants {
+  grants: Map<string, Grant>;
+  /** Read these one by one: their member rows did not add up to the list's counts. */
+  unsure: Set<string>;
+}
+
 /**
- * Every grant created from a ticket, in every org the root org shows: the list (scalars) and the
- * four member-relation lists, all pages. Undefined when a list would cost more than `maxRows`
- * rows (reads then ask per permission).
+ * Every grant created from a ticket: the list from the root org (every org's permissions, with
+ * their scalars and member counts), then each member-relation list per org, all pages. The
+ * relation lists filter by the org in X-JMS-ORG (the root org's own, which holds none), and a
+ * community edition answers a second org's header with Default's rows: so only rows of the asked
+ * org's permissions are taken, and a permission whose rows don't add up to its counts is left to
+ * a GET. Undefined when a list would cost more than `maxRows` rows (reads then ask per permission).
  */
 export async function listGrants(
   client: JumpServerClient,
   maxRows: number,
-): Promise<Map<string, Grant> | undefined> {
-  const org = ROOT_ORG_ID;
+): Promise<ListedGrants | undefined> {
   const rows = await client.listUpTo<Record<string, unknown>>(PERMISSIONS, maxRows, {
     query: { from_ticket: "true" },
-    org,
+    org: ROOT_ORG_ID,
   });
   if (!rows) return undefined;
   const grants = new Map<string, Grant>();
-  const needed = new Set<string>();
+  const orgOf = new Map<string, string>();
+  const counts = new Map<string, Record<string, number | undefined>>();
+  /** org → the member kinds some permission of it has. */
+  const needed = new Map<string, Set<string>>();
   for (const r of checkedEach("row", rows, "the asset permissions list")) {
-    // A row without counts (an older server) needs every member list.
-    for (const kind of MEMBER_KINDS) if (Number(r[kind.amount] ?? 1) > 0) needed.add(kind.key);
-    grants.set(String(r.id).toLowerCase(), {
-      users: [],
-      userGroups: [],
-      assets: [],
-      nodes: [],
-      ...scalars(r),
-    });
+    const id = String(r.id).toLowerCase();
+    const org = String(r.org_id ?? "").toLowerCase();
+    orgOf.set(id, org);
+    const kinds = needed.get(org) ?? new Set<string>();
+    needed.set(org, kinds);
+    const amounts: Record<string, number | undefined> = {};
+    for (const kind of MEMBER_KINDS) {
+      const n = typeof r[kind.amount] === "number" ? (r[kind.amount] as number) : undefined;
+      amounts[kind.key] = n;
+      // A row without counts (an older server) needs every member list.
+      if (n === undefined || n > 0) kinds.add(kind.key);
+    }
+    counts.set(id, amounts);
+    grants.set(id, { users: [], userGroups: [], assets: [], nodes: [], ...scalars(r) });
   }
-  // A kind no permission has members of (user groups, often nodes) is not listed.
-  for (const kind of MEMBER_KINDS.filter((k) => needed.has(k.key))) {
-    const path = `/api/v1/perms/asset-permissions-${kind.route}-relations/`;
-    const relations = await client.listUpTo<Record<string, unknown>>(path, maxRows, { org });
-    if (!relations) return undefined;
-    for (const row of checkedEach("relation", relations, `the permission ${kind.route} list`)) {
-      const g = grants.get(String(row.assetpermission).toLowerCase());
-      if (g) g[kind.key].push(relatedId(row[kind.field]));
+  for (const [org, kinds] of needed) {
+    // A kind no permission of the org has members of (user groups, often nodes) is not listed.
+    for (const kind of MEMBER_KINDS.filter((k) => kinds.has(k.key))) {
+      const path = `/api/v1/perms/asset-permissions-${kind.route}-relations/`;
+      const relations = await client.listUpTo<Record<string, unknown>>(path, maxRows, { org });
+      if (!relations) return undefined;
+      for (const row of checkedEach("relation", relations, `the permission ${kind.route} list`)) {
+        const id = String(row.assetpermission).toLowerCase();
+        if (orgOf.get(id) === org) grants.get(id)![kind.key].push(relatedId(row[kind.field]));
+      }
     }
   }
-  return new Map([...grants].map(([id, g]) => [id, normalGrant(g)]));
+  const unsure = new Set<string>();
+  for (const [id, g] of grants) {
+    const amounts = counts.get(id)!;
+    if (
+      MEMBER_KINDS.some((k) => amounts[k.key] === undefined || amounts[k.key] !== g[k.key].length)
+    )
+      unsure.add(id);
+  }
+  return { grants: new Map([...grants].map(([id, g]) => [id, normalGrant(g)])), unsure };
 }

@@ -7,9 +7,8 @@
 // stack on a busy server).
 import type { JumpServerClient } from "../client/client";
 import { FLOWS, LiveFlow, parseFlow } from "../api/flows";
-import { listGrants } from "../api/permissions";
+import { ListedGrants, listGrants } from "../api/permissions";
 import { APPLY_ASSET, LiveTicket, parseTicket } from "../api/tickets";
-import type { Grant } from "../model/grants";
 
 /** 25 pages of 200: beyond that a list costs more than a few hundred per-resource reads. */
 export const MAX_ROWS = 5000;
@@ -74,6 +73,9 @@ export function listedFlows(
 }
 
 /** Every grant created from a ticket, in every org (undefined when the identity can't list them). */
-export function listedGrants(client: JumpServerClient, ticketId: string): Promise<Listed<Grant>> {
+export function listedGrants(
+  client: JumpServerClient,
+  ticketId: string,
+): Promise<ListedGrants | undefined> {
   return snapshot(client, "grants", ticketId, () => listGrants(client, MAX_ROWS));
 }

@@ -41,7 +41,8 @@ export async function liveGrant(
     if (refused(e) || (e instanceof JumpServerError && e.isNotFound)) return undefined;
     throw e;
   });
-  if (listed) return listed.get(ticketId.toLowerCase()) ?? "deleted";
+  const key = ticketId.toLowerCase();
+  if (listed && !listed.unsure.has(key)) return listed.grants.get(key) ?? "deleted";
   try {
     return (await getGrant(client, ticketId, orgId)) ?? "deleted";
   } catch (e) {

@@ -80,11 +80,11 @@ export const FLOW_INPUTS = {
   /** Write the adopted flow's previous rules back on delete. Default true. */
   restoreOnDelete: toggle(true),
   /**
-   * This flow's own limits, overriding the stack's `jumpserver:minApprovalLevels` (checked at
-   * preview; see docs/ticket-flow.md, "Guardrails").
+   * This flow's own limits, overriding the stack's `jumpserver:minApprovalLevels` and
+   * `jumpserver:forbidSelfApproval` (checked at preview; see docs/ticket-flow.md, "Guardrails").
    */
   guardrails: input<FlowGuardrails, "optional">({
-    shape: guardrailsShape({ minApprovalLevels: "levels" }),
+    shape: guardrailsShape({ minApprovalLevels: "levels", forbidSelfApproval: "flag" }),
     replaces: false,
     compare: "exact",
     presence: "optional",

@@ -20,7 +20,7 @@ export interface Guardrails {
   allowedActions?: string[];
   /** The fewest approval levels a TicketFlow may have. */
   minApprovalLevels?: number;
-  /** No ticket may be approved by its own applicant (default true). */
+  /** No ticket may be approved by its own applicant, nor a flow let it be (default true). */
   forbidSelfApproval?: boolean;
 }
 
@@ -29,7 +29,7 @@ export type TicketGuardrails = Pick<
   Guardrails,
   "maxAccessDays" | "requireComment" | "allowedActions" | "forbidSelfApproval"
 >;
-export type FlowGuardrails = Pick<Guardrails, "minApprovalLevels">;
+export type FlowGuardrails = Pick<Guardrails, "minApprovalLevels" | "forbidSelfApproval">;
 
 export const GUARDRAIL_KEYS = {
   maxAccessDays: { config: "jumpserver:maxAccessDays", env: "JUMPSERVER_MAX_ACCESS_DAYS" },
@@ -249,9 +249,17 @@ export function flowGuardrailFailures(ask: FlowAsk, stack: Guardrails): Failure[
       reason: `${ask.rules.length} approval level${ask.rules.length === 1 ? " is" : "s are"} fewer than ${min.source} (${min.value})`,
     });
   }
+  const self = limits.forbidSelfApproval;
   ask.rules.forEach((rule, i) => {
-    if (!rule || typeof rule !== "object" || !("users" in rule) || rule.allowAnyApprover === true)
-      return;
+    if (!rule || typeof rule !== "object") return; // unknown at preview
+    const sole = self?.value ? onlyApprover(rule) : undefined;
+    if (sole && self) {
+      failures.push({
+        property: `rules[${i}].${sole.property}`,
+        reason: `${JSON.stringify(sole.user)} is this level's only approver, and JumpServer lets a level's only approver approve their own tickets, which ${self.source} (true) forbids; name a second approver, or set guardrails: { forbidSelfApproval: false } on this flow`,
+      });
+    }
+    if (!("users" in rule) || rule.allowAnyApprover === true) return;
     const why = everyone(rule.users);
     if (why) {
       failures.push({
@@ -261,6 +269,24 @@ export function flowGuardrailFailures(ask: FlowAsk, stack: Guardrails): Failure[
     }
   });
   return failures;
+}
+
+/**
+ * The one user a level names as its only approver, where its words alone say so: JumpServer's
+ * `Ticket.exclude_applicant` (v3.10.23 to v4.10.19) takes the applicant out of a level's
+ * approvers only when there are several, so a sole approver approves their own tickets.
+ * Selectors and strategies that the server resolves (attrs, admins) can't be judged here.
+ */
+function onlyApprover(rule: FlowRule): { property: string; user: string } | undefined {
+  const [list, property] =
+    "strategy" in rule
+      ? [rule.strategy === "custom_user" ? rule.assignees : undefined, "assignees"]
+      : [rule.users?.type === "ids" ? rule.users.ids : undefined, "users.ids"];
+  if (!Array.isArray(list) || hasUnknown(list) || list.length === 0) return undefined;
+  // Two spellings are one user only when they are the same text (any case); a name and an id
+  // may be one user too, but only a request could tell.
+  const users = new Set(list.map((u) => String(u).trim().toLowerCase()));
+  return users.size === 1 ? { property, user: String(list[0]).trim() } : undefined;
 }
 
 export const SYSTEM_USER_ROLE = "00000000-0000-0000-0000-000000000003";

@@ -122,7 +122,7 @@ export function deletePermission(ctx: Ctx): Reply {
   return { status: 204 };
 }
 
-/** `perms/asset-permissions-<kind>-relations/`: one row per (permission, member), in the current org. */
+/** `perms/asset-permissions-<kind>-relations/`: one row per (permission, member) of the current org's permissions. */
 export function listRelations(kind: RelationKind) {
   return (ctx: Ctx): Reply => {
     requireOrgAdmin(ctx);
@@ -133,7 +133,9 @@ export function listRelations(kind: RelationKind) {
     for (const perm of ctx.model.state.permissions) {
       for (const member of ids(perm)) {
         seq += 1;
-        if (inOrg(ctx.orgId, perm.orgId)) rows.push({ id: seq, member, perm });
+        // RelationMixin filters by the current org's id, and the root org's is an id too: from the
+        // root, no row (perms/api/asset_permission_relation.py).
+        if (perm.orgId === ctx.orgId) rows.push({ id: seq, member, perm });
       }
     }
     rows = exactFilters(ctx, rows, {

@@ -26,14 +26,22 @@ import { AssetAccessTicket, TicketFlow } from "pulumi-jumpserver-tickets";
 
 const config = new pulumi.Config();
 const override = config.getBoolean("override") ?? false;
-// The engine stops at the first resource whose check fails: \`part\` declares one or both.
-const part = config.get("part") ?? "both";
-if (part !== "ticket") new TicketFlow("one-level-flow", {
+// The engine stops at the first resource whose check fails: \`part\` declares one, or all.
+const part = config.get("part") ?? "all";
+if (part === "flow" || part === "all") new TicketFlow("one-level-flow", {
   orgId: "${DEFAULT_ORG}",
   rules: [{ strategy: "super_admin" }],
   ...(override ? { guardrails: { minApprovalLevels: 1 } } : {}),
 });
-if (part !== "flow") new AssetAccessTicket("long-access", {
+// jumpserver:forbidSelfApproval is true by default: a level whose only approver is one user
+// would let that user approve their own tickets.
+if (part === "sole" || part === "all") new TicketFlow("sole-approver-flow", {
+  orgId: "${DEFAULT_ORG}",
+  name: "db-access",
+  rules: [{ strategy: "super_admin" }, { users: { type: "ids", ids: ["approver"] } }],
+  ...(override ? { guardrails: { forbidSelfApproval: false } } : {}),
+});
+if (part === "ticket" || part === "all") new AssetAccessTicket("long-access", {
   title: "requester: a long stay on web-01",
   orgId: "${DEFAULT_ORG}",
   applicant: "requester",
@@ -96,6 +104,16 @@ describe("e2e: guardrails fail `pulumi preview` through the CLI", function () {
     assert.equal(sb.stats().total, 0, "preview asked JumpServer nothing");
   });
 
+  it("names a flow level whose only approver is one user (forbidSelfApproval, on by default)", async () => {
+    await stack!.setConfig("part", { value: "sole" });
+    sb.resetStats();
+    assert.match(
+      await failedPreview(),
+      /TicketFlow resource 'sole-approver-flow': property rules\[1\]\.users\.ids value .* has a problem: "approver" is this level's only approver, and JumpServer lets a level's only approver approve their own tickets, which jumpserver:forbidSelfApproval \(true\) forbids/,
+    );
+    assert.equal(sb.stats().total, 0, "preview asked JumpServer nothing");
+  });
+
   it("names the ticket and every limit it breaks, the list from project config included", async () => {
     await stack!.setConfig("part", { value: "ticket" });
     sb.resetStats();
@@ -112,10 +130,10 @@ describe("e2e: guardrails fail `pulumi preview` through the CLI", function () {
   });
 
   it("passes once the program itself raises the limits (where review sees it)", async () => {
-    await stack!.setConfig("part", { value: "both" });
+    await stack!.setConfig("part", { value: "all" });
     await stack!.setConfig("override", { value: "true" });
     const p = await stack!.preview();
-    assert.deepEqual(p.changeSummary, { create: 3 });
+    assert.deepEqual(p.changeSummary, { create: 4 });
     assert.equal(sb.stats().total, 0);
   });
 });

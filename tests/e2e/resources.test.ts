@@ -34,6 +34,9 @@ const approver = { strategy: "custom_user" as const, assignees: ["approver"] };
 const flow = new TicketFlow("flow", {
   orgId: DEFAULT_ORG,
   rules: config.require("levels") === "two" ? [admin, approver] : [admin],
+  // Each level names one user, as the steps below expect: the self-approval guardrail that
+  // refuses such a level is waived on this flow.
+  guardrails: { forbidSelfApproval: false },
 });
 const ticket = new AssetAccessTicket(
   "access",

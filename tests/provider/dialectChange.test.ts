@@ -42,7 +42,12 @@ describe("a TicketFlow recorded in the strategy dialect, on a server that now sp
     const next = (
       await host.check(
         {},
-        { orgId: DEFAULT, rules: [{ strategy: "custom_user", assignees: ["approver"] }] },
+        {
+          orgId: DEFAULT,
+          rules: [{ strategy: "custom_user", assignees: ["approver"] }],
+          // One approver, as the recorded rules had; the self-approval guardrail is not the point.
+          guardrails: { forbidSelfApproval: false },
+        },
       )
     ).inputs;
     const updated = await host.update(made.id, before, next);

@@ -28,10 +28,11 @@ for (const mode of SERVER_MODES) {
       await host?.close();
       await sb?.close();
     });
+    // Two approvers: one alone could approve their own tickets (forbidSelfApproval).
     const rules = (): Props[] =>
       mode.options.dialect === "strategy"
-        ? [{ strategy: "custom_user", assignees: ["approver"] }]
-        : [{ users: { type: "ids", ids: ["approver"] } }];
+        ? [{ strategy: "custom_user", assignees: ["approver", "admin"] }]
+        : [{ users: { type: "ids", ids: ["approver", "admin"] } }];
     const shape = (rs: any[]) =>
       canonical(
         [...rs]

@@ -86,6 +86,16 @@ for (const mode of SERVER_MODES) {
       assert.equal(again.d.changes, "none");
     });
 
+    it("a grant in a second org (whose member lists a community edition can't give) is read on its own, without false drift", async () => {
+      const ops = sb.seed.assets.find((a) => a.name === "ops-bastion")!;
+      const asked = program({ orgId: ops.orgId, assets: ["ops-bastion"] });
+      const { id, outs } = await host.create((await host.check({}, asked)).inputs);
+      assert.equal(outs.state, "approved");
+      const { r, d } = await previewRefresh(id, outs, asked);
+      assert.deepEqual((r.props.grant as { assets: string[] }).assets, [ops.id]);
+      assert.equal(d.changes, "none");
+    });
+
     it("a deleted or disabled grant plans a replacement (a new ticket)", async () => {
       for (const handEdit of ["delete", "disable"] as const) {
         const asked = program();

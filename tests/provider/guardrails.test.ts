@@ -8,7 +8,7 @@ import { assetAccessTicketProvider } from "../../provider/resources/assetAccessT
 import { ticketFlowProvider } from "../../provider/resources/ticketFlow";
 import { UNKNOWN } from "../../provider/model/unknown";
 import { ProviderHost, Props } from "../support/providerHost";
-import { client, sandbox, stackConfig } from "../support/sandbox";
+import { client, sandbox, stackConfig, user } from "../support/sandbox";
 
 const TICKET = "pulumi-nodejs:dynamic/jumpserver:AssetAccessTicket";
 const FLOW = "pulumi-nodejs:dynamic/jumpserver:TicketFlow";
@@ -34,7 +34,10 @@ const ticket = (extra: Props = {}): Props => ({
   comment: "incident 4521",
   ...extra,
 });
-const TWO_LEVELS = [{ strategy: "super_admin" }, { users: { type: "ids", ids: ["approver"] } }];
+const TWO_LEVELS = [
+  { strategy: "super_admin" },
+  { users: { type: "ids", ids: ["approver", "admin"] } },
+];
 
 describe("guardrails through the provider host (v4.10.19)", function () {
   let sb: Sandbox;
@@ -220,6 +223,66 @@ describe("guardrails through the provider host (v4.10.19)", function () {
       "guardrails.minApprovalLevels",
     ]);
     assert.equal(sb.stats().total, 0);
+  });
+
+  it("TicketFlow refuses a level whose only approver is one user, at check and again at create", async () => {
+    const host = await start(ticketFlowProvider, FLOW, stackConfig(sb, "admin"));
+    const tickets = await start(assetAccessTicketProvider, TICKET, stackConfig(sb, "admin"));
+    const sole = (who: string) =>
+      `${JSON.stringify(who)} is this level's only approver, and JumpServer lets a level's only approver approve their own tickets, which jumpserver:forbidSelfApproval (true) forbids; name a second approver, or set guardrails: { forbidSelfApproval: false } on this flow`;
+    sb.resetStats();
+    const refused = await host.check(
+      {},
+      {
+        orgId: DEFAULT,
+        rules: [
+          { strategy: "custom_user", assignees: ["approver"] },
+          { users: { type: "ids", ids: ["approver", "APPROVER"] } }, // one user, two spellings
+        ],
+      },
+    );
+    assert.deepEqual(refused.failures, [
+      { property: "rules[0].assignees", reason: sole("approver") },
+      { property: "rules[1].users.ids", reason: sole("approver") },
+    ]);
+    // Two users, or approvers the server resolves: accepted.
+    assert.deepEqual((await host.check({}, { orgId: DEFAULT, rules: TWO_LEVELS })).failures, []);
+    // Unknown at preview: accepted, then judged at create before anything is asked.
+    const later = await host.check(
+      {},
+      {
+        orgId: DEFAULT,
+        rules: [{ strategy: "super_admin" }, { users: { type: "ids", ids: [UNKNOWN] } }],
+      },
+    );
+    assert.deepEqual(later.failures, []);
+    const known = {
+      ...later.inputs,
+      rules: [{ strategy: "super_admin" }, { users: { type: "ids", ids: ["approver"] } }],
+    };
+    await assert.rejects(
+      host.create(known),
+      /rules\[1\]\.users\.ids: "approver" is this level's only approver.*nothing was written/,
+    );
+    assert.equal(sb.stats().total, 0, "no request");
+    // The flow's own override lets it through, and JumpServer then makes the applicant the
+    // level's only approver of their own ticket: what the guardrail prevents.
+    const own = await host.check(
+      {},
+      {
+        orgId: DEFAULT,
+        rules: [{ users: { type: "ids", ids: ["approver"] } }],
+        guardrails: { forbidSelfApproval: false },
+      },
+    );
+    assert.deepEqual(own.failures, []);
+    const flow = await host.create(own.inputs);
+    const t = await tickets.create(
+      (await tickets.check({}, ticket({ applicant: "approver" }))).inputs,
+    );
+    assert.deepEqual(t.outs.currentApprovers, [user(sb, "approver").id]);
+    await tickets.delete(t.id, t.outs);
+    await host.delete(flow.id, flow.outs);
   });
 
   it("a rule with allowAnyApprover: true is written without the flag", async () => {

@@ -50,7 +50,11 @@ for (const mode of SERVER_MODES) {
     // the rule that named the deleted user reads without them.
     it("shows at refresh, as drift of `rules`, a flow whose approver was deleted and recreated", async () => {
       let host = await ProviderHost.start(ticketFlowProvider, FLOW, stackConfig(sb));
-      const { inputs } = await host.check({}, { orgId: DEFAULT, rules: rules(["requester"]) });
+      // Two approvers (one alone could approve their own tickets); requester is recreated.
+      const { inputs } = await host.check(
+        {},
+        { orgId: DEFAULT, rules: rules(["requester", "approver"]) },
+      );
       const made = await host.create(inputs);
       await host.close();
       await recreate("requester", "10000000-0000-0000-0000-0000000000c4");
@@ -70,7 +74,11 @@ for (const mode of SERVER_MODES) {
 
     it("writes the recreated user's new id at the next update", async () => {
       let host = await ProviderHost.start(ticketFlowProvider, FLOW, stackConfig(sb));
-      const { inputs } = await host.check({}, { orgId: DEFAULT, rules: rules(["approver"]) });
+      const { inputs } = await host.check(
+        {},
+        // One approver first, then two: the self-approval guardrail is not the point here.
+        { orgId: DEFAULT, rules: rules(["approver"]), guardrails: { forbidSelfApproval: false } },
+      );
       const made = await host.create(inputs);
       await host.close();
       // `approver` is deleted and created again: same name, new id (edited in the saved state).

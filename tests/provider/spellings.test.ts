@@ -69,7 +69,8 @@ for (const mode of SERVER_MODES) {
             await checked(flows, {
               orgId: DEFAULT,
               name: "spelled",
-              rules: [{ users: { type: "ids", ids: ["approver"] } }],
+              // Two approvers: one alone could approve their own tickets (forbidSelfApproval).
+              rules: [{ users: { type: "ids", ids: ["approver", "admin"] } }],
             }),
           );
           const base = {

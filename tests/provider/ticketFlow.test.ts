@@ -21,7 +21,13 @@ for (const mode of modes) {
 
     before(async () => {
       sb = await sandbox(mode.options);
-      host = await ProviderHost.start(ticketFlowProvider, TYPE, stackConfig(sb, "admin"));
+      // Level 2 names one approver throughout, and the request counts hold one lookup; the
+      // self-approval guardrail those levels break is tested in guardrails.test.ts.
+      host = await ProviderHost.start(
+        ticketFlowProvider,
+        TYPE,
+        stackConfig(sb, "admin", "accessKey", { "jumpserver:forbidSelfApproval": "false" }),
+      );
       approverId = user(sb, "approver").id;
       requesterId = user(sb, "requester").id;
     });
@@ -261,7 +267,7 @@ for (const mode of modes) {
     it("refuses an unknown username, naming it", async () => {
       const inputs = await checked({
         orgId: DEFAULT,
-        rules: [{ strategy: "custom_user", assignees: ["nobody-here"] }],
+        rules: [{ strategy: "custom_user", assignees: ["approver", "nobody-here"] }],
       });
       await assert.rejects(host.create(inputs), /no user named "nobody-here"/);
     });
@@ -293,7 +299,7 @@ describe("TicketFlow on a community edition, for an org other than Default", fun
     const before = await client(sb, "admin").list<Record<string, any>>(FLOWS, { org: DEFAULT });
     const { inputs } = await host.check(
       {},
-      { orgId: ops, rules: [{ users: { type: "ids", ids: ["approver"] } }] },
+      { orgId: ops, rules: [{ users: { type: "ids", ids: ["approver", "admin"] } }] },
     );
     await assert.rejects(
       host.create(inputs),

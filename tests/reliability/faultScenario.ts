@@ -57,13 +57,21 @@ const adminsOnly = () => [
   },
 ];
 const adminById = () => [{ users: { type: "ids", ids: ["admin"] } }];
+// A level whose only approver is the pipeline's identity, which approves every ticket itself
+// here: the self-approval guardrail that refuses such a level is waived on these flows.
+const oneApprover = { forbidSelfApproval: false };
 
 function declaredFlows(n: number): Props[] {
   const flows: Props[] = [
     { orgId: DEFAULT_ORG, rules: adminsOnly() }, // copy-on-write of the global flow
-    { orgId: ROOT_ORG, rules: adminById() }, // the global flow, edited in place
-    { orgId: DEFAULT_ORG, name: "soak-a", rules: adminById() }, // named: created by POST
-    { orgId: DEFAULT_ORG, name: "soak-b", rules: [...adminsOnly(), ...adminById()] },
+    { orgId: ROOT_ORG, rules: adminById(), guardrails: oneApprover }, // the global flow, edited in place
+    { orgId: DEFAULT_ORG, name: "soak-a", rules: adminById(), guardrails: oneApprover }, // named: created by POST
+    {
+      orgId: DEFAULT_ORG,
+      name: "soak-b",
+      rules: [...adminsOnly(), ...adminById()],
+      guardrails: oneApprover,
+    },
   ];
   if (n < 1 || n > flows.length) throw new Error(`flows: 1..${flows.length}, got ${n}`);
   return flows.slice(0, n);

@@ -44,7 +44,10 @@ const flowSpecific: Record<string, fc.Arbitrary<unknown>> = {
   ccUsers: fc.array(text),
   restoreOnDelete: fc.boolean(),
   guardrails: fc.record(
-    { minApprovalLevels: fc.oneof(fc.integer({ min: 0, max: 6 }), json) },
+    {
+      minApprovalLevels: fc.oneof(fc.integer({ min: 0, max: 6 }), json),
+      forbidSelfApproval: value(fc.boolean()),
+    },
     {
       requiredKeys: [],
     },
@@ -104,7 +107,7 @@ function inputsOf(
 }
 const flowInputs = inputsOf(FLOW_KEYS, flowSpecific, {
   orgId: UUIDS[0],
-  rules: [{ strategy: "super_admin" }, { users: { type: "ids", ids: ["approver"] } }],
+  rules: [{ strategy: "super_admin" }, { users: { type: "ids", ids: ["approver", "admin"] } }],
 });
 const validTicket = {
   title: "access",
@@ -220,8 +223,13 @@ describe("bad input: property-based checks of both providers (fast-check)", func
     TicketFlow: (inputs) => {
       const rules = inputs.rules as Array<Record<string, any>>;
       assert.ok(rules.length >= Number(own(inputs).minApprovalLevels ?? 2), "levels");
-      for (const r of rules)
+      for (const r of rules) {
         if (r.users) assert.ok(r.allowAnyApprover === true || !everyone(r.users), "anyone");
+        // forbidSelfApproval (default true): no level's approvers are one named user.
+        const named = r.strategy === "custom_user" ? r.assignees : r.users?.ids;
+        if (own(inputs).forbidSelfApproval !== false && Array.isArray(named))
+          assert.ok(new Set(named.map((n: string) => n.toLowerCase())).size > 1, "self-approval");
+      }
     },
     AssetAccessTicket: (inputs) => {
       const days =

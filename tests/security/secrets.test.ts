@@ -88,7 +88,7 @@ describe("secrets stay out of state, outputs, errors and logs", function () {
       const fIn = (
         await flows.check(
           {},
-          { orgId: DEFAULT_ORG, rules: [{ users: { type: "ids", ids: ["approver"] } }] },
+          { orgId: DEFAULT_ORG, rules: [{ users: { type: "ids", ids: ["approver", "admin"] } }] },
         )
       ).inputs;
       const f = await flows.create(fIn);

@@ -205,6 +205,69 @@ describe("guardrails", () => {
       assert.deepEqual(flowGuardrailFailures({ rules: allowed }, {}), []);
     });
 
+    it("refuses a level whose only approver is one user, with forbidSelfApproval (default true)", () => {
+      const stack = parseGuardrails(() => undefined).guardrails;
+      const sole = (who: string, source = "jumpserver:forbidSelfApproval") =>
+        `${JSON.stringify(who)} is this level's only approver, and JumpServer lets a level's only approver approve their own tickets, which ${source} (true) forbids; name a second approver, or set guardrails: { forbidSelfApproval: false } on this flow`;
+      const ID = "10000000-0000-0000-0000-000000000003";
+      const refused = rules(
+        { strategy: "super_admin" },
+        { users: { type: "ids", ids: ["alice"] } },
+        { strategy: "custom_user", assignees: [ID] },
+        { users: { type: "ids", ids: ["Bob", "bob "] } }, // one user, two spellings
+        { strategy: "custom_user", assignees: [ID.toUpperCase(), ID] },
+      );
+      assert.deepEqual(reasons(flowGuardrailFailures({ rules: refused }, stack)), [
+        `rules[1].users.ids: ${sole("alice")}`,
+        `rules[2].assignees: ${sole(ID)}`,
+        `rules[3].users.ids: ${sole("Bob")}`,
+        `rules[4].assignees: ${sole(ID.toUpperCase())}`,
+      ]);
+      // The flow's own override, either way, and the stack's.
+      assert.deepEqual(
+        reasons(
+          flowGuardrailFailures(
+            { rules: refused.slice(0, 2), guardrails: { forbidSelfApproval: true } },
+            { forbidSelfApproval: false },
+          ),
+        ),
+        [`rules[1].users.ids: ${sole("alice", "guardrails.forbidSelfApproval")}`],
+      );
+      const off = { rules: refused, guardrails: { forbidSelfApproval: false } };
+      assert.deepEqual(flowGuardrailFailures(off, stack), []);
+      assert.deepEqual(
+        flowGuardrailFailures({ rules: refused }, { forbidSelfApproval: false }),
+        [],
+      );
+      // Left alone: two users (a name and an id may be one user: only a request could tell),
+      // approvers the server resolves, and what is unknown until `up`.
+      const left = rules(
+        { users: { type: "ids", ids: ["alice", "bob"] } },
+        { strategy: "custom_user", assignees: ["alice", ID] },
+        { strategy: "org_admin" },
+        { strategy: "super_org_admin" },
+        {
+          users: {
+            type: "attrs",
+            attrs: [{ name: "username", match: "exact", value: "alice" }],
+          },
+        },
+        { users: { type: "ids", ids: [UNKNOWN] } },
+        { users: { type: "ids", ids: ["alice", UNKNOWN] } },
+        { users: { type: "ids", ids: UNKNOWN } },
+        { strategy: UNKNOWN, assignees: ["alice"] },
+        { strategy: "custom_user", assignees: UNKNOWN },
+        UNKNOWN,
+      );
+      assert.equal(left.length, 11);
+      assert.deepEqual(flowGuardrailFailures({ rules: left }, stack), []);
+      // An unknown override is judged at `up`.
+      assert.deepEqual(
+        flowGuardrailFailures({ rules: refused, guardrails: { forbidSelfApproval: UNKNOWN } }, {}),
+        [],
+      );
+    });
+
     it("never sends allowAnyApprover to JumpServer, in either dialect", () => {
       const checked = rules(
         { users: { type: "all" }, allowAnyApprover: true },

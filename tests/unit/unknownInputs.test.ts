@@ -27,7 +27,7 @@ const baseFlow = () => ({
   orgId: DEFAULT,
   rules: [
     { strategy: "custom_user", assignees: ["approver", "admin"] },
-    { users: { type: "ids", ids: ["approver"] } },
+    { users: { type: "ids", ids: ["approver", "requester"] } },
     {
       users: {
         type: "attrs",
