@@ -78,7 +78,9 @@ export function copyOnWrite(
 ): Promise<LiveFlow> {
   return exactlyOnce(client, FLOW_COPY, {
     send: () => patchFlow(client, global.id, orgId, write, false),
-    find: async () => (await listFlows(client, orgId)).find((f) => f.orgId === orgId && !f.name),
+    // Looking is a read: asked again after a transient failure, so a lost answer costs no run.
+    find: async () =>
+      (await patiently(() => listFlows(client, orgId))).find((f) => f.orgId === orgId && !f.name),
     found: async (copy) => {
       try {
         return await patchFlow(client, copy.id, orgId, write, true);
@@ -101,7 +103,7 @@ export function createNamedFlow(
   return exactlyOnce(client, NAMED_FLOW_CREATE, {
     send: () => createFlow(client, orgId, write),
     find: async () =>
-      (await listFlows(client, orgId)).find(
+      (await patiently(() => listFlows(client, orgId))).find(
         (f) => f.orgId === orgId && (f.name ?? "").toLowerCase() === name,
       ),
     found: (made) => patchFlow(client, made.id, orgId, write, true),

@@ -8,6 +8,7 @@ import { TICKET_WIRE_NAMES } from "../model/ticketFields";
 import type { TicketInputs } from "../model/ticketInputs";
 import { SYSTEM_ADMIN_ROLE } from "../model/wireRules";
 import { TICKET_OPEN, exactlyOnce } from "./exactlyOnce";
+import { patiently } from "./patience";
 
 export interface OpenContext {
   inputs: TicketInputs;
@@ -32,7 +33,8 @@ export async function openExactlyOnce(
   let visible: boolean | undefined;
   return exactlyOnce(client, TICKET_OPEN, {
     send: () => client.exclusive("ticket-open", () => openTicket(client, body)),
-    find: () => findByMarker(client, ctx),
+    // Looking is a read: asked again after a transient failure, so a lost answer costs no run.
+    find: () => patiently(() => findByMarker(client, ctx)),
     beforeResend: async (e) => {
       visible ??=
         ctx.applicantId === ctx.meId ||
