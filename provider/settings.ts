@@ -54,6 +54,16 @@ export const SECRET_SETTING_KEYS = [
   "password",
 ] as const;
 
+/** Keys that carry a credential: they come from one source, stack config or the environment. */
+export const CREDENTIAL_KEYS = [
+  SETTING_KEYS.accessKeyId,
+  SETTING_KEYS.accessKeySecret,
+  SETTING_KEYS.privateToken,
+  SETTING_KEYS.token,
+  SETTING_KEYS.username,
+  SETTING_KEYS.password,
+];
+
 export type ConfigGetter = (configKey: string) => string | undefined;
 
 export class SettingsError extends ProviderError {
@@ -90,15 +100,7 @@ export function resolveSettings(
     problems.push(`${both(SETTING_KEYS.url)} must be an http(s) URL, got "${url}"`);
   }
 
-  const credentialKeys = [
-    SETTING_KEYS.accessKeyId,
-    SETTING_KEYS.accessKeySecret,
-    SETTING_KEYS.privateToken,
-    SETTING_KEYS.token,
-    SETTING_KEYS.username,
-    SETTING_KEYS.password,
-  ];
-  const useConfig = credentialKeys.some((k) => fromConfig(k) !== undefined);
+  const useConfig = CREDENTIAL_KEYS.some((k) => fromConfig(k) !== undefined);
   const cred = (k: Key) => (useConfig ? fromConfig(k) : fromEnv(k));
   const name = (k: Key) => (useConfig ? k.config : k.env);
 

@@ -4,6 +4,7 @@
 import { JumpServerClient } from "../client/client";
 import { actionsFromServer } from "../model/actions";
 import { isoSeconds, parseDate } from "../model/dates";
+import type { GrantBody } from "../model/grants";
 import { checked, checkedEach, relatedId } from "./answers";
 
 export const APPLY_ASSET = "/api/v1/tickets/apply-asset-tickets/";
@@ -103,16 +104,9 @@ export function parseTicket(answer: Record<string, unknown>): LiveTicket {
   };
 }
 
-export interface OpenBody {
+export interface OpenBody extends GrantBody {
   title: string;
-  org_id: string;
   applicant?: string;
-  apply_assets: string[];
-  apply_nodes: string[];
-  apply_accounts: string[];
-  apply_actions: string[];
-  apply_date_start: string;
-  apply_date_expired: string;
   comment: string;
   flow_id?: string;
 }
@@ -134,7 +128,7 @@ export async function getTicket(client: JumpServerClient, id: string): Promise<L
 }
 
 /** The grant an approval confirms: the ticket's own values (an omitted field is not "unchanged"). */
-export function fullGrant(t: LiveTicket): Record<string, unknown> {
+export function fullGrant(t: LiveTicket): GrantBody {
   return {
     org_id: t.orgId,
     apply_assets: t.assetIds,
@@ -153,7 +147,7 @@ export function fullGrant(t: LiveTicket): Record<string, unknown> {
 export async function approveTicket(
   client: JumpServerClient,
   t: LiveTicket,
-  grant: Record<string, unknown> = fullGrant(t),
+  grant: GrantBody = fullGrant(t),
 ): Promise<void> {
   await client.request("PATCH", `${APPLY_ASSET}${t.id}/approve/`, {
     body: grant,

@@ -4,6 +4,7 @@
 // failing create reports it as "created but not initialised", so it stays in state and the next
 // update finishes the job (approving, or closing a ticket the server narrowed).
 import { randomUUID } from "crypto";
+import type { JumpServerClient } from "../client/client";
 import { JumpServerError } from "../client/errors";
 import { LiveTicket, OpenBody, getSuperStatus, getTicket } from "../api/tickets";
 import type { Failure } from "../model/flowRules";
@@ -185,7 +186,7 @@ export async function read(
 ): Promise<{ id: string; props: TicketOutputs; inputs: TicketInputs }> {
   const client = currentClient();
   let next: TicketOutputs;
-  const t = await visibleTicket(id);
+  const t = await visibleTicket(client, id);
   if (t) {
     next = {
       ...outputsFrom(props, t, props),
@@ -227,8 +228,10 @@ export async function read(
 }
 
 /** The ticket from the process's list when it could be taken (absent there: not visible), else a GET. */
-async function visibleTicket(id: string): Promise<LiveTicket | undefined> {
-  const client = currentClient();
+async function visibleTicket(
+  client: JumpServerClient,
+  id: string,
+): Promise<LiveTicket | undefined> {
   const listed = await listedTickets(client, id);
   if (listed) return listed.get(id.toLowerCase());
   try {

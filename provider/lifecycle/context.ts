@@ -5,6 +5,7 @@ import { JumpServerClient } from "../client/client";
 import { ConfigSource, processState } from "../client/processState";
 import { GUARDRAIL_KEYS, Guardrails, parseGuardrails } from "../model/guardrails";
 import {
+  CREDENTIAL_KEYS,
   DEFAULT_ORG_ID,
   SETTING_KEYS,
   SettingsError,
@@ -73,15 +74,7 @@ export function configuredGuardrails(): Guardrails {
  * resolveSettings: the environment's only when stack config holds none.
  */
 export function configuredUsername(): string | undefined {
-  const credentials = [
-    SETTING_KEYS.accessKeyId,
-    SETTING_KEYS.accessKeySecret,
-    SETTING_KEYS.privateToken,
-    SETTING_KEYS.token,
-    SETTING_KEYS.username,
-    SETTING_KEYS.password,
-  ];
-  const inConfig = credentials.some((k) => fromConfig(k.config) !== undefined);
+  const inConfig = CREDENTIAL_KEYS.some((k) => fromConfig(k.config) !== undefined);
   const name = inConfig
     ? fromConfig(SETTING_KEYS.username.config)
     : process.env[SETTING_KEYS.username.env];

@@ -11,6 +11,7 @@ import {
   superClose,
 } from "../api/tickets";
 import { deletePermission } from "../api/permissions";
+import type { GrantBody } from "../model/grants";
 import type { TicketInputs } from "../model/ticketInputs";
 import { patiently } from "./patience";
 
@@ -75,7 +76,7 @@ export async function approveWhileAssignee(
   client: JumpServerClient,
   ticket: LiveTicket,
   meId: string,
-  grant?: Record<string, unknown>,
+  grant?: GrantBody,
 ): Promise<LiveTicket> {
   let t = ticket;
   for (let guard = 0; guard < 12; guard++) {

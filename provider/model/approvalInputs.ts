@@ -8,6 +8,7 @@ import { Failure, inInputOrder, shapeFailures, tableShape } from "./inputShapes"
 import type { CheckedInputs } from "./fields";
 import { comparable } from "./fields";
 import { APPROVAL_INPUTS, APPROVAL_INPUT_KEYS, Asked, GRANT_KEYS, Grant } from "./approvalFields";
+import type { GrantBody } from "./grants";
 import { hasUnknown, isUnknown } from "./unknown";
 
 export type ApprovalInputs = CheckedInputs<typeof APPROVAL_INPUTS>;
@@ -139,17 +140,6 @@ function checkGrant(g: Grant, fail: (p: string, r: string) => void): Grant {
     }
   }
   return out;
-}
-
-/** The body an approval sends: the whole grant, narrowed where `grant` says (never a partial body). */
-export interface GrantBody {
-  org_id: string;
-  apply_assets: string[];
-  apply_nodes: string[];
-  apply_accounts: string[];
-  apply_actions: string[];
-  apply_date_start: string;
-  apply_date_expired: string;
 }
 
 /**

@@ -21,6 +21,20 @@ export interface Grant {
   active: boolean;
 }
 
+/**
+ * What an open or an approval sends as the grant: every field, always (an approve body *is* the
+ * permission; an omitted field is not "unchanged").
+ */
+export interface GrantBody {
+  org_id: string;
+  apply_assets: string[];
+  apply_nodes: string[];
+  apply_accounts: string[];
+  apply_actions: string[];
+  apply_date_start: string;
+  apply_date_expired: string;
+}
+
 /** The live grant: the permission, or "deleted" when it is gone. */
 export type LiveGrant = Grant | "deleted";
 

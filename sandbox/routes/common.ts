@@ -1,6 +1,7 @@
 // Small helpers shared by the route modules.
 import type { Ctx } from "../http/context";
 import { permissionDenied, serverError } from "../errors";
+import { ACTION_BITS, ALL_ACTIONS } from "../model/model";
 import { isOrgAdmin, isSystemAdmin } from "../model/users";
 
 export const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -43,3 +44,18 @@ export const pythonType = (v: unknown): string =>
           : typeof v === "boolean"
             ? "bool"
             : "dict";
+
+/** Action names (or `{value}` choices) as the permission's bitmask, or the first unknown name. */
+export function actionBits(items: unknown[]): { bits: number; unknown?: string } {
+  let bits = 0;
+  for (const item of items) {
+    const name =
+      item && typeof item === "object"
+        ? String((item as Record<string, unknown>).value)
+        : String(item);
+    if (name === "all") bits |= ALL_ACTIONS;
+    else if (ACTION_BITS[name] !== undefined) bits |= ACTION_BITS[name];
+    else return { bits, unknown: name };
+  }
+  return { bits };
+}

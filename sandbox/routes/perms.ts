@@ -6,7 +6,6 @@ import { bodyObject, ok } from "../http/context";
 import { exactFilters, paginate, searchFilter } from "../http/lists";
 import { ApiError, notFound } from "../errors";
 import { DATE_FORMAT_ERROR, parseDate } from "../dates";
-import { ACTION_BITS, ALL_ACTIONS } from "../model/model";
 import type { PermissionRec } from "../model/state";
 import { inOrg } from "../render/assets";
 import {
@@ -17,7 +16,7 @@ import {
   renderPermissionRow,
   renderRelation,
 } from "../render/permissions";
-import { pkOf, pythonType, requireOrgAdmin, requireUuid } from "./common";
+import { actionBits, pkOf, pythonType, requireOrgAdmin, requireUuid } from "./common";
 
 function visible(ctx: Ctx) {
   return ctx.model.state.permissions.filter((p) => inOrg(ctx.orgId, p.orgId));
@@ -82,16 +81,8 @@ export function updatePermission(ctx: Ctx): Reply {
   if (body.actions !== undefined) {
     if (!Array.isArray(body.actions)) errors.actions = [p.messages.actionsNotList];
     else {
-      let bits = 0;
-      for (const item of body.actions) {
-        const name =
-          item && typeof item === "object"
-            ? String((item as Record<string, unknown>).value)
-            : String(item);
-        if (name === "all") bits |= ALL_ACTIONS;
-        else if (ACTION_BITS[name] !== undefined) bits |= ACTION_BITS[name];
-        else errors.actions = [p.messages.invalidChoice(name)];
-      }
+      const { bits, unknown } = actionBits(body.actions);
+      if (unknown !== undefined) errors.actions = [p.messages.invalidChoice(unknown)];
       next.actions = bits;
     }
   }

@@ -12,12 +12,12 @@ import {
   serverError,
 } from "../errors";
 import { DATE_FORMAT_ERROR, parseDate } from "../dates";
-import { ACTION_BITS, ALL_ACTIONS } from "../model/model";
+import { ACTION_BITS } from "../model/model";
 import type { TicketRec, UserRec } from "../model/state";
 import type { GrantInput, TicketQuery } from "../model/tickets";
 import { findOrg, isSystemAdmin } from "../model/users";
 import { renderApplyAssetTicket, renderSuperTicketStatus, renderTicket } from "../render/tickets";
-import { pkOf, pythonType, requireSystemAdmin, requireUuid } from "./common";
+import { actionBits, pkOf, pythonType, requireSystemAdmin, requireUuid } from "./common";
 
 type Kind = "generic" | "typed";
 const MODEL_WORD: Record<Kind, string> = { generic: "Ticket", typed: "ApplyAssetTicket" };
@@ -131,19 +131,8 @@ function parseGrant(ctx: Ctx, body: Record<string, unknown>): Grant {
     const raw = body.apply_actions;
     if (!Array.isArray(raw)) g.errors.apply_actions = [p.messages.actionsNotList];
     else {
-      let bits = 0;
-      for (const item of raw) {
-        const name =
-          item && typeof item === "object"
-            ? String((item as Record<string, unknown>).value)
-            : String(item);
-        if (name === "all") bits |= ALL_ACTIONS;
-        else if (ACTION_BITS[name] !== undefined) bits |= ACTION_BITS[name];
-        else {
-          g.errors.apply_actions = [p.messages.invalidChoice(name)];
-          break;
-        }
-      }
+      const { bits, unknown } = actionBits(raw);
+      if (unknown !== undefined) g.errors.apply_actions = [p.messages.invalidChoice(unknown)];
       g.actions = bits;
     }
   }
