@@ -84,16 +84,43 @@ function realTarget(file: string): TargetSpec {
         kind: "real",
         ready,
         providerConfig: {},
-        reset: kit
-          ? async () => {
-              await run(path.join(kit, "reset.sh"), [workdir], { maxBuffer: 16 << 20 });
-            }
-          : undefined,
+        reset: kit ? () => resetKitServer(kit, workdir) : undefined,
         close: async () => undefined,
       };
     },
   };
 }
+
+/**
+ * The kit's reset.sh, asked again while PostgreSQL refuses its `dropdb --force` because an
+ * autovacuum worker is in the database: PostgreSQL 15 checks the worker's role (none) like a
+ * session's, and only a member of pg_signal_backend may end it. The worker is done in seconds.
+ * By then reset.sh has only stopped the server, which it starts again, so asking again is safe.
+ * Any other failure is final.
+ */
+export async function resetKitServer(
+  kit: string,
+  workdir: string,
+  { attempts = 12, waitMs = 5000 } = {},
+): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await run(path.join(kit, "reset.sh"), [workdir], { maxBuffer: 16 << 20 });
+      return;
+    } catch (err) {
+      const stderr = String((err as { stderr?: unknown }).stderr ?? "");
+      if (attempt >= attempts || !AUTOVACUUM_IN_THE_WAY.test(stderr)) throw err;
+      console.error(
+        `    [reset] ${workdir}: an autovacuum worker holds the database; again in ${waitMs} ms`,
+      );
+      await new Promise((resolve) => setTimeout(resolve, waitMs));
+    }
+  }
+}
+
+/** What `dropdb --force` prints when a process it may not end (an autovacuum worker) is in the database. */
+export const AUTOVACUUM_IN_THE_WAY =
+  /must be a member of the role whose process is being terminated or member of pg_signal_backend/;
 
 /** The kit's tag for a workdir it built (its instance.env), or undefined for any other server. */
 function kitTag(workdir: string): string | undefined {
