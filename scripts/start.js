@@ -240,7 +240,7 @@ async function main() {
         },
       );
       // The pipeline's identity: the admin's access key, its secret half stored as a secret.
-      await s.setAllConfig({
+      await scratch.setAllConfig(s, {
         "jumpserver:url": { value: sandbox.url },
         "jumpserver:accessKeyId": { value: admin.accessKey.id },
         "jumpserver:accessKeySecret": { value: admin.accessKey.secret, secret: true },

@@ -100,4 +100,19 @@ function offlineEnv(workDir, binDir, passphrase) {
   };
 }
 
-module.exports = { REPO_ROOT, packPackage, copyExample, npmInstall, offlineEnv };
+/**
+ * `stack.setAllConfig`, except that a failure's message names secret keys without their values:
+ * the Automation API's error holds the whole command line, `--secret key=value` included.
+ */
+async function setAllConfig(stack, config) {
+  try {
+    await stack.setAllConfig(config);
+  } catch (err) {
+    let message = String((err && err.message) || err);
+    for (const { value, secret } of Object.values(config))
+      if (secret && value) message = message.split(value).join("[secret]");
+    throw new Error(message);
+  }
+}
+
+module.exports = { REPO_ROOT, packPackage, copyExample, npmInstall, offlineEnv, setAllConfig };

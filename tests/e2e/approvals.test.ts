@@ -9,7 +9,7 @@ import * as path from "node:path";
 import { LocalWorkspace, Stack } from "@pulumi/pulumi/automation";
 import type { Sandbox } from "../../sandbox";
 import { client, openAsPerson, sandbox, SYSTEM_ADMINS, user } from "../support/sandbox";
-import { offlineEnv, pulumiCommand, requirePulumiCli } from "./pulumiCli";
+import { offlineEnv, pulumiCommand, requirePulumiCli, setAllConfig } from "./pulumiCli";
 import { createScratchProject, ScratchProject } from "./scratchProject";
 
 const DEFAULT_ORG = "00000000-0000-0000-0000-000000000002";
@@ -79,7 +79,7 @@ describe("e2e: the approvals example through the Pulumi CLI", function () {
       { envVars: offlineEnv(project.dir, binDir), pulumiCommand: await pulumiCommand(binDir) },
     );
     const a = user(sb, "admin");
-    await stack.setAllConfig({
+    await setAllConfig(stack, {
       "jumpserver:url": { value: sb.url },
       "jumpserver:accessKeyId": { value: a.accessKey.id },
       "jumpserver:accessKeySecret": { value: a.accessKey.secret, secret: true },

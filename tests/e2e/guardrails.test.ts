@@ -6,7 +6,7 @@ import * as assert from "node:assert/strict";
 import { LocalWorkspace, Stack } from "@pulumi/pulumi/automation";
 import type { Sandbox } from "../../sandbox";
 import { sandbox, user } from "../support/sandbox";
-import { offlineEnv, pulumiCommand, requirePulumiCli } from "./pulumiCli";
+import { offlineEnv, pulumiCommand, requirePulumiCli, setAllConfig } from "./pulumiCli";
 import { createScratchProject, ScratchProject } from "./scratchProject";
 
 const DEFAULT_ORG = "00000000-0000-0000-0000-000000000002";
@@ -74,7 +74,7 @@ describe("e2e: guardrails fail `pulumi preview` through the CLI", function () {
       { envVars: offlineEnv(project.dir, binDir), pulumiCommand: await pulumiCommand(binDir) },
     );
     const a = user(sb, "admin");
-    await stack.setAllConfig({
+    await setAllConfig(stack, {
       "jumpserver:url": { value: sb.url },
       "jumpserver:accessKeyId": { value: a.accessKey.id },
       "jumpserver:accessKeySecret": { value: a.accessKey.secret, secret: true },

@@ -6,12 +6,16 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { PulumiCommand } from "@pulumi/pulumi/automation";
+import { ConfigMap, PulumiCommand, Stack } from "@pulumi/pulumi/automation";
 
 // Shared with `npm start` (scripts/start.js), which runs before any TypeScript is built.
 const scratch = require("../../scripts/lib/scratch.js") as {
   offlineEnv(workDir: string, binDir: string, passphrase: string): Record<string, string>;
+  setAllConfig(stack: Stack, config: ConfigMap): Promise<void>;
 };
+
+/** `stack.setAllConfig`, with secret values kept out of a failure's message. */
+export const setAllConfig = scratch.setAllConfig;
 
 export type PulumiCli = { binDir: string } | { reason: string };
 

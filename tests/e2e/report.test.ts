@@ -12,7 +12,7 @@ import { promisify } from "node:util";
 import { LocalWorkspace, Stack } from "@pulumi/pulumi/automation";
 import type { Sandbox } from "../../sandbox";
 import { approveAs, client, sandbox, user } from "../support/sandbox";
-import { offlineEnv, pulumiCommand, requirePulumiCli } from "./pulumiCli";
+import { offlineEnv, pulumiCommand, requirePulumiCli, setAllConfig } from "./pulumiCli";
 import { createScratchProject, ScratchProject } from "./scratchProject";
 
 const DEFAULT_ORG = "00000000-0000-0000-0000-000000000002";
@@ -151,7 +151,7 @@ describe("e2e: jms-tickets report on a real stack", function () {
     const a = user(sb, "admin");
     // Half a day past whole days, so that "days left" holds for the whole run.
     const at = (days: number) => new Date(Date.now() + days * DAY + DAY / 2).toISOString();
-    await stack.setAllConfig({
+    await setAllConfig(stack, {
       "jumpserver:url": { value: sb.url },
       "jumpserver:accessKeyId": { value: a.accessKey.id },
       "jumpserver:accessKeySecret": { value: a.accessKey.secret, secret: true },

@@ -11,7 +11,7 @@ import { promisify } from "node:util";
 import { LocalWorkspace, Stack } from "@pulumi/pulumi/automation";
 import type { Sandbox } from "../../sandbox";
 import { client, sandbox, user, approveAs } from "../support/sandbox";
-import { offlineEnv, pulumiCommand, requirePulumiCli } from "./pulumiCli";
+import { offlineEnv, pulumiCommand, requirePulumiCli, setAllConfig } from "./pulumiCli";
 import { createScratchProject, ScratchProject } from "./scratchProject";
 
 const DEFAULT_ORG = "00000000-0000-0000-0000-000000000002";
@@ -148,7 +148,7 @@ describe("e2e: TicketFlow and AssetAccessTicket through the Pulumi CLI", functio
       { envVars: offlineEnv(workDir, binDir), pulumiCommand: await pulumiCommand(binDir) },
     );
     const a = user(sb, "admin");
-    await stack.setAllConfig({
+    await setAllConfig(stack, {
       "jumpserver:url": { value: sb.url },
       "jumpserver:accessKeyId": { value: a.accessKey.id },
       "jumpserver:accessKeySecret": { value: a.accessKey.secret, secret: true },
@@ -293,7 +293,7 @@ describe("e2e: TicketFlow and AssetAccessTicket through the Pulumi CLI", functio
   });
 
   it("changing a ticket input replaces it: a new ticket is opened and the old access revoked", async function () {
-    await stack!.setAllConfig({
+    await setAllConfig(stack!, {
       levels: { value: "two" },
       title: { value: "e2e: requester on web-01 (second)" },
     });

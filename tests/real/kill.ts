@@ -29,25 +29,33 @@ export async function killMidUp(real: RealStack, when: () => boolean): Promise<v
   }
   const backend = path.join(real.dir, ".pulumi-backend", ".pulumi");
   fs.rmSync(path.join(backend, "locks"), { recursive: true, force: true });
-  restoreTornCheckpoint(path.join(backend, "stacks"));
+  const mended = removeTornSidecars(backend);
+  if (mended.length) console.error(`      [kill] mended the torn checkpoint: ${mended.join(", ")}`);
 }
 
 /**
- * A kill in the moment the CLI rewrites the file backend's checkpoint leaves it empty ("failed to
- * load checkpoint: EOF"). The backend keeps the one before as `<stack>.json.bak`; an operator puts
- * it back, as Pulumi's docs on recovering state advise. (It may lack the last finished step: the
- * next `up` then does that step again, which the provider makes safe.)
+ * A kill in the moment the CLI saves the file backend's checkpoint leaves it unreadable ("failed
+ * to load checkpoint: EOF"). The backend (gocloud's fileblob) writes a file to a temporary name,
+ * then its metadata sidecar `<file>.attrs`, then renames the file into place: a kill during the
+ * sidecar's write leaves it empty, beside the file from before the save. A missing sidecar reads as
+ * default metadata, so an operator removes the torn one. (The state may then lack the last
+ * finished step: the next `up` does that step again, which the provider makes safe.)
  */
-function restoreTornCheckpoint(stacks: string): void {
-  if (!fs.existsSync(stacks)) return;
-  for (const entry of fs.readdirSync(stacks, { recursive: true }) as string[]) {
-    if (!entry.endsWith(".json")) continue;
-    const file = path.join(stacks, entry);
-    try {
-      JSON.parse(fs.readFileSync(file, "utf8"));
-    } catch {
-      if (fs.existsSync(`${file}.bak`)) fs.copyFileSync(`${file}.bak`, file);
-    }
+export function removeTornSidecars(backend: string): string[] {
+  if (!fs.existsSync(backend)) return [];
+  const torn = (fs.readdirSync(backend, { recursive: true }) as string[]).filter(
+    (entry) => entry.endsWith(".attrs") && !readsAsJson(path.join(backend, entry)),
+  );
+  for (const entry of torn) fs.rmSync(path.join(backend, entry));
+  return torn;
+}
+
+function readsAsJson(file: string): boolean {
+  try {
+    JSON.parse(fs.readFileSync(file, "utf8"));
+    return true;
+  } catch {
+    return false;
   }
 }
 

@@ -3,7 +3,7 @@
 // config. The package comes from its packed tarball, as users install it.
 import * as path from "node:path";
 import { LocalWorkspace, Stack } from "@pulumi/pulumi/automation";
-import { offlineEnv, pulumiCommand } from "../e2e/pulumiCli";
+import { offlineEnv, pulumiCommand, setAllConfig } from "../e2e/pulumiCli";
 import { createScratchProject } from "../e2e/scratchProject";
 import { ReadyFile, userOf } from "./targets";
 
@@ -137,7 +137,7 @@ export async function realStack(binDir: string, ready: ReadyFile, url: string): 
             "jumpserver:accessKeyId": { value: admin.accessKey.id },
             "jumpserver:accessKeySecret": { value: admin.accessKey.secret, secret: true },
           };
-      await stack.setAllConfig({
+      await setAllConfig(stack, {
         "jumpserver:url": { value: url },
         ...credential,
         names: { value: shape.names ?? "access" },
