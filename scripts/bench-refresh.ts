@@ -1,5 +1,6 @@
 // `npm run bench -- --only refresh`: a refresh of N approved tickets on a sandbox throttled like
-// v4.10.16 (180 requests a minute per user), through a fresh provider host, next to its floor: the
+// v4.10.16 (180 requests a minute per user), through a fresh provider host running the provider
+// as users install it, next to its floor: the
 // same list pages fetched straight over signed axios under the same throttle. Also the requests a
 // per-resource refresh would need (2 per ticket: the ticket and its permission), and what they
 // cost under that throttle (computed, not run). Figures from the sandbox. Asserts nothing.
@@ -7,6 +8,7 @@ import * as http from "http";
 import axios from "axios";
 import { signatureHeader } from "../provider/client/signing";
 import { approvedTickets } from "../tests/performance/refreshCost";
+import type { InstalledProvider } from "../tests/support/providerHost";
 import { table } from "./lib/table";
 
 const THROTTLE = { perMinute: 180, spec: "180/60" };
@@ -15,9 +17,10 @@ const ROOT_ORG = "00000000-0000-0000-0000-000000000000";
 export async function refreshTimes(
   results: Record<string, unknown>,
   quick: boolean,
+  installed: InstalledProvider,
 ): Promise<void> {
   const n = quick ? 200 : 500;
-  const stack = await approvedTickets({ dialect: "selector", errors: "legacy" }, n);
+  const stack = await approvedTickets({ dialect: "selector", errors: "legacy" }, n, installed);
   try {
     const cost = await stack.refresh({ rateLimit: THROTTLE.spec, requestsPerMinute: 170 });
     const admin = stack.sb.seed.users.find((u) => u.username === "admin")!;
@@ -63,6 +66,7 @@ export async function refreshTimes(
       writes: cost.writes,
       seconds: cost.ms / 1000,
       floorSeconds: floorMs / 1000,
+      provider: "serialized from the packed package installed in a scratch project",
       perResourceRequests: perResource,
       perResourceSecondsAtThrottle: perResourceSeconds,
     };

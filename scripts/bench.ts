@@ -23,10 +23,9 @@ import { applyAll, pool } from "../tests/reliability/apply";
 import { DEFAULT_ORG, TICKET_TYPE, approvedTicket } from "../tests/reliability/faultScenario";
 import { ProviderHost } from "../tests/support/providerHost";
 import { stackConfig } from "../tests/support/sandbox";
-import { createScratchProject } from "../tests/e2e/scratchProject";
 import { mainReal } from "./bench-real";
 import { refreshTimes } from "./bench-refresh";
-import { SERIALIZE_JS, serializedSize } from "./lib/serializedSize";
+import { serializedSize, withInstalledProvider } from "./lib/serializedSize";
 import { table } from "./lib/table";
 
 const run = promisify(execFile);
@@ -139,19 +138,9 @@ async function applyTimes(): Promise<void> {
   const rows: Array<Record<string, number>> = [];
   // Drive the provider as users get it: serialized in a project that installed the packed
   // package (one require() of the package), not the in-repo copy serialized by value.
-  const project = await createScratchProject({
-    program: 'import "pulumi-jumpserver-tickets";\n',
-    files: { "serialize.js": SERIALIZE_JS },
-  });
-  const texts = JSON.parse(
-    (await run("node", ["serialize.js"], { cwd: project.dir, maxBuffer: 1 << 26 })).stdout,
-  ) as Record<string, string>;
-  const installed = { text: texts.AssetAccessTicket, cwd: project.dir };
-  try {
+  await withInstalledProvider(async (installed) => {
     for (const n of quick ? [50] : [50, 200, 500]) rows.push(await applyOnce(n, installed));
-  } finally {
-    project.cleanup();
-  }
+  });
   results.applyWallTime = {
     parallelism: 10,
     server: "sandbox v4.10.16, no throttle",
@@ -291,7 +280,7 @@ async function main(): Promise<void> {
     ["serialized", async () => void (results.serializedProvider = await serializedSize())],
     ["apply", applyTimes],
     ["sandbox", sandboxThroughput],
-    ["refresh", () => refreshTimes(results, quick)],
+    ["refresh", () => withInstalledProvider((p) => refreshTimes(results, quick, p))],
   ];
   for (const [name, measure] of parts) if (!only || only === name) await measure();
   results.totalSeconds = Math.round((Date.now() - started) / 1000);
