@@ -1,9 +1,9 @@
 // `npm run bench -- --only refresh`: a refresh of N approved tickets on a sandbox throttled like
 // v4.10.16 (180 requests a minute per user), through a fresh provider host running the provider
-// as users install it, next to its floor: the
-// same list pages fetched straight over signed axios under the same throttle. Also the requests a
-// per-resource refresh would need (2 per ticket: the ticket and its permission), and what they
-// cost under that throttle (computed, not run). Figures from the sandbox. Asserts nothing.
+// as users install it, next to its floor: the same list pages fetched straight over signed axios
+// under the same throttle. Also the requests a per-resource refresh would need (2 per ticket: the
+// ticket and its permission), and what they cost under that throttle (computed, not run). Figures
+// from the sandbox. Asserts nothing.
 import * as http from "http";
 import axios from "axios";
 import { signatureHeader } from "../provider/client/signing";

@@ -59,7 +59,7 @@ describe("a checkpoint torn by a kill mid-save (file backend, real CLI)", functi
       { envVars: offlineEnv(dir, binDir), pulumiCommand: await pulumiCommand(binDir) },
     );
     fs.writeFileSync(`${checkpoint}.attrs`, "");
-    const secret = "eFOqelu61HoK9tuBKW0JUZ9ZUgBL9pMfOn9f";
+    const secret = "sEcReT-value-for-the-redaction-test";
     await assert.rejects(
       setAllConfig(stack, { "jumpserver:accessKeySecret": { value: secret, secret: true } }),
       (err: Error) => {

@@ -9,9 +9,12 @@ import { resetKitServer } from "../real/targets";
 const AUTOVACUUM =
   "dropdb: error: database removal failed: ERROR:  must be a member of the role whose process is being terminated or member of pg_signal_backend";
 
+const made: string[] = [];
+
 /** A kit dir whose reset.sh fails with `failures[i]` on call i, then succeeds; it counts calls. */
 function standInKit(failures: string[]): { kit: string; calls: () => number } {
   const kit = fs.mkdtempSync(path.join(os.tmpdir(), "pjt-kit-"));
+  made.push(kit);
   const count = path.join(kit, "calls");
   const cases = failures.map((msg, i) => `  ${i + 1}) echo '${msg}' >&2; exit 1 ;;`).join("\n");
   fs.writeFileSync(
@@ -24,6 +27,7 @@ function standInKit(failures: string[]): { kit: string; calls: () => number } {
 
 describe("the real layer's reset of a kit server", () => {
   const fast = { waitMs: 10 };
+  after(() => made.forEach((dir) => fs.rmSync(dir, { recursive: true, force: true })));
 
   it("asks reset.sh again while an autovacuum worker holds the database", async () => {
     const { kit, calls } = standInKit([AUTOVACUUM, AUTOVACUUM]);
