@@ -6,10 +6,10 @@
 import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { LocalWorkspace, Stack } from "@pulumi/pulumi/automation";
+import { Stack } from "@pulumi/pulumi/automation";
 import type { Sandbox } from "../../sandbox";
-import { client, openAsPerson, sandbox, SYSTEM_ADMINS, user } from "../support/sandbox";
-import { offlineEnv, pulumiCommand, requirePulumiCli, setAllConfig } from "./pulumiCli";
+import { client, openAsPerson, sandbox, SYSTEM_ADMINS } from "../support/sandbox";
+import { adminStack, requirePulumiCli } from "./pulumiCli";
 import { createScratchProject, ScratchProject } from "./scratchProject";
 
 const DEFAULT_ORG = "00000000-0000-0000-0000-000000000002";
@@ -74,16 +74,7 @@ describe("e2e: the approvals example through the Pulumi CLI", function () {
       name: "approvals",
       files: { "approvals.json": "{}\n" },
     });
-    stack = await LocalWorkspace.createOrSelectStack(
-      { stackName: "approvals", workDir: project.dir },
-      { envVars: offlineEnv(project.dir, binDir), pulumiCommand: await pulumiCommand(binDir) },
-    );
-    const a = user(sb, "admin");
-    await setAllConfig(stack, {
-      "jumpserver:url": { value: sb.url },
-      "jumpserver:accessKeyId": { value: a.accessKey.id },
-      "jumpserver:accessKeySecret": { value: a.accessKey.secret, secret: true },
-    });
+    stack = await adminStack("approvals", project.dir, binDir, sb);
   });
 
   after(async function () {

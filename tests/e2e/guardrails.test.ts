@@ -3,10 +3,10 @@
 // and JumpServer (the sandbox) sees no request. Raising a limit in the program (`guardrails`)
 // lets the same preview pass.
 import * as assert from "node:assert/strict";
-import { LocalWorkspace, Stack } from "@pulumi/pulumi/automation";
+import { Stack } from "@pulumi/pulumi/automation";
 import type { Sandbox } from "../../sandbox";
-import { sandbox, user } from "../support/sandbox";
-import { offlineEnv, pulumiCommand, requirePulumiCli, setAllConfig } from "./pulumiCli";
+import { sandbox } from "../support/sandbox";
+import { adminStack, requirePulumiCli } from "./pulumiCli";
 import { createScratchProject, ScratchProject } from "./scratchProject";
 
 const DEFAULT_ORG = "00000000-0000-0000-0000-000000000002";
@@ -69,16 +69,7 @@ describe("e2e: guardrails fail `pulumi preview` through the CLI", function () {
       name: "jms-guardrails",
       files: { "Pulumi.yaml": PROJECT },
     });
-    stack = await LocalWorkspace.createOrSelectStack(
-      { stackName: "guardrails", workDir: project.dir },
-      { envVars: offlineEnv(project.dir, binDir), pulumiCommand: await pulumiCommand(binDir) },
-    );
-    const a = user(sb, "admin");
-    await setAllConfig(stack, {
-      "jumpserver:url": { value: sb.url },
-      "jumpserver:accessKeyId": { value: a.accessKey.id },
-      "jumpserver:accessKeySecret": { value: a.accessKey.secret, secret: true },
-    });
+    stack = await adminStack("guardrails", project.dir, binDir, sb);
   });
 
   after(async function () {

@@ -6,7 +6,9 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { ConfigMap, PulumiCommand, Stack } from "@pulumi/pulumi/automation";
+import { ConfigMap, LocalWorkspace, PulumiCommand, Stack } from "@pulumi/pulumi/automation";
+import type { Sandbox } from "../../sandbox";
+import { user } from "../support/sandbox";
 
 // Shared with `npm start` (scripts/start.js), which runs before any TypeScript is built.
 const scratch = require("../../scripts/lib/scratch.js") as {
@@ -16,6 +18,31 @@ const scratch = require("../../scripts/lib/scratch.js") as {
 
 /** `stack.setAllConfig`, with secret values kept out of a failure's message. */
 export const setAllConfig = scratch.setAllConfig;
+
+/**
+ * Stack `stackName` of the project in `workDir`, offline, configured as the sandbox's admin (its
+ * access key, the secret half as a secret) plus `extra`, as a pipeline's stack would be.
+ */
+export async function adminStack(
+  stackName: string,
+  workDir: string,
+  binDir: string,
+  sb: Sandbox,
+  extra: ConfigMap = {},
+): Promise<Stack> {
+  const stack = await LocalWorkspace.createOrSelectStack(
+    { stackName, workDir },
+    { envVars: offlineEnv(workDir, binDir), pulumiCommand: await pulumiCommand(binDir) },
+  );
+  const admin = user(sb, "admin");
+  await setAllConfig(stack, {
+    "jumpserver:url": { value: sb.url },
+    "jumpserver:accessKeyId": { value: admin.accessKey.id },
+    "jumpserver:accessKeySecret": { value: admin.accessKey.secret, secret: true },
+    ...extra,
+  });
+  return stack;
+}
 
 export type PulumiCli = { binDir: string } | { reason: string };
 

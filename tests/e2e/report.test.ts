@@ -9,10 +9,10 @@ import { execFile, spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { promisify } from "node:util";
-import { LocalWorkspace, Stack } from "@pulumi/pulumi/automation";
+import { Stack } from "@pulumi/pulumi/automation";
 import type { Sandbox } from "../../sandbox";
 import { approveAs, client, sandbox, user } from "../support/sandbox";
-import { offlineEnv, pulumiCommand, requirePulumiCli, setAllConfig } from "./pulumiCli";
+import { adminStack, offlineEnv, requirePulumiCli } from "./pulumiCli";
 import { createScratchProject, ScratchProject } from "./scratchProject";
 
 const DEFAULT_ORG = "00000000-0000-0000-0000-000000000002";
@@ -141,20 +141,9 @@ describe("e2e: jms-tickets report on a real stack", function () {
     binDir = requirePulumiCli(this);
     sb = await sandbox();
     project = await createScratchProject({ program: PROGRAM, name: "jms-report" });
-    stack = await LocalWorkspace.createOrSelectStack(
-      { stackName: "report", workDir: project.dir },
-      {
-        envVars: offlineEnv(project.dir, binDir),
-        pulumiCommand: await pulumiCommand(binDir),
-      },
-    );
-    const a = user(sb, "admin");
     // Half a day past whole days, so that "days left" holds for the whole run.
     const at = (days: number) => new Date(Date.now() + days * DAY + DAY / 2).toISOString();
-    await setAllConfig(stack, {
-      "jumpserver:url": { value: sb.url },
-      "jumpserver:accessKeyId": { value: a.accessKey.id },
-      "jumpserver:accessKeySecret": { value: a.accessKey.secret, secret: true },
+    stack = await adminStack("report", project.dir, binDir, sb, {
       dateStart: { value: new Date(Date.now() - DAY).toISOString() },
       soon: { value: at(3) },
       later: { value: at(30) },

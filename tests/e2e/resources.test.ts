@@ -8,10 +8,10 @@ import { execFile } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { promisify } from "node:util";
-import { LocalWorkspace, Stack } from "@pulumi/pulumi/automation";
+import { Stack } from "@pulumi/pulumi/automation";
 import type { Sandbox } from "../../sandbox";
 import { client, sandbox, user, approveAs } from "../support/sandbox";
-import { offlineEnv, pulumiCommand, requirePulumiCli, setAllConfig } from "./pulumiCli";
+import { adminStack, offlineEnv, requirePulumiCli, setAllConfig } from "./pulumiCli";
 import { createScratchProject, ScratchProject } from "./scratchProject";
 
 const DEFAULT_ORG = "00000000-0000-0000-0000-000000000002";
@@ -143,15 +143,7 @@ describe("e2e: TicketFlow and AssetAccessTicket through the Pulumi CLI", functio
       createScratchProject({ program: PROGRAM, name: "jms-e2e" }),
     );
     const workDir = project.dir;
-    stack = await LocalWorkspace.createOrSelectStack(
-      { stackName: "e2e", workDir },
-      { envVars: offlineEnv(workDir, binDir), pulumiCommand: await pulumiCommand(binDir) },
-    );
-    const a = user(sb, "admin");
-    await setAllConfig(stack, {
-      "jumpserver:url": { value: sb.url },
-      "jumpserver:accessKeyId": { value: a.accessKey.id },
-      "jumpserver:accessKeySecret": { value: a.accessKey.secret, secret: true },
+    stack = await adminStack("e2e", workDir, binDir, sb, {
       levels: { value: "one" },
       title: { value: "e2e: requester on web-01 (first)" },
     });
