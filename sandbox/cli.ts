@@ -8,9 +8,11 @@ import type { SandboxOptions } from "./types";
 const USAGE = `Usage: jms-sandbox [--port N] [--host ADDR] [--dialect strategy|selector] [--errors legacy|conflict]
                    [--faults SPEC] [--state FILE] [--rate-limit N/SECONDS|off]
                    [--open-race postgres|mysql|off] [--tls-cert FILE --tls-key FILE] [--strict] [--log]
+                   [--now ISO-8601]
 
 Modes: --dialect strategy = JumpServer v3.10.23; --dialect selector --errors legacy = v4.10.16;
 --dialect selector (--errors conflict, the default) = v4.10.19.
+--now starts the sandbox's clock at that instant (it then runs on), e.g. to replay a recording.
 Prints one JSON line (url, seed users with credentials, assets, nodes) once it accepts requests.`;
 
 /** The options, as `node:util` parseArgs reads them; the checks below give each its message. */
@@ -28,6 +30,7 @@ const OPTIONS = {
   "tls-key": { type: "string" },
   strict: { type: "boolean" },
   log: { type: "boolean" },
+  now: { type: "string" },
 } as const;
 
 function oneOf<T extends string>(
@@ -73,6 +76,14 @@ export function parseArgs(argv: string[]): SandboxOptions & { help?: boolean } {
   if (values["rate-limit"] !== undefined) opts.rateLimit = values["rate-limit"];
   if (values.strict) opts.strict = true;
   if (values.log) opts.log = true;
+  if (values.now !== undefined) {
+    const at = Date.parse(values.now);
+    if (Number.isNaN(at))
+      throw new Error(
+        `--now must be an ISO-8601 instant such as 2026-11-28T00:00:00Z, got "${values.now}"`,
+      );
+    opts.now = at;
+  }
   const cert = values["tls-cert"];
   const key = values["tls-key"];
   if (!!cert !== !!key) throw new Error("--tls-cert and --tls-key go together");

@@ -36,6 +36,8 @@ function validateOptions(o: SandboxOptions): void {
     throw new Error(`port must be an integer 0-65535, got ${String(o.port)}`);
   if (o.openRace !== undefined && !["postgres", "mysql", "off"].includes(o.openRace))
     throw new Error(`openRace must be "postgres", "mysql" or "off", got "${String(o.openRace)}"`);
+  if (o.now !== undefined && !Number.isFinite(o.now))
+    throw new Error(`now must be an instant in epoch milliseconds, got ${String(o.now)}`);
   if (o.tls && (typeof o.tls.cert !== "string" || typeof o.tls.key !== "string"))
     throw new Error("tls needs PEM strings `cert` and `key`");
 }
@@ -109,11 +111,12 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     throw new Error(
       `state: ${options.state} was written by a ${state.mode.dialect}/${state.mode.errors} sandbox; start with the same --dialect/--errors or use another file`,
     );
+  const clockOffsetMs = options.now === undefined ? 0 : options.now - Date.now();
   if (!state) {
-    state = seedState(profile, options.credentials);
+    state = seedState(profile, options.credentials, Date.now() + clockOffsetMs);
     stateFile?.save(state);
   }
-  const model = new Model(state, profile);
+  const model = new Model(state, profile, clockOffsetMs);
   const tls = !!options.tls;
   const openRace = options.openRace ?? "postgres";
 

@@ -34,6 +34,12 @@ export interface SandboxOptions {
   log?: boolean;
   /** Override seed credentials per username. */
   credentials?: Record<string, SeedCredentials>;
+  /**
+   * The sandbox's clock at start (epoch ms); it then runs on in real time. Default: the wall
+   * clock. Expiry (`is_expired`, `is_valid`), timestamps and serial numbers follow it, so a replay
+   * can answer as the server did when it was recorded.
+   */
+  now?: number;
 }
 
 export interface SeedCredentials {

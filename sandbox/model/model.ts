@@ -29,15 +29,18 @@ export class Model {
   constructor(
     public state: State,
     readonly profile: Profile,
+    /** How far the sandbox's clock is from the wall clock (ms): `SandboxOptions.now`. */
+    private readonly clockOffsetMs = 0,
   ) {}
 
+  /** The sandbox's clock: every timestamp, expiry and serial number is read from it. */
   now(): number {
-    return Date.now();
+    return Date.now() + this.clockOffsetMs;
   }
 
   /** Strictly increasing microsecond clock (never a whole second: Python's str() would drop it). */
   nowMicros(): number {
-    let m = Date.now() * 1000 + Math.floor(Math.random() * 1000);
+    let m = this.now() * 1000 + Math.floor(Math.random() * 1000);
     if (m <= this.lastMicros) m = this.lastMicros + 1;
     if (m % 1_000_000 === 0) m += 1;
     this.lastMicros = m;

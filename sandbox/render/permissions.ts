@@ -61,7 +61,7 @@ function parts(state: State, perm: PermissionRec, p: Profile, now: number) {
   };
 }
 
-export function renderPermission(state: State, perm: PermissionRec, p: Profile, now = Date.now()) {
+export function renderPermission(state: State, perm: PermissionRec, p: Profile, now: number) {
   const { grant, tail, about } = parts(state, perm, p, now);
   const head = { id: perm.id, name: perm.name, ...members(state, perm), labels: [] };
   if (p.version === "v3.10.23") return { ...head, ...grant, ...about, ...tail };
@@ -69,12 +69,7 @@ export function renderPermission(state: State, perm: PermissionRec, p: Profile, 
 }
 
 /** A list row: member counts, not members (v3 puts the counts after the comment). */
-export function renderPermissionRow(
-  state: State,
-  perm: PermissionRec,
-  p: Profile,
-  now = Date.now(),
-) {
+export function renderPermissionRow(state: State, perm: PermissionRec, p: Profile, now: number) {
   const { grant, tail, about } = parts(state, perm, p, now);
   const head = { id: perm.id, name: perm.name, labels: [] };
   if (p.version === "v3.10.23") return { ...head, ...grant, ...about, ...amounts(perm), ...tail };

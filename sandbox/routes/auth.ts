@@ -19,7 +19,7 @@ export function login(ctx: Ctx): Reply {
   const state = ctx.model.state;
   let counts = failures.get(state);
   if (!counts) failures.set(state, (counts = new Map()));
-  const now = Date.now();
+  const now = ctx.model.now();
   const rec = counts.get(username);
   if (rec && now - rec.since > BLOCK_MS) counts.delete(username);
   const current = counts.get(username);

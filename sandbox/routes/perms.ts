@@ -36,7 +36,11 @@ export function listPermissions(ctx: Ctx): Reply {
     perms = perms.filter((p) => wanted.has(p.id));
   }
   perms = searchFilter(ctx, perms, (p) => [p.name]);
-  return ok(paginate(ctx, perms, (p) => renderPermissionRow(ctx.model.state, p, ctx.profile)));
+  return ok(
+    paginate(ctx, perms, (p) =>
+      renderPermissionRow(ctx.model.state, p, ctx.profile, ctx.model.now()),
+    ),
+  );
 }
 
 function find(ctx: Ctx) {
@@ -48,7 +52,7 @@ function find(ctx: Ctx) {
 }
 
 export function getPermission(ctx: Ctx): Reply {
-  return ok(renderPermission(ctx.model.state, find(ctx), ctx.profile));
+  return ok(renderPermission(ctx.model.state, find(ctx), ctx.profile, ctx.model.now()));
 }
 
 /** PATCH (partial) or PUT: what an admin's hand edit in the UI sends. */
@@ -102,7 +106,7 @@ export function updatePermission(ctx: Ctx): Reply {
   if (Object.keys(errors).length > 0) throw new ApiError(400, errors);
   Object.assign(perm, next);
   ctx.mutated = true;
-  return ok(renderPermission(state, perm, p));
+  return ok(renderPermission(state, perm, p, ctx.model.now()));
 }
 
 export function deletePermission(ctx: Ctx): Reply {

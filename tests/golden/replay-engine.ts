@@ -16,6 +16,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { startSandbox } from "../../sandbox";
+import { parseDate } from "../../sandbox/dates";
 import type { Sandbox, SandboxOptions } from "../../sandbox";
 import { call, Auth } from "../sandbox/http";
 import { EXCEPTIONS } from "./exceptions";
@@ -68,6 +69,26 @@ export function loadTranscript(file: string): { seed: GoldenSeed; exchanges: Exc
     .slice(1)
     .map((l, i) => ({ line: i + 1, ...(JSON.parse(l) as Omit<Exchange, "line">) }));
   return { seed, exchanges };
+}
+
+const RECORDED_STAMP =
+  /"(?:date_created|date_updated)":"(\d{4}\/\d{2}\/\d{2} \d{2}:\d{2}:\d{2} [+-]\d{4})"/g;
+
+/**
+ * When the transcript was recorded: the latest creation or update time the server reported in
+ * any answer (a real server stamps those from its clock; expiry dates are in the future and
+ * don't count). The replay starts the sandbox's clock there, so `is_expired`/`is_valid` are
+ * answered as at the recording, whatever today's date is.
+ */
+export function recordedAt(exchanges: Exchange[]): number {
+  let latest = NaN;
+  for (const ex of exchanges)
+    for (const m of JSON.stringify(ex.response ?? null).matchAll(RECORDED_STAMP)) {
+      const at = parseDate(m[1]);
+      if (at !== null && !(at <= latest)) latest = at;
+    }
+  if (Number.isNaN(latest)) throw new Error("the transcript holds no date_created/date_updated");
+  return latest;
 }
 
 /** The sandbox mode of each verified version (docs/sandbox.md, "Checked against real servers"). */
@@ -304,7 +325,10 @@ export interface ReplayReport {
 export async function replay(file: string, mode?: SandboxOptions): Promise<ReplayReport> {
   const { seed, exchanges } = loadTranscript(file);
   const name = path.basename(file);
-  const sandbox = await startSandbox(mode ?? modeFor(seed.version));
+  const sandbox = await startSandbox({
+    ...(mode ?? modeFor(seed.version)),
+    now: recordedAt(exchanges),
+  });
   const ids = new IdMap();
   const results: ExchangeResult[] = [];
   try {
