@@ -12,7 +12,7 @@ export { AssetAccessTicket, assetAccessTicketProvider } from "./resources/assetA
 export type { AssetAccessTicketArgs } from "./resources/assetAccessTicket";
 export { TicketApproval, ticketApprovalProvider } from "./resources/ticketApproval";
 export type { TicketApprovalArgs } from "./resources/ticketApproval";
-export type { Grant, Asked } from "./model/approvalFields";
+export type { Grant, Asked, Reviewed } from "./model/approvalFields";
 export { getTicketFlows, getTickets } from "./readers";
 export type { TicketFlowSummary, TicketSummary } from "./readers";
 export { JumpServerClient } from "./client/client";

@@ -1,13 +1,14 @@
 // Reviews of access tickets, kept in Git. People ask for access in JumpServer's UI; the review of
-// a ticket is a pull request that adds an entry to approvals.json (its serial number and the
-// decision, optionally a narrower grant). CI runs `pulumi preview` on the pull request, which
-// shows the ticket's title, applicant and what it asks for, and refuses a grant wider than the
-// ask; merging runs `pulumi up`, which approves (every level where the pipeline's identity is an
-// approver) or rejects the ticket. Removing an approved entry revokes the access.
+// a ticket is a pull request that adds an entry to approvals.json (its serial number, the
+// decision, for an approval the ask it reviewed, optionally a narrower grant). CI runs `pulumi
+// preview` on the pull request, which prints the ticket's ask to pin as `reviewed` when it is
+// missing, and refuses a grant wider than the ask; merging runs `pulumi up`, which approves
+// (every level where the pipeline's identity is an approver) only if the ticket still asks
+// exactly what was reviewed, or rejects it. Removing an approved entry revokes the access.
 import * as fs from "fs";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
-import { Grant, TicketApproval, getTickets } from "pulumi-jumpserver-tickets";
+import { Grant, Reviewed, TicketApproval, getTickets } from "pulumi-jumpserver-tickets";
 
 const config = new pulumi.Config();
 /** The org the tickets are in; default the Default org, which every JumpServer has. */
@@ -18,6 +19,8 @@ interface Review {
   /** The ticket's serial number (as JumpServer shows it) or its id. */
   ticket: string;
   decision: "approve" | "reject";
+  /** For an approval: the ask the review read (as `preview` prints it); `up` approves only that. */
+  reviewed?: Reviewed;
   /** Grant less than asked: some of the assets, nodes, accounts, actions; an earlier end. */
   grant?: Grant;
   /** Removing the entry revokes the access it granted. Default true; false keeps it. */
@@ -37,6 +40,7 @@ const approvals = Object.entries(reviews).map(
         ticket: r.ticket,
         decision: r.decision,
         orgId,
+        reviewed: r.reviewed,
         grant: r.grant,
         revokeOnDelete: r.revokeOnDelete,
       }),

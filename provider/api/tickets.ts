@@ -4,6 +4,7 @@
 import { JumpServerClient } from "../client/client";
 import { actionsFromServer } from "../model/actions";
 import { isoSeconds, parseDate } from "../model/dates";
+import type { GrantAsk } from "../model/approvalBody";
 import type { GrantBody } from "../model/grants";
 import { checked, checkedEach, relatedId } from "./answers";
 
@@ -127,29 +128,29 @@ export async function getTicket(client: JumpServerClient, id: string): Promise<L
   );
 }
 
-/** The grant an approval confirms: the ticket's own values (an omitted field is not "unchanged"). */
-export function fullGrant(t: LiveTicket): GrantBody {
+/** What the live ticket asks for now, as ids: untrusted (any approver may have edited it). */
+export function liveAsk(t: LiveTicket): GrantAsk {
   return {
-    org_id: t.orgId,
-    apply_assets: t.assetIds,
-    apply_nodes: t.nodeIds,
-    apply_accounts: t.accounts,
-    apply_actions: t.actions,
-    apply_date_start: t.dateStart,
-    apply_date_expired: t.dateExpired,
+    orgId: t.orgId,
+    assetIds: t.assetIds,
+    nodeIds: t.nodeIds,
+    accounts: t.accounts,
+    actions: t.actions,
+    dateStart: t.dateStart,
+    dateExpired: t.dateExpired,
   };
 }
 
 /**
- * Approves the current step by PATCH (a PUT resets omitted fields). The body is the grant: the
- * ticket's own values, or a narrower grant that always has every field.
+ * Approves the current step by PATCH (a PUT resets omitted fields). The body is the grant, every
+ * field of it: build it with `approvalBody` (model/approvalBody.ts), never from the live ticket.
  */
 export async function approveTicket(
   client: JumpServerClient,
-  t: LiveTicket,
-  grant: GrantBody = fullGrant(t),
+  id: string,
+  grant: GrantBody,
 ): Promise<void> {
-  await client.request("PATCH", `${APPLY_ASSET}${t.id}/approve/`, {
+  await client.request("PATCH", `${APPLY_ASSET}${id}/approve/`, {
     body: grant,
     org: null,
     retry: "never",

@@ -9,7 +9,8 @@ import { JumpServerError } from "../client/errors";
 import { LiveTicket, OpenBody, getSuperStatus, getTicket } from "../api/tickets";
 import type { Failure } from "../model/flowRules";
 import { OutputValues, differs } from "../model/fields";
-import { Grant, expiry, needsNewTicket } from "../model/grants";
+import { askOf } from "../model/approvalBody";
+import { Grant, GrantBody, expiry, needsNewTicket } from "../model/grants";
 import {
   REPLACING_KEYS,
   TICKET_INPUTS,
@@ -31,10 +32,11 @@ import {
   configuredOrgId,
   configuredUsername,
   currentClient,
+  currentSettings,
 } from "./context";
 import { InitError } from "./initError";
 import { patiently } from "./patience";
-import { openedEarlier, requestIdFor } from "./recovery";
+import { chainFor, markerFor, openedEarlier, requestIdFor, takenOverHere } from "./recovery";
 import { plain } from "./plain";
 import {
   approveWhileAssignee,
@@ -45,7 +47,7 @@ import {
 } from "./ticketDecisions";
 import { resolveAsked } from "./ticketNames";
 import { approvedGrantOf, driftOf, liveGrant, restoreGrant } from "./ticketGrants";
-import { compareWithRequest, openExactlyOnce } from "./ticketOpen";
+import { adoptionMismatch, compareWithRequest, openExactlyOnce } from "./ticketOpen";
 import { listedTickets } from "./snapshot";
 import { warn } from "./warn";
 
@@ -77,8 +79,7 @@ export async function check(
   }
   if (typeof instanceKey === "string" && instanceKey !== "") {
     out.instanceKey = instanceKey;
-    const previous = typeof olds.requestId === "string" ? olds.requestId : undefined;
-    out.requestId = requestIdFor(instanceKey, inputs, previous);
+    out.requestId = requestIdFor(instanceKey, inputs, chainFor(instanceKey, olds ?? {}));
   }
   return { inputs: out };
 }
@@ -119,38 +120,41 @@ export async function create(inputs: TicketInputs): Promise<{ id: string; outs: 
   // resources created without one (older programs) get a fresh one.
   const stable = typeof inputs.requestId === "string" && UUID.test(inputs.requestId);
   const requestId = stable ? inputs.requestId!.toLowerCase() : randomUUID();
-  const marker = `[pulumi:${requestId}]`;
+  const markerId = markerFor(currentSettings().auth, requestId);
+  const marker = `[pulumi:${markerId}]`;
+  const declared = declaredGrant(inputs, assetIds, nodeIds);
   const body: OpenBody = {
     title: inputs.title,
-    org_id: inputs.orgId,
-    apply_assets: assetIds,
-    apply_nodes: nodeIds,
-    apply_accounts: inputs.accounts,
-    apply_actions: inputs.actions,
-    apply_date_start: inputs.dateStart,
-    apply_date_expired: inputs.dateExpired,
+    ...declared,
     comment: inputs.comment ? `${inputs.comment} ${marker}` : marker,
   };
   if (applicant.id !== me.id) body.applicant = applicant.id;
   if (flowId) body.flow_id = flowId;
 
+  // Only a ticket that asks for exactly this open body may be taken over (a lost answer, a kill).
+  const mismatch = (t: LiveTicket) => adoptionMismatch(t, body, applicant);
   const ticket =
-    (stable ? await patiently(() => openedEarlier(client, requestId)) : undefined) ??
+    (stable ? await patiently(() => openedEarlier(client, markerId, mismatch)) : undefined) ??
     (await openExactlyOnce(client, body, {
       inputs,
-      requestId,
       applicantId: applicant.id,
       meId: me.id,
       marker,
+      mismatch,
     }));
 
   // From here on the ticket exists: any failure must leave it recorded, never orphaned.
-  let outs = outputsFrom(inputs, ticket, { requestId, resolvedIds, applicantId: applicant.id });
-  const mismatch = compareWithRequest(ticket, applicant.username, assetIds, nodeIds);
-  if (mismatch) {
+  let outs = outputsFrom(inputs, ticket, {
+    requestId,
+    marker,
+    resolvedIds,
+    applicantId: applicant.id,
+  });
+  const narrower = compareWithRequest(ticket, applicant.username, assetIds, nodeIds);
+  if (narrower) {
     // pendingAction "close" makes every later `up` close it (if this close fails) and fail again,
     // until the inputs change and a new ticket replaces it: a narrower grant is never kept quietly.
-    outs = { ...outs, pendingAction: "close", mismatch };
+    outs = { ...outs, pendingAction: "close", mismatch: narrower };
     try {
       // Closed as whoever JumpServer made the applicant (v3 ignores `applicant` for non-admins).
       const openedFor = ticket.applicantUsername === me.username ? me.id : applicant.id;
@@ -160,15 +164,20 @@ export async function create(inputs: TicketInputs): Promise<{ id: string; outs: 
       // the next update closes it
     }
     throw new InitError(
-      `ticket ${ticket.serialNum || ticket.id} was opened narrower than asked and has been closed: ${mismatch}`,
+      `ticket ${ticket.serialNum || ticket.id} was opened narrower than asked and has been closed: ${narrower}`,
       ticket.id,
       outs,
     );
   }
   if (inputs.approve) {
     try {
-      const approved = await approveWhileAssignee(client, ticket, me.id);
-      outs = outputsFrom(inputs, approved, { requestId, resolvedIds, applicantId: applicant.id });
+      const approved = await approveWhileAssignee(client, ticket, me.id, askOf(declared));
+      outs = outputsFrom(inputs, approved, {
+        requestId,
+        marker,
+        resolvedIds,
+        applicantId: applicant.id,
+      });
     } catch (e) {
       throw new InitError(
         `ticket ${ticket.serialNum || ticket.id} was opened but approving it failed (the next \`pulumi up\` retries the approval, without opening another ticket): ${message(e)}`,
@@ -272,7 +281,10 @@ export async function update(
       );
       return { outs: plain({ ...outs, state: s.state, status: s.status, pendingAction: "" }) };
     }
-    const approved = await approveWhileAssignee(client, t, me.id);
+    // The grant the program declares, resolved again (cached lookups), never the live ticket's.
+    const { assetIds, nodeIds } = await patiently(() => resolveAsked(client, news));
+    const declared = declaredGrant(news, assetIds, nodeIds);
+    const approved = await approveWhileAssignee(client, t, me.id, askOf(declared));
     outs = outputsFrom({ ...olds, ...pickInputs(news) }, approved, olds);
   }
   const drift = driftOf(outs);
@@ -284,6 +296,13 @@ export async function update(
 }
 
 export async function remove(id: string, props: TicketOutputs): Promise<void> {
+  if (takenOverHere().has(id.toLowerCase())) {
+    // `up --replace`: the replacement took this very ticket over (see recovery.ts); it stays.
+    warn(
+      `AssetAccessTicket ${props.serialNum || id}: the replacement holds this same ticket, so its access is kept, not revoked`,
+    );
+    return;
+  }
   const client = currentClient();
   if (props.state === "approved") return revoke(client, id, props);
   if (props.state === "rejected" || props.state === "closed" || props.status === "closed") return;
@@ -301,10 +320,23 @@ export async function remove(id: string, props: TicketOutputs): Promise<void> {
   else if (state === "pending") await closeAnyway(client, id, props.applicantId);
 }
 
+/** The grant the program declares, as ids: what a ticket is opened with and all its approvals may send. */
+function declaredGrant(inputs: TicketInputs, assetIds: string[], nodeIds: string[]): GrantBody {
+  return {
+    org_id: inputs.orgId,
+    apply_assets: assetIds,
+    apply_nodes: nodeIds,
+    apply_accounts: inputs.accounts,
+    apply_actions: inputs.actions,
+    apply_date_start: inputs.dateStart,
+    apply_date_expired: inputs.dateExpired,
+  };
+}
+
 function outputsFrom(
   inputs: TicketInputs,
   t: LiveTicket,
-  extra: Pick<TicketOutputs, "requestId" | "resolvedIds" | "applicantId">,
+  extra: Pick<TicketOutputs, "requestId" | "marker" | "resolvedIds" | "applicantId">,
 ): TicketOutputs {
   const step = t.steps.find((s) => s.level === t.approvalStep);
   const open = t.state === "pending" && t.status !== "closed";
@@ -328,6 +360,7 @@ function outputsFrom(
     nodeIds: t.nodeIds,
     flowId: t.flowId ?? "",
     requestId: extra.requestId,
+    ...(extra.marker ? { marker: extra.marker } : {}),
     resolvedIds: extra.resolvedIds ?? {},
     pendingAction: "",
     ...(approvedGrant ? { approvedGrant, grant: approvedGrant } : {}),

@@ -12,13 +12,21 @@ import {
   APPROVAL_INPUT_KEYS,
   APPROVAL_OUTPUTS,
   Asked,
+  Reviewed,
 } from "../model/approvalFields";
 import { ApprovalInputs, checkApprovalInputs, narrowGrant } from "../model/approvalInputs";
+import { askOf } from "../model/approvalBody";
+import { normalizeActions } from "../model/actions";
+import { parseDate } from "../model/dates";
+import type { GrantBody } from "../model/grants";
+import { ticketGuardrailFailures } from "../model/guardrails";
+import { LookupError, resolveAsset, resolveNode } from "../api/lookups";
+import { relatedId } from "../api/answers";
 import { OutputValues, differs } from "../model/fields";
 import type { Failure } from "../model/inputShapes";
 import { assertKnown, hasUnknown } from "../model/unknown";
 import { UUID } from "../settings";
-import { configuredOrgId, currentClient } from "./context";
+import { configuredGuardrails, configuredOrgId, currentClient } from "./context";
 import { InitError } from "./initError";
 import { patiently } from "./patience";
 import { plain } from "./plain";
@@ -66,11 +74,146 @@ async function liveFailures(inputs: ApprovalInputs): Promise<Failure[]> {
     const v = judge(t, me, inputs);
     if (v.kind === "refuse") return v.lasting ? [{ property: v.property, reason: v.reason }] : [];
     if (v.kind === "act" && inputs.decision === "approve")
-      return narrowGrant(askedOf(t), t.orgId, inputs.grant).failures;
+      return (await planApproval(client, t, me, inputs, true)).failures;
     return [];
   } catch {
     return [];
   }
+}
+
+/**
+ * What this approval sends, the one path for preview and `up`: the ask pinned in `reviewed` must
+ * be what the ticket asks for now (unless this identity already decided a level of it, after which
+ * the ticket holds this approval's own grant); `grant` narrows it; the guardrails judge the body.
+ */
+async function planApproval(
+  client: JumpServerClient,
+  t: LiveTicket,
+  me: Me,
+  inputs: ApprovalInputs,
+  comparePin: boolean,
+): Promise<{ body?: GrantBody; failures: Failure[] }> {
+  const asked = askedOf(t);
+  const ids = await resolveNames(client, t.orgId, [inputs.grant ?? {}, inputs.reviewed ?? {}]);
+  if (comparePin) {
+    if (!inputs.reviewed)
+      return {
+        failures: [
+          {
+            property: "reviewed",
+            reason: `an approval approves only the ask its review saw: add reviewed: ${JSON.stringify(pinOf(asked))} (what ${label(t)} asks for now) after reading it; \`up\` then refuses if the ticket changes`,
+          },
+        ],
+      };
+    const changed = pinChanges(inputs.reviewed, t, ids);
+    if (changed.length > 0)
+      return {
+        failures: [
+          {
+            property: "reviewed",
+            reason: `${label(t)} changed since the review (${changed.join("; ")}); nothing was approved: review it again and update reviewed`,
+          },
+        ],
+      };
+  }
+  const { body, failures } = narrowGrant(asked, t.orgId, inputs.grant, ids);
+  if (!body) return { failures };
+  const broken = approvalGuardrailFailures(t, body, me);
+  return broken.length > 0 ? { failures: broken } : { body, failures: [] };
+}
+
+/** The names in grants and pins, as ids in the ticket's org; a name that resolves to nothing stays out. */
+async function resolveNames(
+  client: JumpServerClient,
+  orgId: string,
+  lists: Array<{ assets?: string[]; nodes?: string[] }>,
+): Promise<Record<string, string>> {
+  const ids: Record<string, string> = {};
+  const settle = async (key: string, find: () => Promise<{ id: string }>) => {
+    try {
+      ids[key] = (await find()).id.toLowerCase();
+    } catch (e) {
+      if (!(e instanceof LookupError)) throw e;
+    }
+  };
+  for (const l of lists) {
+    for (const a of l.assets ?? [])
+      if (!UUID.test(a)) await settle(`assets:${a}`, () => resolveAsset(client, a, orgId, a));
+    for (const n of l.nodes ?? [])
+      if (!UUID.test(n)) await settle(`nodes:${n}`, () => resolveNode(client, n, orgId, n));
+  }
+  return ids;
+}
+
+/** The pin a review writes: the ticket's ask by name, as `preview` prints it. */
+function pinOf(asked: Asked): Reviewed {
+  return {
+    assets: asked.assets,
+    nodes: asked.nodes,
+    accounts: asked.accounts,
+    actions: asked.actions,
+    dateStart: asked.dateStart,
+    dateExpired: asked.dateExpired,
+  };
+}
+
+/** Where the ticket no longer asks what the review pinned, one phrase per field. */
+function pinChanges(pin: Reviewed, t: LiveTicket, ids: Record<string, string>): string[] {
+  const out: string[] = [];
+  const asIds = (k: "assets" | "nodes") =>
+    (pin[k] ?? []).map((x) => (UUID.test(x) ? x.toLowerCase() : (ids[`${k}:${x}`] ?? `?${x}`)));
+  const sameSet = (a: string[], b: string[]) =>
+    JSON.stringify([...new Set(a)].sort()) === JSON.stringify([...new Set(b)].sort());
+  const lists: Array<[string, string[], string[], string[]]> = [
+    ["assets", asIds("assets"), t.assetIds.map((x) => x.toLowerCase()), pinOf(askedOf(t)).assets!],
+    ["nodes", asIds("nodes"), t.nodeIds.map((x) => x.toLowerCase()), pinOf(askedOf(t)).nodes!],
+    ["accounts", pin.accounts ?? [], t.accounts, t.accounts],
+    ["actions", normalizeActions(pin.actions ?? []).actions, t.actions, t.actions],
+  ];
+  for (const [field, pinned, live, shown] of lists)
+    if (!sameSet(pinned, live))
+      out.push(
+        `${field}: reviewed ${JSON.stringify(pin[field as keyof Reviewed] ?? [])}, now ${JSON.stringify(shown)}`,
+      );
+  for (const k of ["dateStart", "dateExpired"] as const) {
+    const pinned = pin[k] ? parseDate(pin[k]!) : undefined;
+    if (pinned === undefined || pinned !== parseDate(t[k]))
+      out.push(`${k}: reviewed ${pin[k] ?? "(none)"}, now ${t[k]}`);
+  }
+  return out;
+}
+
+/**
+ * The stack's guardrails, judged on what this approval would send: its length, its actions, the
+ * ticket's reason, and whether the ticket is the identity's own.
+ */
+function approvalGuardrailFailures(t: LiveTicket, body: GrantBody, me: Me): Failure[] {
+  const comment = t.comment.replace(/\s*\[pulumi:[0-9a-f-]{36}\]/gi, "");
+  const applicantId = relatedId(t.raw.applicant);
+  const own =
+    (t.applicantUsername !== "" && t.applicantUsername === me.username) ||
+    applicantId.toLowerCase() === me.id.toLowerCase();
+  const rename: Record<string, string> = {
+    dateExpired: "grant.dateExpired",
+    actions: "grant.actions",
+    comment: "ticket",
+    approve: "decision",
+  };
+  return ticketGuardrailFailures(
+    {
+      applicant: own ? me.username : t.applicantUsername || applicantId,
+      actions: body.apply_actions,
+      dateStart: body.apply_date_start,
+      dateExpired: body.apply_date_expired,
+      comment,
+      approve: true,
+    },
+    configuredGuardrails(),
+    me.username,
+  ).map((f) => ({
+    property: rename[f.property] ?? f.property,
+    reason: `${label(t)}: ${f.reason}`,
+  }));
 }
 
 export async function diff(
@@ -115,7 +258,7 @@ export async function create(
       );
     return { id: t.id, outs: outputsFrom(inputs, t, asked, me.id) };
   }
-  const after = await decide(client, t, me, inputs, asked);
+  const after = await decide(client, t, me, inputs, asked, true);
   return { id: t.id, outs: outputsFrom(inputs, after, asked, me.id) };
 }
 
@@ -126,13 +269,14 @@ async function decide(
   me: Me,
   inputs: ApprovalInputs,
   asked: Asked,
+  comparePin: boolean,
 ): Promise<LiveTicket> {
   let after: LiveTicket;
   if (inputs.decision === "approve") {
-    const { body, failures } = narrowGrant(asked, t.orgId, inputs.grant);
+    const { body, failures } = await planApproval(client, t, me, inputs, comparePin);
     if (!body) throw new Error(failures.map((f) => `${f.property}: ${f.reason}`).join("; "));
     try {
-      after = await approveWhileAssignee(client, t, me.id, { ...body });
+      after = await approveWhileAssignee(client, t, me.id, askOf(body));
     } catch (e) {
       throw await partly(client, t, me, inputs, asked, e);
     }
@@ -243,7 +387,10 @@ export async function update(
   const v = judge(t, me, news);
   if (v.kind === "refuse" && decidedLevels(t, me.id, news.decision).length === 0)
     throw new Error(`${v.property}: ${v.reason}`);
-  const after = v.kind === "act" ? await decide(client, t, me, news, olds.asked) : t;
+  // Levels this identity decided already hold its own grant: the pin was compared before them.
+  const decidedBefore = decidedLevels(t, me.id, news.decision).length > 0;
+  const after =
+    v.kind === "act" ? await decide(client, t, me, news, olds.asked, !decidedBefore) : t;
   return { outs: outputsFrom(news, after, olds.asked, me.id) };
 }
 

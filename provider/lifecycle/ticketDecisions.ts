@@ -5,15 +5,18 @@ import { JumpServerError } from "../client/errors";
 import {
   LiveTicket,
   approveTicket,
+  liveAsk,
   closeTicket,
   getSuperStatus,
   getTicket,
   superClose,
 } from "../api/tickets";
 import { deletePermission } from "../api/permissions";
+import { GrantAsk, approvalBody } from "../model/approvalBody";
 import type { GrantBody } from "../model/grants";
 import type { TicketInputs } from "../model/ticketInputs";
 import { patiently } from "./patience";
+import { warn } from "./warn";
 
 /** Removes the permission an approval created, unless the resource keeps it on delete. */
 export async function revoke(
@@ -70,21 +73,32 @@ export async function closeAnyway(
 
 /**
  * Approves each level at which this identity is a current assignee; stops where someone else must
- * act. `grant` is the body each level sends (default the ticket's own full grant).
+ * act. Each level sends `approvalBody(declared, the ticket as it is now)`: what the program
+ * declared, narrowed to what the ticket still asks for, never more (an earlier approver's widening
+ * is narrowed away, and said so; an impossible grant is refused before anything is sent).
  */
 export async function approveWhileAssignee(
   client: JumpServerClient,
   ticket: LiveTicket,
   meId: string,
-  grant?: GrantBody,
+  declared: GrantAsk,
 ): Promise<LiveTicket> {
   let t = ticket;
   for (let guard = 0; guard < 12; guard++) {
     if (t.state !== "pending" || t.status === "closed") return t;
     const step = t.steps.find((s) => s.level === t.approvalStep);
     if (!step || !step.assignees.includes(meId)) return t;
+    const decided = approvalBody(declared, liveAsk(t));
+    if ("refused" in decided)
+      throw new Error(
+        `ticket ${t.serialNum || t.id}: not approved at level ${t.approvalStep}: ${decided.refused}; the pipeline approves only what the program declared`,
+      );
+    if (decided.narrowed.length > 0)
+      warn(
+        `ticket ${t.serialNum || t.id}: the ticket asks for more ${decided.narrowed.join(", ")} than the program declared (edited in JumpServer since it was opened); approving level ${t.approvalStep} with the declared grant only`,
+      );
     try {
-      await approveTicket(client, t, grant);
+      await approveTicket(client, t.id, decided.body);
     } catch (e) {
       if (!(e instanceof JumpServerError)) throw e;
       if (e.status === 403) return t;
@@ -103,18 +117,31 @@ export async function approveWhileAssignee(
       }
       throw e;
     }
-    t = afterApproval(t, meId);
+    t = afterApproval(t, meId, decided.body);
   }
   return t;
 }
 
-/** The ticket after an approval of its current step, as the server computes it (saves a read). */
-export function afterApproval(t: LiveTicket, meId: string): LiveTicket {
+/**
+ * The ticket after an approval of its current step, as the server computes it (saves a read):
+ * JumpServer writes the approve body into the ticket, so it now asks for exactly that grant.
+ */
+export function afterApproval(t: LiveTicket, meId: string, body: GrantBody): LiveTicket {
   const steps = t.steps.map((s) =>
     s.level === t.approvalStep ? { ...s, state: "approved", processor: meId } : s,
   );
+  const granted = {
+    ...t,
+    steps,
+    assetIds: body.apply_assets,
+    nodeIds: body.apply_nodes,
+    accounts: body.apply_accounts,
+    actions: body.apply_actions,
+    dateStart: body.apply_date_start,
+    dateExpired: body.apply_date_expired,
+  };
   const last = t.approvalStep >= t.steps.length;
   return last
-    ? { ...t, steps, state: "approved", status: "closed" }
-    : { ...t, steps, approvalStep: t.approvalStep + 1 };
+    ? { ...granted, state: "approved", status: "closed" }
+    : { ...granted, approvalStep: t.approvalStep + 1 };
 }

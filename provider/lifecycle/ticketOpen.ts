@@ -4,6 +4,9 @@ import { JumpServerClient } from "../client/client";
 import { JumpServerError } from "../client/errors";
 import { LiveFlow, governingFlow, listFlows } from "../api/flows";
 import { LiveTicket, OpenBody, findTickets, getTicket, openTicket } from "../api/tickets";
+import { relatedId } from "../api/answers";
+import { normalizeActions } from "../model/actions";
+import { parseDate } from "../model/dates";
 import { TICKET_WIRE_NAMES } from "../model/ticketFields";
 import type { TicketInputs } from "../model/ticketInputs";
 import { SYSTEM_ADMIN_ROLE } from "../model/wireRules";
@@ -12,10 +15,12 @@ import { patiently } from "./patience";
 
 export interface OpenContext {
   inputs: TicketInputs;
-  requestId: string;
   applicantId: string;
   meId: string;
+  /** `[pulumi:<keyed uuid>]`, as the open's comment carries it. */
   marker: string;
+  /** Where a ticket found by its marker differs from the open body ([]: it may be taken over). */
+  mismatch: (t: LiveTicket) => string[];
 }
 
 /**
@@ -41,14 +46,14 @@ export async function openExactlyOnce(
         (await identityApproves(client, ctx.inputs.orgId, body.flow_id, ctx.meId));
       if (!visible) {
         throw new Error(
-          `opening ticket "${ctx.inputs.title}" for applicant ${ctx.applicantId} failed without a clear answer (${e.message.split("\n")[0]}), and this identity cannot see that applicant's tickets to check whether it was created; look for a ticket whose comment contains [pulumi:${ctx.requestId}] before retrying`,
+          `opening ticket "${ctx.inputs.title}" for applicant ${ctx.applicantId} failed without a clear answer (${e.message.split("\n")[0]}), and this identity cannot see that applicant's tickets to check whether it was created; look for a ticket whose comment contains ${ctx.marker} before retrying`,
         );
       }
     },
     refused: explainOpen,
     lookupFailed: (e) =>
       new Error(
-        `opening ticket "${ctx.inputs.title}" got no answer, and looking it up failed too (${(e instanceof Error ? e.message : String(e)).split("\n")[0]}); before retrying, look for a ticket whose comment contains [pulumi:${ctx.requestId}]`,
+        `opening ticket "${ctx.inputs.title}" got no answer, and looking it up failed too (${(e instanceof Error ? e.message : String(e)).split("\n")[0]}); before retrying, look for a ticket whose comment contains ${ctx.marker}`,
       ),
   });
 }
@@ -62,8 +67,45 @@ export async function findByMarker(
     title: ctx.inputs.title,
     applicant: ctx.applicantId,
   });
-  const row = rows.find((r) => String(r.comment ?? "").includes(ctx.marker));
-  return row ? getTicket(client, String(row.id)) : undefined;
+  // A ticket someone else opened with our title is never ours: it must carry the keyed marker and
+  // ask for exactly the open body.
+  for (const row of rows.filter((r) => String(r.comment ?? "").includes(ctx.marker))) {
+    const t = await getTicket(client, String(row.id));
+    if (ctx.mismatch(t).length === 0) return t;
+  }
+  return undefined;
+}
+
+/**
+ * Where a ticket differs from the open body this resource would send: title, org, applicant,
+ * assets, nodes, accounts, actions, dates and flow ([] when it asks for exactly that).
+ */
+export function adoptionMismatch(
+  t: LiveTicket,
+  body: OpenBody,
+  applicant: { id: string; username: string },
+): string[] {
+  const set = (xs: readonly string[]) =>
+    JSON.stringify([...new Set(xs.map((x) => String(x).toLowerCase()))].sort());
+  const instant = (x: string) => parseDate(x) ?? x;
+  const out: string[] = [];
+  if (t.title !== body.title) out.push("title");
+  if (t.orgId.toLowerCase() !== body.org_id.toLowerCase()) out.push("org");
+  const applicantId = relatedId(t.raw.applicant).toLowerCase();
+  const sameApplicant =
+    applicantId === applicant.id.toLowerCase() ||
+    (t.applicantUsername !== "" && t.applicantUsername === applicant.username);
+  if (!sameApplicant) out.push("applicant");
+  if (set(t.assetIds) !== set(body.apply_assets)) out.push("assets");
+  if (set(t.nodeIds) !== set(body.apply_nodes)) out.push("nodes");
+  if (set(t.accounts) !== set(body.apply_accounts)) out.push("accounts");
+  const actions = (xs: string[]) => JSON.stringify(normalizeActions(xs).actions);
+  if (actions(t.actions) !== actions(body.apply_actions)) out.push("actions");
+  if (instant(t.dateStart) !== instant(body.apply_date_start)) out.push("dateStart");
+  if (instant(t.dateExpired) !== instant(body.apply_date_expired)) out.push("dateExpired");
+  if (body.flow_id && (t.flowId ?? "").toLowerCase() !== body.flow_id.toLowerCase())
+    out.push("flow");
+  return out;
 }
 
 /** Would the governing flow's steps include this identity (so the ticket list shows the ticket)? */

@@ -15,6 +15,30 @@ export type Grant = {
   dateExpired?: string;
 };
 
+/**
+ * The ask a review approves, pinned in the program (as `preview` prints it when it is missing):
+ * the ticket's assets and nodes (names, full paths or ids), accounts, actions and dates. `up`
+ * approves only if the ticket still asks exactly this, so an edit made in JumpServer between the
+ * review and the merge is refused and named, never approved.
+ */
+export type Reviewed = {
+  assets?: string[];
+  nodes?: string[];
+  accounts?: string[];
+  actions?: string[];
+  dateStart?: string;
+  dateExpired?: string;
+};
+
+export const REVIEWED_KEYS: (keyof Reviewed)[] = [
+  "assets",
+  "nodes",
+  "accounts",
+  "actions",
+  "dateStart",
+  "dateExpired",
+];
+
 /** What the ticket asked for, read before the decision (an approval rewrites the ticket with its grant). */
 export interface Asked {
   assets: string[];
@@ -35,18 +59,21 @@ export const GRANT_KEYS: (keyof Grant)[] = [
   "dateExpired",
 ];
 
-/** A grant in the form diff compares: lists as sets, absent fields left out. */
-export function grantForm(v: unknown): string {
+/** An object of lists and texts in the form diff compares: lists as sets, absent fields left out. */
+function formOf(keys: readonly string[], v: unknown): string {
   if (v === undefined || v === null || typeof v !== "object") return "{}";
   const g = v as Record<string, unknown>;
   const out: Record<string, unknown> = {};
-  for (const k of GRANT_KEYS) {
+  for (const k of keys) {
     const x = g[k];
     if (x === undefined || x === null) continue;
     out[k] = Array.isArray(x) ? [...x].map(String).sort() : x;
   }
   return JSON.stringify(out);
 }
+
+/** A grant in the form diff compares. */
+export const grantForm = (v: unknown): string => formOf(GRANT_KEYS, v);
 
 /** A serial number or an id, in the form diff compares: the id resolved at the last write. */
 function ticketForm(v: unknown, resolved: Record<string, string>): string {
@@ -95,6 +122,28 @@ export const APPROVAL_INPUTS = {
     ),
     replaces: true,
     compare: (v) => grantForm(v),
+    presence: "optional",
+  }),
+  /** The ask this review saw, pinned (decision "approve"; required for a ticket not yet decided by this resource): `{ assets, nodes, accounts, actions, dateStart, dateExpired }`. `up` refuses, naming what changed, if the ticket no longer asks exactly this. */
+  reviewed: input<Reviewed, "optional">({
+    shape: optional((z) =>
+      z.strictObject(
+        {
+          assets: names(z),
+          nodes: names(z),
+          accounts: names(z),
+          actions: names(z),
+          dateStart: optional(text("expected a date string"))(z),
+          dateExpired: optional(text("expected a date string"))(z),
+        },
+        {
+          error:
+            "expected { assets?, nodes?, accounts?, actions?, dateStart?, dateExpired? }, the ticket's ask as preview printed it",
+        },
+      ),
+    ),
+    replaces: true,
+    compare: (v) => formOf(REVIEWED_KEYS, v),
     presence: "optional",
   }),
   /** On delete, remove the asset permission the approval created. Default true. */

@@ -7,7 +7,14 @@ import { UUID } from "../settings";
 import { Failure, inInputOrder, shapeFailures, tableShape } from "./inputShapes";
 import type { CheckedInputs } from "./fields";
 import { comparable } from "./fields";
-import { APPROVAL_INPUTS, APPROVAL_INPUT_KEYS, Asked, GRANT_KEYS, Grant } from "./approvalFields";
+import {
+  APPROVAL_INPUTS,
+  APPROVAL_INPUT_KEYS,
+  Asked,
+  GRANT_KEYS,
+  Grant,
+  Reviewed,
+} from "./approvalFields";
 import type { GrantBody } from "./grants";
 import { hasUnknown, isUnknown } from "./unknown";
 
@@ -64,6 +71,17 @@ export function checkApprovalInputs(
       fail("grant", 'a grant narrows an approval; leave it out with decision "reject"');
     grant = isUnknown(news.grant) ? (news.grant as Grant) : checkGrant(news.grant as Grant, fail);
   }
+  let reviewed: Reviewed | undefined;
+  if (shaped("reviewed") && news.reviewed !== undefined && news.reviewed !== null) {
+    if (decision === "reject")
+      fail(
+        "reviewed",
+        'reviewed pins what an approval approves; leave it out with decision "reject"',
+      );
+    reviewed = isUnknown(news.reviewed)
+      ? (news.reviewed as Reviewed)
+      : checkReviewed(news.reviewed as Reviewed, fail);
+  }
   const revokeOnDelete = (news.revokeOnDelete ?? true) as boolean;
 
   // The same ticket already decided by this resource: its decision stands.
@@ -73,8 +91,8 @@ export function checkApprovalInputs(
     comparable(APPROVAL_INPUTS.ticket, "ticket", olds.ticket, {}) ===
       comparable(APPROVAL_INPUTS.ticket, "ticket", ticket, {});
   if (same && failures.length === 0) {
-    const now: Record<string, unknown> = { decision, orgId, grant };
-    for (const key of ["decision", "grant", "orgId"] as const) {
+    const now: Record<string, unknown> = { decision, orgId, grant, reviewed };
+    for (const key of ["decision", "grant", "orgId", "reviewed"] as const) {
       if (hasUnknown(now[key])) continue;
       const spec = APPROVAL_INPUTS[key];
       if (comparable(spec, key, olds[key], {}) === comparable(spec, key, now[key], {})) continue;
@@ -88,7 +106,43 @@ export function checkApprovalInputs(
   if (failures.length > 0) return { failures: inInputOrder(failures, APPROVAL_INPUT_KEYS) };
   const inputs: ApprovalInputs = { ticket, decision, orgId, revokeOnDelete };
   if (grant !== undefined) inputs.grant = grant;
+  if (reviewed !== undefined) inputs.reviewed = reviewed;
   return { inputs, failures };
+}
+
+/** The pinned ask, spelled as the grant is (ids lowercased, actions folded, dates as instants). */
+function checkReviewed(r: Reviewed, fail: (p: string, r: string) => void): Reviewed {
+  const out: Reviewed = {};
+  for (const k of ["assets", "nodes", "accounts"] as const) {
+    const v = r[k];
+    if (v === undefined || v === null) continue;
+    out[k] = isUnknown(v) ? v : v.map((x) => (isUnknown(x) ? x : lower(x.trim())));
+  }
+  if (r.actions !== undefined && r.actions !== null) {
+    if (hasUnknown(r.actions)) out.actions = r.actions;
+    else {
+      const { actions, unknown } = normalizeActions(r.actions);
+      unknown.forEach((u) =>
+        fail("reviewed.actions", `unknown action "${u}"; expected all, ${ACTIONS.join(", ")}`),
+      );
+      out.actions = actions;
+    }
+  }
+  for (const k of ["dateStart", "dateExpired"] as const) {
+    const v = r[k];
+    if (v === undefined || v === null || v === "") continue;
+    if (isUnknown(v)) out[k] = v;
+    else {
+      const iso = normalizeDate(v);
+      if (!iso)
+        fail(
+          `reviewed.${k}`,
+          `not a date: ${JSON.stringify(v)}; expected ISO-8601 or YYYY/MM/DD HH:MM:SS +ZZZZ`,
+        );
+      else out[k] = iso;
+    }
+  }
+  return out;
 }
 
 function checkGrant(g: Grant, fail: (p: string, r: string) => void): Grant {
@@ -144,28 +198,29 @@ function checkGrant(g: Grant, fail: (p: string, r: string) => void): Grant {
 
 /**
  * The grant within what the ticket asked for; every widening is a failure naming the property.
- * Names match the ticket's own (asset name, node value, or a node's full value), ids match ids.
+ * Names were resolved to ids in the ticket's org beforehand (`ids`: "assets:<name>" → id, nodes by
+ * value or full path), so a node's full path names that node, never another with its last segment.
  */
 export function narrowGrant(
   asked: Asked,
   orgId: string,
   grant: Grant | undefined,
+  ids: Record<string, string>,
 ): { body?: GrantBody; failures: Failure[] } {
   const failures: Failure[] = [];
   const fail = (property: string, reason: string) => failures.push({ property, reason });
   const g = grant ?? {};
-  const pick = (k: "assets" | "nodes", names: string[], ids: string[]) => {
-    if (g[k] === undefined) return ids;
+  const pick = (k: "assets" | "nodes", names: string[], askedIds: string[]) => {
+    if (g[k] === undefined) return askedIds;
     const out: string[] = [];
     g[k]!.forEach((x, i) => {
-      const last = k === "nodes" ? (x.split("/").filter(Boolean).at(-1) ?? x) : x;
-      const at = UUID.test(x) ? ids.indexOf(x.toLowerCase()) : names.indexOf(last);
-      if (at < 0)
+      const id = UUID.test(x) ? x.toLowerCase() : ids[`${k}:${x}`];
+      if (id === undefined || !askedIds.includes(id))
         fail(
           `grant.${k}[${i}]`,
           `${JSON.stringify(x)} is not among the ${k} the ticket asked for (${names.join(", ") || "none"}); a grant can only narrow`,
         );
-      else if (!out.includes(ids[at])) out.push(ids[at]);
+      else if (!out.includes(id)) out.push(id);
     });
     return out;
   };

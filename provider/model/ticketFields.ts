@@ -147,8 +147,10 @@ export const TICKET_OUTPUTS = {
   nodeIds: output<string[]>(),
   /** The flow the ticket was opened under (v4.10.19+; otherwise ""). */
   flowId: output<string>(),
-  /** The marker written into the ticket's comment, used to find it after a lost answer or a killed run. */
+  /** Stable for one resource asking for one ticket (from its name, its ask and the previous one); the marker is derived from it. */
   requestId: output<string>(),
+  /** The `[pulumi:…]` marker in the ticket's comment: the requestId keyed with the identity's credential, so no one else can make a ticket look like this resource's. Used to find the ticket after a lost answer or a killed run. */
+  marker: output<string | undefined>(),
   /** Names resolved to ids at create, so names and ids compare equal without network. */
   resolvedIds: output<Record<string, string>>(),
   /** Work a failed create left for the next update: "approve", "close" or "". */

@@ -23,6 +23,8 @@ describe("e2e: the approvals example through the Pulumi CLI", function () {
   let project: ScratchProject | undefined;
   let stack: Stack | undefined;
   const asked = { web: { id: "", serialNum: "" }, db: { id: "", serialNum: "" } };
+  /** What a review of each ticket pins as `reviewed`: the ask as the requester opened it. */
+  const pins: Record<string, Record<string, unknown>> = {};
 
   const admin = () => client(sb, "admin");
   const permission = (id: string) =>
@@ -58,6 +60,16 @@ describe("e2e: the approvals example through the Pulumi CLI", function () {
       dateStart: "2030-01-01T00:00:00Z",
       dateExpired: "2030-01-08T00:00:00Z",
     };
+    const pin = (assets: string[], actions: string[]) => ({
+      assets,
+      nodes: [],
+      accounts: ["@ALL"],
+      actions,
+      dateStart: ask.dateStart,
+      dateExpired: ask.dateExpired,
+    });
+    pins.web = pin(["web-01", "web-02"], ["connect", "upload"]);
+    pins.db = pin(["db-01"], ["all"]);
     asked.web = await openAsPerson(requester, sb.seed, {
       ...ask,
       title: "web servers for the rollout",
@@ -86,7 +98,7 @@ describe("e2e: the approvals example through the Pulumi CLI", function () {
     await sb?.close();
   });
 
-  it("lists the tickets awaiting review, and the review's preview refuses a widening grant", async () => {
+  it("lists the tickets awaiting review; the review's preview asks for the pin, then refuses a widening grant", async () => {
     await stack!.up();
     assert.deepEqual(
       [...((await outputs()).awaitingReview as string[])].sort(),
@@ -95,10 +107,17 @@ describe("e2e: the approvals example through the Pulumi CLI", function () {
         `${asked.web.serialNum} web servers for the rollout`,
       ].sort(),
     );
+    // An approval without the ask it reviewed: the preview prints the ask to pin.
+    review({ web: { ticket: asked.web.serialNum, decision: "approve" } });
+    const unpinned = await stack!
+      .preview()
+      .then(() => assert.fail("the unpinned preview passed"), failureOf);
+    assert.match(unpinned, /reviewed.*add reviewed: \{\\?"assets\\?":\[\\?"web-0[12]/s);
     review({
       web: {
         ticket: asked.web.serialNum,
         decision: "approve",
+        reviewed: pins.web,
         grant: { assets: ["web-01", "db-01"] },
       },
     });
@@ -117,6 +136,7 @@ describe("e2e: the approvals example through the Pulumi CLI", function () {
       web: {
         ticket: asked.web.serialNum,
         decision: "approve",
+        reviewed: pins.web,
         grant: { assets: ["web-01"], actions: ["connect"] },
       },
       db: { ticket: asked.db.serialNum, decision: "reject" },

@@ -188,6 +188,25 @@ describe("e2e: TicketFlow and AssetAccessTicket through the Pulumi CLI", functio
     assert.deepEqual(p.changeSummary, { same: 3 });
   });
 
+  it("`up --replace` of an unchanged approved ticket keeps it and its grant (the replacement takes it over)", async function () {
+    // A forced replacement is checked with no old inputs, so its create can't be told from a
+    // run killed before its state was saved: it finds the same ticket by its marker. The old
+    // resource's delete must then leave that ticket's grant alone, or state would say
+    // "approved" over a permission that is gone.
+    const state = await stack!.exportStack();
+    const urn = (state.deployment.resources as Resource[]).find((x) =>
+      x.type.endsWith(":AssetAccessTicket"),
+    )!.urn;
+    const r = await timed("up --replace", () => stack!.up({ replace: [urn] }));
+    assert.equal(r.summary.resourceChanges?.replace, 1);
+    const out = await outputs();
+    assert.equal(out.state, "approved");
+    assert.equal(out.ticketId, seen.firstTicket, "the same ticket, held by the replacement");
+    assert.ok(await permission(String(out.ticketId)), "its grant is still there");
+    const p = await timed("preview", () => stack!.preview({ expectNoChanges: true }));
+    assert.deepEqual(p.changeSummary, { same: 3 });
+  });
+
   it("a hand edit fails `preview --refresh --expect-no-changes` with exit 7, naming rules", async function () {
     const flow = await defaultFlow();
     await admin().request("PATCH", `${FLOWS}${flow.id}/`, {

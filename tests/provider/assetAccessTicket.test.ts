@@ -147,7 +147,10 @@ for (const mode of modes) {
         `/api/v1/tickets/apply-asset-tickets/${id}/`,
         { org: null },
       );
-      assert.ok(String(live.comment).includes(`[pulumi:${outs.requestId}]`));
+      assert.match(outs.marker, /^\[pulumi:[0-9a-f-]{36}\]$/);
+      assert.ok(String(live.comment).includes(outs.marker));
+      // Keyed with the credential: nothing in the repository (the requestId) gives it away.
+      assert.ok(!String(live.comment).includes(outs.requestId));
       assert.deepEqual(
         live.apply_actions.map((a: any) => a.value),
         ["connect", "download"],

@@ -56,9 +56,9 @@ for (const mode of SERVER_MODES) {
         body: { type: "apply_asset", rules, approval_level: rules.length },
       });
     }
-    /** The requester opens a ticket in the UI. */
-    const open = (ask: Props = {}) =>
-      openAsPerson(client(sb, "requester"), sb.seed, {
+    /** The requester opens a ticket in the UI; `reviewed` is the pin a review of it writes. */
+    const open = async (ask: Props = {}) => {
+      const full = {
         title: `asked ${mode.label} #${++n}`,
         orgId: DEFAULT,
         assets: ["web-01", "web-02"],
@@ -67,7 +67,11 @@ for (const mode of SERVER_MODES) {
         dateStart: "2030-01-01T00:00:00Z",
         dateExpired: "2030-01-08T00:00:00Z",
         ...ask,
-      });
+      };
+      const opened = await openAsPerson(client(sb, "requester"), sb.seed, full);
+      const { assets, nodes = [], accounts, actions, dateStart, dateExpired } = full as any;
+      return { ...opened, reviewed: { assets, nodes, accounts, actions, dateStart, dateExpired } };
+    };
     async function checked(news: Props, olds: Props = {}): Promise<Props> {
       const { inputs, failures } = await host.check(olds, news);
       assert.deepEqual(failures, []);
@@ -129,6 +133,7 @@ for (const mode of SERVER_MODES) {
       const inputs = await checked({
         ticket: t.serialNum,
         decision: "approve",
+        reviewed: t.reviewed,
         grant: {
           assets: ["web-01"],
           accounts: ["@SPEC", "root"],
@@ -167,10 +172,13 @@ for (const mode of SERVER_MODES) {
       assert.equal((await host.diff(id, r.props, inputs)).changes, "none");
       assert.equal((await host.diff(id, r.props, { ...inputs, ticket: id })).changes, "none");
       // changing the decision or the grant afterwards fails at check, naming the property
-      const decision = await failureOf({ ...inputs, decision: "reject", grant: undefined }, inputs);
+      const decision = await failureOf(
+        { ...inputs, decision: "reject", grant: undefined, reviewed: undefined },
+        inputs,
+      );
       assert.deepEqual(
         decision.map((f) => f.property),
-        ["decision", "grant"],
+        ["decision", "grant", "reviewed"],
       );
       assert.match(decision[0].reason, /can't be undone/);
       // ...and at diff when the ticket is written another way (its id instead of its serial)
@@ -221,7 +229,12 @@ for (const mode of SERVER_MODES) {
         [{ nodes: ["probe-servers"] }, "grant.nodes[0]"],
       ];
       for (const [grant, property] of cases) {
-        const failures = await failureOf({ ticket: t.serialNum, decision: "approve", grant });
+        const failures = await failureOf({
+          ticket: t.serialNum,
+          decision: "approve",
+          reviewed: t.reviewed,
+          grant,
+        });
         assert.deepEqual(
           failures.map((f) => f.property),
           [property],
@@ -290,7 +303,12 @@ for (const mode of SERVER_MODES) {
       await setFlow([admins()]);
       const t = await open();
       const { id, outs } = await host.create(
-        await checked({ ticket: t.id, decision: "approve", revokeOnDelete: false }),
+        await checked({
+          ticket: t.id,
+          decision: "approve",
+          reviewed: t.reviewed,
+          revokeOnDelete: false,
+        }),
       );
       assert.equal(outs.state, "approved");
       await host.delete(id, outs);
@@ -302,7 +320,9 @@ for (const mode of SERVER_MODES) {
       const t = await open();
       sb.injectFault({ method: "PATCH", path: /\/approve\/$/, kind: "dropAfter" });
       sb.resetStats();
-      const { outs } = await host.create(await checked({ ticket: t.id, decision: "approve" }));
+      const { outs } = await host.create(
+        await checked({ ticket: t.id, decision: "approve", reviewed: t.reviewed }),
+      );
       assert.equal(outs.state, "approved");
       assert.equal(sb.stats().byRoute[APPROVE], 2, JSON.stringify(sb.stats().byRoute));
       const steps = (await ticket(t.id)).process_map;
@@ -312,7 +332,9 @@ for (const mode of SERVER_MODES) {
       );
       // a run killed after the approvals landed: the next create finds them and sends nothing
       sb.resetStats();
-      const again = await host.create(await checked({ ticket: t.serialNum, decision: "approve" }));
+      const again = await host.create(
+        await checked({ ticket: t.serialNum, decision: "approve", reviewed: t.reviewed }),
+      );
       assert.equal(again.outs.state, "approved");
       assert.deepEqual(
         Object.keys(sb.stats().byRoute).filter((k) => !k.startsWith("GET ")),
@@ -323,7 +345,7 @@ for (const mode of SERVER_MODES) {
     it("approves level 1 and stops where a person must act; refresh follows the person's approval", async () => {
       await setFlow([admins(), only("approver")]);
       const t = await open();
-      const inputs = await checked({ ticket: t.id, decision: "approve" });
+      const inputs = await checked({ ticket: t.id, decision: "approve", reviewed: t.reviewed });
       const { id, outs } = await host.create(inputs);
       assert.equal(outs.state, "pending");
       assert.equal(outs.approvalStep, 2);
@@ -343,7 +365,7 @@ for (const mode of SERVER_MODES) {
     it("stays in state when a later level fails, and the next update approves it", async () => {
       await setFlow([admins(), admins()]);
       const t = await open();
-      const inputs = await checked({ ticket: t.id, decision: "approve" });
+      const inputs = await checked({ ticket: t.id, decision: "approve", reviewed: t.reviewed });
       // the first approve passes untouched, the second answers 500 before it is handled
       sb.injectFault({ method: "PATCH", path: /\/approve\/$/, kind: "delay", delayMs: 0 });
       sb.injectFault({ method: "PATCH", path: /\/approve\/$/, kind: "error", status: 500 });

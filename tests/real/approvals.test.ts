@@ -36,17 +36,24 @@ for (const spec of targetSpecs()) {
     let n = 0;
 
     const admin = () => clientFor(ready, proxy.url);
+    /** The ask of every ticket here, and so the pin (`reviewed`) a review of it writes. */
+    const ASK = {
+      assets: ["web-01", "web-02"],
+      nodes: [],
+      accounts: ["@ALL"],
+      actions: ["connect", "upload"],
+      dateStart: "2031-01-01T00:00:00Z",
+      dateExpired: "2031-01-08T00:00:00Z",
+    };
     /** `requester` asks for two web servers for a week, as in the UI. */
-    const open = () =>
-      openAsPerson(clientFor(ready, proxy.url, "requester"), ready, {
+    const open = async () => ({
+      ...(await openAsPerson(clientFor(ready, proxy.url, "requester"), ready, {
         title: `pjt-real ${RUN} approval ${++n}`,
         orgId: DEFAULT,
-        assets: ["web-01", "web-02"],
-        accounts: ["@ALL"],
-        actions: ["connect", "upload"],
-        dateStart: "2031-01-01T00:00:00Z",
-        dateExpired: "2031-01-08T00:00:00Z",
-      });
+        ...ASK,
+      })),
+      reviewed: ASK,
+    });
     const ticket = (id: string) =>
       admin().get<Record<string, any>>(`${APPLY}${id}/`, { org: null });
     const permission = (id: string) =>
@@ -95,6 +102,7 @@ for (const spec of targetSpecs()) {
         {
           ticket: t.serialNum,
           decision: "approve",
+          reviewed: t.reviewed,
           grant: { assets: ["web-01", "db-01"], dateExpired: "2031-02-01T00:00:00Z" },
         },
       );
@@ -109,6 +117,7 @@ for (const spec of targetSpecs()) {
         await checked({
           ticket: t.serialNum,
           decision: "approve",
+          reviewed: t.reviewed,
           grant: { assets: ["web-01"], actions: ["connect"], dateExpired: "2031-01-03T00:00:00Z" },
         }),
       );
@@ -168,7 +177,7 @@ for (const spec of targetSpecs()) {
 
     it("approves each level once when every approve answer is lost", async () => {
       const t = await open();
-      const inputs = await checked({ ticket: t.id, decision: "approve" });
+      const inputs = await checked({ ticket: t.id, decision: "approve", reviewed: t.reviewed });
       const mark = proxy.exchanges.length;
       proxy.hold({ method: "PATCH", path: /\/approve\/$/ });
       let made: { id: string; outs: Props };

@@ -242,7 +242,7 @@ async function verify(
       problems.push(`${when}ticket ${r.id} in state is not on the server`);
       continue;
     }
-    const marker = `[pulumi:${r.outs.requestId}]`;
+    const marker = String(r.outs.marker);
     const occurrences = String(t.comment ?? "").split(marker).length - 1;
     if (occurrences !== 1)
       problems.push(`${when}ticket ${r.id} carries its marker ${occurrences} times`);

@@ -154,13 +154,21 @@ describe("secrets stay out of state, outputs, errors and logs", function () {
         dateStart: "2030-01-01T00:00:00Z",
         dateExpired: "2030-01-02T00:00:00Z",
       });
+      const reviewed = {
+        assets: ["web-01"],
+        accounts: ["@ALL"],
+        actions: ["all"],
+        dateStart: "2030-01-01T00:00:00Z",
+        dateExpired: "2030-01-02T00:00:00Z",
+      };
       const wide = await approvals.check(
         {},
-        { ticket: asked.serialNum, decision: "approve", grant: { assets: ["db-01"] } },
+        { ticket: asked.serialNum, decision: "approve", reviewed, grant: { assets: ["db-01"] } },
       );
       keep("approval check (widening)", wide);
-      const apIn = (await approvals.check({}, { ticket: asked.serialNum, decision: "approve" }))
-        .inputs;
+      const apIn = (
+        await approvals.check({}, { ticket: asked.serialNum, decision: "approve", reviewed })
+      ).inputs;
       const ap = await approvals.create(apIn);
       keep("approval create", ap);
       const apRead = await approvals.read(ap.id, ap.outs);

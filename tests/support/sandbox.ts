@@ -92,12 +92,14 @@ export function approveAs(sb: Sandbox, username: string, ticketId: string): Prom
 /**
  * Approves a ticket's current level as `approver` the way JumpServer's UI does: `reader` (an
  * admin) reads the ticket and `approver` sends back its full grant, which is what the permission
- * will contain. Shared by the sandbox suites and the real layer.
+ * will contain, with the approver's own `edits` (wire fields: JumpServer lets an approver change
+ * apply_* at any level). Shared by the sandbox suites and the real layer.
  */
 export async function approveWithFullGrant(
   reader: JumpServerClient,
   approver: JumpServerClient,
   ticketId: string,
+  edits: Record<string, unknown> = {},
 ): Promise<void> {
   const path = `/api/v1/tickets/apply-asset-tickets/${ticketId}/`;
   const live = await reader.get<Record<string, any>>(path, { org: null });
@@ -111,6 +113,7 @@ export async function approveWithFullGrant(
       apply_actions: live.apply_actions.map((a: { value: string }) => a.value),
       apply_date_start: live.apply_date_start,
       apply_date_expired: live.apply_date_expired,
+      ...edits,
     },
   });
 }
@@ -131,6 +134,7 @@ export async function openAsPerson(
     actions?: string[];
     dateStart: string;
     dateExpired: string;
+    comment?: string;
   },
 ): Promise<{ id: string; serialNum: string }> {
   const id = (list: { id: string; name?: string; value?: string }[], name: string) => {
@@ -152,7 +156,7 @@ export async function openAsPerson(
         apply_actions: ask.actions ?? ["all"],
         apply_date_start: ask.dateStart,
         apply_date_expired: ask.dateExpired,
-        comment: "",
+        comment: ask.comment ?? "",
       },
     },
   );

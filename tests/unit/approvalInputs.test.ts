@@ -21,6 +21,16 @@ const ASKED: Asked = {
   dateStart: "2030-01-01T00:00:00Z",
   dateExpired: "2030-01-08T00:00:00Z",
 };
+/** The names above as the ticket's org resolves them (a node by its value and its full path). */
+const IDS: Record<string, string> = {
+  "assets:web-01": ASKED.assetIds[0],
+  "assets:web-02": ASKED.assetIds[1],
+  "assets:db-01": "30000000-0000-0000-0000-000000000003",
+  "nodes:probe-servers": ASKED.nodeIds[0],
+  "nodes:/DEFAULT/probe-servers": ASKED.nodeIds[0],
+  // Another node whose value is the same: its full path must not name the asked one.
+  "nodes:/Ops/probe-servers": "40000000-0000-0000-0000-0000000000a9",
+};
 
 const grant = fc.record(
   {
@@ -99,7 +109,7 @@ describe("TicketApproval inputs (offline)", function () {
 
 describe("TicketApproval grant (offline)", function () {
   it("sends the whole ask without a grant", () => {
-    const { body, failures } = narrowGrant(ASKED, DEFAULT, undefined);
+    const { body, failures } = narrowGrant(ASKED, DEFAULT, undefined, IDS);
     assert.deepEqual(failures, []);
     assert.deepEqual(body, {
       org_id: DEFAULT,
@@ -124,7 +134,7 @@ describe("TicketApproval grant (offline)", function () {
           const end = new Date(Date.parse(ASKED.dateStart) + hours * 3600_000);
           const dateExpired = end.toISOString().replace(/\.\d{3}Z$/, "Z");
           const g = { assets: extra ? [...assets, extra] : assets, actions, dateExpired };
-          const { body, failures } = narrowGrant(ASKED, DEFAULT, g);
+          const { body, failures } = narrowGrant(ASKED, DEFAULT, g, IDS);
           if (extra) {
             assert.deepEqual(
               failures.map((f) => f.property),
@@ -148,13 +158,15 @@ describe("TicketApproval grant (offline)", function () {
 
   it("names each widening: actions, accounts, nodes, a later end, an end before the start", () => {
     const f = (g: Record<string, unknown>) =>
-      narrowGrant(ASKED, DEFAULT, g).failures.map((x) => x.property);
+      narrowGrant(ASKED, DEFAULT, g, IDS).failures.map((x) => x.property);
     assert.deepEqual(f({ actions: ["connect", "share"] }), ["grant.actions"]);
     assert.deepEqual(f({ actions: ["all"] }), ["grant.actions"]);
     assert.deepEqual(f({ accounts: ["@SPEC", "root"] }), []);
     assert.deepEqual(f({ accounts: ["@INPUT"] }), ["grant.accounts[0]"]);
     assert.deepEqual(f({ nodes: ["/DEFAULT/probe-servers"] }), []);
     assert.deepEqual(f({ nodes: ["other"] }), ["grant.nodes[0]"]);
+    // A full path names one node: another org's node with the same last segment is not the asked one.
+    assert.deepEqual(f({ nodes: ["/Ops/probe-servers"] }), ["grant.nodes[0]"]);
     assert.deepEqual(f({ dateExpired: "2030-01-09T00:00:00Z" }), ["grant.dateExpired"]);
     assert.deepEqual(f({ dateExpired: "2030-01-01T00:00:00Z" }), ["grant.dateExpired"]);
     assert.deepEqual(f({ assets: [], nodes: [] }), ["grant.assets"]);
