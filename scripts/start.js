@@ -21,6 +21,13 @@ const ROOT_ORG = "00000000-0000-0000-0000-000000000000";
 const STACK = "dev";
 /** The CLI's exit code for "changes expected" (`--expect-no-changes` found some). */
 const EXIT_CHANGES = 7;
+// The quickstart's access window, fixed once per run (a week from tomorrow, 08:00 UTC): the
+// program takes it from stack config, as it must never compute dates from "now".
+const DAY_MS = 86_400_000;
+const isoAt = (ms) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, "Z");
+const TOMORROW_8 = (Math.floor(Date.now() / DAY_MS) + 1) * DAY_MS + 8 * 3_600_000;
+const ACCESS_FROM = isoAt(TOMORROW_8);
+const ACCESS_UNTIL = isoAt(TOMORROW_8 + 7 * DAY_MS);
 const STEPS = 8;
 
 const started = Date.now();
@@ -244,11 +251,14 @@ async function main() {
         "jumpserver:url": { value: sandbox.url },
         "jumpserver:accessKeyId": { value: admin.accessKey.id },
         "jumpserver:accessKeySecret": { value: admin.accessKey.secret, secret: true },
+        accessFrom: { value: ACCESS_FROM },
+        accessUntil: { value: ACCESS_UNTIL },
       });
       say(`      stack ${STACK}: local file backend in ${workRoot}, passphrase secrets`);
       say(
         "      config: jumpserver:url, jumpserver:accessKeyId, jumpserver:accessKeySecret (secret)",
       );
+      say(`      config: accessFrom ${ACCESS_FROM}, accessUntil ${ACCESS_UNTIL}`);
       return s;
     });
 

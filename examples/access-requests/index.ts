@@ -16,6 +16,21 @@ const DEFAULT_ORG = "00000000-0000-0000-0000-000000000002";
  */
 const finalApprovers = config.getObject<string[]>("finalApprovers") ?? ["approver", "orgadmin"];
 
+// The requests below are fixed dates in a real program. Here they are days after one configured
+// start, so the example works whenever it is run; never compute them from "now": an input that
+// changes on every run would replace the ticket on every `pulumi up`.
+const accessFrom = config.get("accessFrom");
+if (!accessFrom || Number.isNaN(Date.parse(accessFrom))) {
+  throw new pulumi.RunError(
+    'set the first request\'s start, a fixed date: pulumi config set accessFrom "$(date -u -d tomorrow +%Y-%m-%dT08:00:00Z)"',
+  );
+}
+/** `days` (and `hours`) after accessFrom, as ISO-8601 UTC. */
+const after = (days: number, hours = 0) =>
+  new Date(Date.parse(accessFrom) + days * 86_400_000 + hours * 3_600_000)
+    .toISOString()
+    .replace(/\.\d{3}Z$/, "Z");
+
 // Who approves access requests in the Default org: first a system administrator (the pipeline's
 // own identity is one, so it approves this level itself), then one of the named people, in
 // JumpServer. A requester who is one of them never approves their own ticket: JumpServer leaves
@@ -54,24 +69,24 @@ const requests: Record<string, AccessRequest> = {
     assets: ["db-01"],
     accounts: ["@SPEC", "readonly"],
     actions: ["connect", "download_file"], // older names are accepted and mapped
-    from: "2027-01-04T08:00:00Z",
-    until: "2027-01-11T08:00:00Z",
+    from: after(0),
+    until: after(7),
   },
   "requester-probe-servers-rollout": {
     requester: "requester",
     reason: "deploy the probe agent on the probe servers",
     nodes: ["probe-servers"],
     actions: ["connect", "upload"],
-    from: "2027-01-04T08:00:00Z",
-    until: "2027-01-05T08:00:00Z",
+    from: after(0),
+    until: after(1),
   },
   "approver-web-02-audit": {
     requester: "approver",
     reason: "quarterly audit of web-02",
     assets: ["web-02"],
     actions: ["connect"],
-    from: "2027-01-15T00:00:00Z",
-    until: "2027-01-16T00:00:00Z",
+    from: after(10, 16),
+    until: after(11, 16),
     approve: false, // opened only: the approvers decide in JumpServer
   },
 };

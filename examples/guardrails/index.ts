@@ -3,7 +3,20 @@
 // and flows with at least two levels. `pulumi preview` refuses a program that breaks them, naming
 // the resource, the property, the rule and its limit, before anything reaches JumpServer.
 // An exception is written here, in the program, where review sees it (`guardrails: {…}`).
+import * as pulumi from "@pulumi/pulumi";
 import { AssetAccessTicket, TicketFlow } from "pulumi-jumpserver-tickets";
+
+// Both tickets' windows are days after one configured start (a real program writes fixed dates);
+// never "now": an input that changes on every run would replace the ticket on every `pulumi up`.
+const accessFrom = new pulumi.Config().get("accessFrom");
+if (!accessFrom || Number.isNaN(Date.parse(accessFrom))) {
+  throw new pulumi.RunError(
+    'set the first ticket\'s start, a fixed date: pulumi config set accessFrom "$(date -u -d tomorrow +%Y-%m-%dT08:00:00Z)"',
+  );
+}
+/** `days` after accessFrom, as ISO-8601 UTC. */
+const after = (days: number) =>
+  new Date(Date.parse(accessFrom) + days * 86_400_000).toISOString().replace(/\.\d{3}Z$/, "Z");
 
 /** The Default org's id; every JumpServer has it. */
 const DEFAULT_ORG = "00000000-0000-0000-0000-000000000002";
@@ -28,8 +41,8 @@ const incident = new AssetAccessTicket(
     assets: ["db-01"],
     accounts: ["@SPEC", "readonly"],
     actions: ["connect"],
-    dateStart: "2027-01-04T08:00:00Z",
-    dateExpired: "2027-01-11T08:00:00Z",
+    dateStart: after(0),
+    dateExpired: after(7),
     approve: true,
   },
   { dependsOn: [flow] },
@@ -46,8 +59,8 @@ const migration = new AssetAccessTicket(
     applicant: "requester",
     assets: ["web-02"],
     actions: ["connect", "download"],
-    dateStart: "2027-02-01T08:00:00Z",
-    dateExpired: "2027-03-15T08:00:00Z",
+    dateStart: after(28),
+    dateExpired: after(70),
     guardrails: { maxAccessDays: 42 },
   },
   { dependsOn: [flow] },

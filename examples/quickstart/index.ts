@@ -16,8 +16,17 @@ const flow = new TicketFlow("default-org-access", {
   rules: [{ strategy: "super_admin" }], // one level: the system administrators
 });
 
-// Fixed dates, not "now + 7 days": an input that changes on every run would replace the ticket
-// on every `pulumi up`. Override them with `pulumi config set accessFrom …`.
+// The access window comes from stack config, never from "now + 7 days": an input that changes on
+// every run would replace the ticket on every `pulumi up`. `accessUntil` defaults to a week on.
+const accessFrom = config.get("accessFrom");
+if (!accessFrom || Number.isNaN(Date.parse(accessFrom))) {
+  throw new pulumi.RunError(
+    'set the access window\'s start, a fixed date: pulumi config set accessFrom "$(date -u -d tomorrow +%Y-%m-%dT08:00:00Z)"',
+  );
+}
+const accessUntil =
+  config.get("accessUntil") ??
+  new Date(Date.parse(accessFrom) + 7 * 86_400_000).toISOString().replace(/\.\d{3}Z$/, "Z");
 const ticket = new AssetAccessTicket(
   "requester-web-01",
   {
@@ -26,8 +35,8 @@ const ticket = new AssetAccessTicket(
     applicant: "requester",
     assets: ["web-01"],
     actions: ["connect", "upload", "download"],
-    dateStart: config.get("accessFrom") ?? "2027-01-04T08:00:00Z",
-    dateExpired: config.get("accessUntil") ?? "2027-01-11T08:00:00Z",
+    dateStart: accessFrom,
+    dateExpired: accessUntil,
     approve: true,
   },
   // Open the ticket only once the flow above governs the org.

@@ -2,6 +2,7 @@ import { strict as assert } from "assert";
 import { Sandbox } from "../../sandbox";
 import { JumpServerError } from "../../provider/client/errors";
 import { client, sandbox } from "../support/sandbox";
+import { daysFromNow } from "../support/clock";
 
 const PROFILE = "/api/v1/users/profile/";
 const OPEN = "/api/v1/tickets/apply-asset-tickets/open/";
@@ -66,8 +67,8 @@ describe("client retries, lists and throttle against the sandbox", () => {
       apply_assets: [],
       apply_accounts: ["@ALL"],
       apply_actions: ["connect"],
-      apply_date_start: "2030-01-01T00:00:00Z",
-      apply_date_expired: "2030-01-02T00:00:00Z",
+      apply_date_start: daysFromNow(30),
+      apply_date_expired: daysFromNow(31),
     };
     await assert.rejects(client(sb, "requester").request("POST", OPEN, { body }), (e: unknown) => {
       assert.ok(e instanceof JumpServerError);

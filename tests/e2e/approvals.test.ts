@@ -11,6 +11,7 @@ import type { Sandbox } from "../../sandbox";
 import { client, openAsPerson, sandbox, SYSTEM_ADMINS } from "../support/sandbox";
 import { adminStack, requirePulumiCli } from "./pulumiCli";
 import { createScratchProject, ScratchProject } from "./scratchProject";
+import { daysFromNow } from "../support/clock";
 
 const DEFAULT_ORG = "00000000-0000-0000-0000-000000000002";
 const FLOWS = "/api/v1/tickets/flows/";
@@ -57,8 +58,8 @@ describe("e2e: the approvals example through the Pulumi CLI", function () {
     const requester = client(sb, "requester");
     const ask = {
       orgId: DEFAULT_ORG,
-      dateStart: "2030-01-01T00:00:00Z",
-      dateExpired: "2030-01-08T00:00:00Z",
+      dateStart: daysFromNow(30),
+      dateExpired: daysFromNow(37),
     };
     const pin = (assets: string[], actions: string[]) => ({
       assets,

@@ -8,6 +8,7 @@ import type { Sandbox } from "../../sandbox";
 import { sandbox } from "../support/sandbox";
 import { adminStack, requirePulumiCli } from "./pulumiCli";
 import { createScratchProject, ScratchProject } from "./scratchProject";
+import { daysFromNow } from "../support/clock";
 
 const DEFAULT_ORG = "00000000-0000-0000-0000-000000000002";
 
@@ -48,8 +49,8 @@ if (part === "ticket" || part === "all") new AssetAccessTicket("long-access", {
   assets: ["web-01"],
   actions: ["connect", "upload"],
   comment: "migration",
-  dateStart: "2030-01-01T00:00:00Z",
-  dateExpired: "2030-02-15T00:00:00Z",
+  dateStart: "${daysFromNow(30)}",
+  dateExpired: "${daysFromNow(75)}",
   ...(override ? { guardrails: { maxAccessDays: 60, allowedActions: ["connect", "upload"] } } : {}),
 });
 `;

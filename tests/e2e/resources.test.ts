@@ -13,12 +13,16 @@ import type { Sandbox } from "../../sandbox";
 import { client, sandbox, user, approveAs } from "../support/sandbox";
 import { adminStack, offlineEnv, requirePulumiCli, setAllConfig } from "./pulumiCli";
 import { createScratchProject, ScratchProject } from "./scratchProject";
+import { daysFromNow } from "../support/clock";
 
 const DEFAULT_ORG = "00000000-0000-0000-0000-000000000002";
 const ROOT_ORG = "00000000-0000-0000-0000-000000000000";
 const FLOWS = "/api/v1/tickets/flows/";
 /** The CLI's exit code for "changes expected" (`--expect-no-changes` found some). */
 const EXIT_CHANGES = 7;
+// The ticket's window, fixed for the whole run: the program's inputs must not change between `up`s.
+const START = daysFromNow(30);
+const END = daysFromNow(37);
 
 // Stack config picks the variant, so one project serves every step: `levels` one = the admin
 // alone, two = the admin then `approver`; `title` is the ticket's (changing it replaces it).
@@ -46,8 +50,8 @@ const ticket = new AssetAccessTicket(
     applicant: "requester",
     assets: ["web-01"],
     actions: ["connect"],
-    dateStart: "2030-01-01T00:00:00Z",
-    dateExpired: "2030-01-08T00:00:00Z",
+    dateStart: "${START}",
+    dateExpired: "${END}",
     approve: true,
   },
   { dependsOn: [flow] },
@@ -287,13 +291,13 @@ describe("e2e: TicketFlow and AssetAccessTicket through the Pulumi CLI", functio
   });
 
   it("preview names access that ends within jumpserver:expiryWarningDays", async function () {
-    // The ticket ends 2030-01-08: a window of 5000 days takes it in.
-    await stack!.setConfig("jumpserver:expiryWarningDays", { value: "5000" });
+    // The ticket ends in 37 days: a window of 40 days takes it in.
+    await stack!.setConfig("jumpserver:expiryWarningDays", { value: "40" });
     try {
       const p = await timed("preview (expiry)", () => stack!.preview());
       assert.match(
         p.stdout,
-        /AssetAccessTicket "access": access ends 2030-01-08T00:00:00Z \(\d+ days left/,
+        new RegExp(`AssetAccessTicket "access": access ends ${END} \\((3[5-7]) days left`),
         p.stdout,
       );
     } finally {

@@ -10,6 +10,7 @@ import { promisify } from "node:util";
 import type { Sandbox } from "../../sandbox";
 import { client, sandbox, user } from "../support/sandbox";
 import { offlineEnv, requirePulumiCli } from "./pulumiCli";
+import { daysFromNow } from "../support/clock";
 
 const REPO_ROOT = path.resolve(__dirname, "..", "..");
 const run = promisify(execFile);
@@ -55,6 +56,7 @@ describe("e2e: `pulumi up` at the repository root runs the quickstart", function
     await set("jumpserver:url", sb.url);
     await set("jumpserver:accessKeyId", admin.accessKey.id);
     await set("jumpserver:accessKeySecret", admin.accessKey.secret, true);
+    await set("accessFrom", daysFromNow(1, 8));
     await pulumi("up", "--yes", "--config-file", configFile);
     const outputs = JSON.parse((await pulumi("stack", "output", "--json")).stdout) as Record<
       string,

@@ -9,6 +9,7 @@ import { ticketFlowProvider } from "../../provider/resources/ticketFlow";
 import { ProviderHost, Props } from "../support/providerHost";
 import { sandbox, stackConfig, SYSTEM_ADMINS } from "../support/sandbox";
 import { DEFAULT_ORG, FLOW_TYPE, TICKET_TYPE } from "../reliability/faultScenario";
+import { daysFromNow } from "../support/clock";
 
 export interface CountRow {
   operation: string;
@@ -63,8 +64,8 @@ export async function measureRequestCounts(
     orgId: DEFAULT_ORG,
     accounts: ["@ALL"],
     actions: ["connect"],
-    dateStart: "2030-01-01T00:00:00Z",
-    dateExpired: "2030-01-02T00:00:00Z",
+    dateStart: daysFromNow(30),
+    dateExpired: daysFromNow(31),
     ...extra,
   });
   try {

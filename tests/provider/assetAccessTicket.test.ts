@@ -12,6 +12,7 @@ import {
   user,
   SERVER_MODES,
 } from "../support/sandbox";
+import { dayOf, daysFromNow, spaced } from "../support/clock";
 
 const TYPE = "pulumi-nodejs:dynamic/jumpserver:AssetAccessTicket";
 const DEFAULT = "00000000-0000-0000-0000-000000000002";
@@ -43,8 +44,8 @@ for (const mode of modes) {
       assets: ["web-01"],
       accounts: ["@SPEC", "root"],
       actions: ["connect", "download_file"],
-      dateStart: "2030-01-01T00:00:00Z",
-      dateExpired: "2030-01-08T00:00:00Z",
+      dateStart: daysFromNow(30),
+      dateExpired: daysFromNow(37),
       ...extra,
     });
     async function checked(news: Props): Promise<Props> {
@@ -82,18 +83,23 @@ for (const mode of modes) {
       const inputs = await checked(
         base({
           actions: ["connect", "clipboard_copy_paste", "connect"],
-          dateStart: "2030/01/01 08:00:00 +0800",
-          dateExpired: "2030-01-08 00:00:00",
+          dateStart: `${dayOf(daysFromNow(30)).replace(/-/g, "/")} 08:00:00 +0800`,
+          dateExpired: spaced(daysFromNow(37)),
         }),
       );
       assert.deepEqual(inputs.actions, ["connect", "copy", "paste"]);
-      assert.equal(inputs.dateStart, "2030-01-01T00:00:00Z");
-      assert.equal(inputs.dateExpired, "2030-01-08T00:00:00Z");
+      assert.equal(inputs.dateStart, daysFromNow(30));
+      assert.equal(inputs.dateExpired, daysFromNow(37));
       assert.equal(inputs.approve, false);
       assert.equal(inputs.revokeOnDelete, true);
       assert.deepEqual(
-        (await checked({ title: "t", dateStart: "2030-01-01", dateExpired: "2030-01-02" }))
-          .accounts,
+        (
+          await checked({
+            title: "t",
+            dateStart: dayOf(daysFromNow(30)),
+            dateExpired: dayOf(daysFromNow(31)),
+          })
+        ).accounts,
         ["@ALL"],
       );
       assert.equal(sb.stats().total, 0);
@@ -107,7 +113,7 @@ for (const mode of modes) {
         [base({ orgId: "Default" }), "orgId"],
         [base({ dateStart: "yesterday" }), "dateStart"],
         [base({ dateExpired: undefined }), "dateExpired"],
-        [base({ dateExpired: "2030-01-01T00:00:00Z" }), "dateExpired"],
+        [base({ dateExpired: daysFromNow(30) }), "dateExpired"],
         [base({ actions: ["connect", "teleport"] }), "actions"],
         [base({ actions: [] }), "actions"],
         [base({ accounts: ["@EVERYONE"] }), "accounts[0]"],
@@ -300,7 +306,7 @@ for (const mode of modes) {
         title: "other",
         assets: ["web-02"],
         actions: ["connect"],
-        dateExpired: "2030-02-01T00:00:00Z",
+        dateExpired: daysFromNow(61),
         comment: "why",
       })) {
         const d = await host.diff(id, outs, await checked({ ...inputs, [k]: v }));

@@ -7,6 +7,7 @@ import { assetAccessTicketProvider } from "../../provider/resources/assetAccessT
 import { ticketFlowProvider } from "../../provider/resources/ticketFlow";
 import { ProviderHost, Props } from "../support/providerHost";
 import { SYSTEM_ADMINS, client, sandbox, stackConfig, user } from "../support/sandbox";
+import { daysFromNow } from "../support/clock";
 
 const TICKET = "pulumi-nodejs:dynamic/jumpserver:AssetAccessTicket";
 const FLOW = "pulumi-nodejs:dynamic/jumpserver:TicketFlow";
@@ -20,8 +21,8 @@ const ticket = (extra: Props = {}): Props => ({
   orgId: DEFAULT,
   applicant: "requester",
   assets: ["web-01"],
-  dateStart: "2030-05-01T00:00:00Z",
-  dateExpired: "2030-05-02T00:00:00Z",
+  dateStart: daysFromNow(30),
+  dateExpired: daysFromNow(31),
   ...extra,
 });
 

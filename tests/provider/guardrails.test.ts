@@ -9,6 +9,7 @@ import { ticketFlowProvider } from "../../provider/resources/ticketFlow";
 import { UNKNOWN } from "../../provider/model/unknown";
 import { ProviderHost, Props } from "../support/providerHost";
 import { client, sandbox, stackConfig, user } from "../support/sandbox";
+import { daysFromNow } from "../support/clock";
 
 const TICKET = "pulumi-nodejs:dynamic/jumpserver:AssetAccessTicket";
 const FLOW = "pulumi-nodejs:dynamic/jumpserver:TicketFlow";
@@ -29,8 +30,8 @@ const ticket = (extra: Props = {}): Props => ({
   applicant: "requester",
   assets: ["web-01"],
   actions: ["connect"],
-  dateStart: "2030-01-01T00:00:00Z",
-  dateExpired: "2030-01-08T00:00:00Z",
+  dateStart: daysFromNow(30),
+  dateExpired: daysFromNow(37),
   comment: "incident 4521",
   ...extra,
 });
@@ -69,7 +70,7 @@ describe("guardrails through the provider host (v4.10.19)", function () {
     sb.resetStats();
     const { failures } = await host.check(
       {},
-      ticket({ dateExpired: "2030-02-15T00:00:00Z", comment: "", actions: ["all"] }),
+      ticket({ dateExpired: daysFromNow(75), comment: "", actions: ["all"] }),
     );
     assert.deepEqual(
       failures.map((f) => f.property),
@@ -87,7 +88,7 @@ describe("guardrails through the provider host (v4.10.19)", function () {
     // Within the limits, or with the resource's own (visible) override: accepted.
     assert.deepEqual((await host.check({}, ticket())).failures, []);
     const own = ticket({
-      dateExpired: "2030-02-15T00:00:00Z",
+      dateExpired: daysFromNow(75),
       guardrails: { maxAccessDays: 60 },
     });
     const accepted = await host.check({}, own);
@@ -138,7 +139,7 @@ describe("guardrails through the provider host (v4.10.19)", function () {
     assert.deepEqual(preview.failures, []);
     // Known at `up` (the engine checks again only when inputs change; create must not trust it).
     sb.resetStats();
-    const known = { ...preview.inputs, dateExpired: "2030-03-01T00:00:00Z" };
+    const known = { ...preview.inputs, dateExpired: daysFromNow(89) };
     await assert.rejects(
       host.create(known),
       /dateExpired: 59 days of access is longer than jumpserver:maxAccessDays \(30\).*nothing was written/,

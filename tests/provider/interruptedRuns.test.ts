@@ -8,6 +8,7 @@ import { assetAccessTicketProvider } from "../../provider/resources/assetAccessT
 import { requestIdFor } from "../../provider/lifecycle/recovery";
 import { ProviderHost, Props } from "../support/providerHost";
 import { SERVER_MODES, client, sandbox, stackConfig } from "../support/sandbox";
+import { daysFromNow } from "../support/clock";
 
 const TICKET = "pulumi-nodejs:dynamic/jumpserver:AssetAccessTicket";
 const DEFAULT = "00000000-0000-0000-0000-000000000002";
@@ -21,8 +22,8 @@ describe("the marker a ticket is opened with", () => {
     nodes: [],
     accounts: ["@ALL"],
     actions: ["all"],
-    dateStart: "2031-01-01T00:00:00Z",
-    dateExpired: "2031-01-02T00:00:00Z",
+    dateStart: daysFromNow(30),
+    dateExpired: daysFromNow(31),
     comment: "",
     approve: false,
     revokeOnDelete: true,
@@ -59,8 +60,8 @@ for (const mode of SERVER_MODES) {
       orgId: DEFAULT,
       applicant: "requester",
       assets: ["web-01"],
-      dateStart: "2031-06-01T00:00:00Z",
-      dateExpired: "2031-06-02T00:00:00Z",
+      dateStart: daysFromNow(181),
+      dateExpired: daysFromNow(182),
       ...extra,
     });
     const titled = async (title: string) =>

@@ -7,6 +7,7 @@ import { assetAccessTicketProvider } from "../../provider/resources/assetAccessT
 import { getTicketFlows, getTickets } from "../../provider/readers";
 import { ProviderHost, Props } from "../support/providerHost";
 import { client, sandbox, stackConfig, user } from "../support/sandbox";
+import { daysFromNow } from "../support/clock";
 
 const DEFAULT = "00000000-0000-0000-0000-000000000002";
 
@@ -55,8 +56,8 @@ describe("named flows (v4.10.19) and the program-side readers", function () {
     orgId: DEFAULT,
     applicant: "requester",
     assets: ["web-02"],
-    dateStart: "2030-03-01T00:00:00Z",
-    dateExpired: "2030-03-02T00:00:00Z",
+    dateStart: daysFromNow(30),
+    dateExpired: daysFromNow(31),
     ...extra,
   });
 

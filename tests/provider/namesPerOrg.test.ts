@@ -8,6 +8,7 @@ import { Sandbox } from "../../sandbox";
 import { assetAccessTicketProvider } from "../../provider/resources/assetAccessTicket";
 import { ProviderHost, Props } from "../support/providerHost";
 import { sandbox, stackConfig } from "../support/sandbox";
+import { daysFromNow } from "../support/clock";
 
 const TICKET = "pulumi-nodejs:dynamic/jumpserver:AssetAccessTicket";
 const DEFAULT = "00000000-0000-0000-0000-000000000002";
@@ -45,8 +46,8 @@ describe("AssetAccessTicket names per org (v4.10.19)", function () {
     title,
     orgId,
     assets: ["db-01"],
-    dateStart: "2031-05-01T00:00:00Z",
-    dateExpired: "2031-05-02T00:00:00Z",
+    dateStart: daysFromNow(30),
+    dateExpired: daysFromNow(31),
   });
 
   it("opens a ticket for each org's own db-01 in one provider process", async () => {

@@ -8,6 +8,7 @@ import { assetAccessTicketProvider } from "../../provider/resources/assetAccessT
 import { ticketFlowProvider } from "../../provider/resources/ticketFlow";
 import { ProviderHost, Props } from "../support/providerHost";
 import { SERVER_MODES, client, sandbox, stackConfig, user } from "../support/sandbox";
+import { daysFromNow } from "../support/clock";
 
 const TICKET = "pulumi-nodejs:dynamic/jumpserver:AssetAccessTicket";
 const FLOW = "pulumi-nodejs:dynamic/jumpserver:TicketFlow";
@@ -21,8 +22,8 @@ const ticket = (extra: Props = {}): Props => ({
   orgId: DEFAULT,
   applicant: "requester",
   assets: ["web-01"],
-  dateStart: "2030-06-01T00:00:00Z",
-  dateExpired: "2030-06-02T00:00:00Z",
+  dateStart: daysFromNow(30),
+  dateExpired: daysFromNow(31),
   ...extra,
 });
 

@@ -7,6 +7,7 @@ import { assetAccessTicketProvider } from "../../provider/resources/assetAccessT
 import { ticketFlowProvider } from "../../provider/resources/ticketFlow";
 import { ProviderHost, Props } from "../support/providerHost";
 import { SERVER_MODES, sandbox, stackConfig } from "../support/sandbox";
+import { daysFromNow } from "../support/clock";
 
 const TICKET = "pulumi-nodejs:dynamic/jumpserver:AssetAccessTicket";
 const FLOW = "pulumi-nodejs:dynamic/jumpserver:TicketFlow";
@@ -39,8 +40,8 @@ for (const mode of SERVER_MODES) {
         applicant: "requester",
         assets: [web.id],
         nodes: ["probe-servers"],
-        dateStart: "2031-07-01T00:00:00Z",
-        dateExpired: "2031-07-02T00:00:00Z",
+        dateStart: daysFromNow(30),
+        dateExpired: daysFromNow(31),
       };
       const t = await tickets.create(await checked(tickets, base));
       for (const other of [
@@ -79,8 +80,8 @@ for (const mode of SERVER_MODES) {
             applicant: "requester",
             assets: ["web-02"],
             flow: "spelled",
-            dateStart: "2031-07-01T00:00:00Z",
-            dateExpired: "2031-07-02T00:00:00Z",
+            dateStart: daysFromNow(30),
+            dateExpired: daysFromNow(31),
           };
           const t = await tickets.create(await checked(tickets, base));
           for (const flow of [f.id, f.id.toUpperCase(), "SPELLED"]) {

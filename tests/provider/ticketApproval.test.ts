@@ -16,6 +16,7 @@ import {
   SYSTEM_ADMINS,
   user,
 } from "../support/sandbox";
+import { daysFromNow } from "../support/clock";
 
 const TYPE = "pulumi-nodejs:dynamic/jumpserver:TicketApproval";
 const DEFAULT = "00000000-0000-0000-0000-000000000002";
@@ -64,8 +65,8 @@ for (const mode of SERVER_MODES) {
         assets: ["web-01", "web-02"],
         accounts: ["@ALL"],
         actions: ["connect", "download"],
-        dateStart: "2030-01-01T00:00:00Z",
-        dateExpired: "2030-01-08T00:00:00Z",
+        dateStart: daysFromNow(30),
+        dateExpired: daysFromNow(37),
         ...ask,
       };
       const opened = await openAsPerson(client(sb, "requester"), sb.seed, full);
@@ -138,7 +139,7 @@ for (const mode of SERVER_MODES) {
           assets: ["web-01"],
           accounts: ["@SPEC", "root"],
           actions: ["connect"],
-          dateExpired: "2030-01-03T00:00:00Z",
+          dateExpired: daysFromNow(32),
         },
       });
       assert.equal(inputs.orgId, DEFAULT);
@@ -165,7 +166,7 @@ for (const mode of SERVER_MODES) {
         perm!.actions.map((a: any) => a.value),
         ["connect"],
       );
-      assert.equal(parseDate(perm!.date_expired), Date.parse("2030-01-03T00:00:00Z"));
+      assert.equal(parseDate(perm!.date_expired), Date.parse(daysFromNow(32)));
       // read follows the ticket and plans nothing, whether the ticket is named by serial or id
       const r = await host.read(id, outs);
       assert.equal(r.props.state, "approved");
@@ -225,7 +226,7 @@ for (const mode of SERVER_MODES) {
         [{ assets: ["web-01", "db-01"] }, "grant.assets[1]"],
         [{ actions: ["connect", "upload"] }, "grant.actions"],
         [{ accounts: ["@INPUT"] }, "grant.accounts[0]"],
-        [{ dateExpired: "2030-02-01T00:00:00Z" }, "grant.dateExpired"],
+        [{ dateExpired: daysFromNow(61) }, "grant.dateExpired"],
         [{ nodes: ["probe-servers"] }, "grant.nodes[0]"],
       ];
       for (const [grant, property] of cases) {

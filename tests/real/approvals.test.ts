@@ -17,6 +17,7 @@ import { openAsPerson } from "../support/sandbox";
 import { RecordingProxy } from "./proxy";
 import { adminsRule, choice, clientFor } from "./support";
 import { configFor, ReadyFile, Target, targetSpecs, userOf } from "./targets";
+import { daysFromNow } from "../support/clock";
 
 const APPROVAL = "pulumi-nodejs:dynamic/jumpserver:TicketApproval";
 const FLOW = "pulumi-nodejs:dynamic/jumpserver:TicketFlow";
@@ -42,8 +43,8 @@ for (const spec of targetSpecs()) {
       nodes: [],
       accounts: ["@ALL"],
       actions: ["connect", "upload"],
-      dateStart: "2031-01-01T00:00:00Z",
-      dateExpired: "2031-01-08T00:00:00Z",
+      dateStart: daysFromNow(30),
+      dateExpired: daysFromNow(37),
     };
     /** `requester` asks for two web servers for a week, as in the UI. */
     const open = async () => ({
@@ -103,7 +104,7 @@ for (const spec of targetSpecs()) {
           ticket: t.serialNum,
           decision: "approve",
           reviewed: t.reviewed,
-          grant: { assets: ["web-01", "db-01"], dateExpired: "2031-02-01T00:00:00Z" },
+          grant: { assets: ["web-01", "db-01"], dateExpired: daysFromNow(61) },
         },
       );
       assert.deepEqual(
@@ -118,7 +119,7 @@ for (const spec of targetSpecs()) {
           ticket: t.serialNum,
           decision: "approve",
           reviewed: t.reviewed,
-          grant: { assets: ["web-01"], actions: ["connect"], dateExpired: "2031-01-03T00:00:00Z" },
+          grant: { assets: ["web-01"], actions: ["connect"], dateExpired: daysFromNow(32) },
         }),
       );
       assert.equal(approved.id, t.id);
@@ -135,7 +136,7 @@ for (const spec of targetSpecs()) {
         perm!.actions.map((a: any) => a.value),
         ["connect"],
       );
-      assert.equal(parseDate(perm!.date_expired), Date.parse("2031-01-03T00:00:00Z"));
+      assert.equal(parseDate(perm!.date_expired), Date.parse(daysFromNow(32)));
       assert.deepEqual(
         perm!.users.map((u: any) => u.id),
         [userOf(ready, "requester").id],

@@ -8,6 +8,7 @@ import { ProviderHost, Props } from "../support/providerHost";
 import { RecordingProxy } from "./proxy";
 import { approveAs, choice, clientFor } from "./support";
 import { configFor, ReadyFile, Target, targetSpecs, userOf } from "./targets";
+import { daysFromNow } from "../support/clock";
 
 const TICKET = "pulumi-nodejs:dynamic/jumpserver:AssetAccessTicket";
 const DEFAULT = "00000000-0000-0000-0000-000000000002";
@@ -28,8 +29,8 @@ for (const spec of targetSpecs()) {
       applicant: "requester",
       assets: ["web-01"],
       actions: ["connect"],
-      dateStart: "2031-01-01T00:00:00Z",
-      dateExpired: "2031-01-08T00:00:00Z",
+      dateStart: daysFromNow(30),
+      dateExpired: daysFromNow(37),
       ...extra,
     });
     async function checked(host: ProviderHost, news: Props): Promise<Props> {

@@ -24,6 +24,7 @@ import {
   usersRuleWire,
 } from "./support";
 import { configFor, ReadyFile, Target, targetSpecs, userOf } from "./targets";
+import { daysFromNow } from "../support/clock";
 
 const TICKET = "pulumi-nodejs:dynamic/jumpserver:AssetAccessTicket";
 const FLOW = "pulumi-nodejs:dynamic/jumpserver:TicketFlow";
@@ -58,8 +59,8 @@ for (const spec of targetSpecs()) {
       applicant: "requester",
       assets: ["web-01"],
       actions: ["connect"],
-      dateStart: "2031-01-01T00:00:00Z",
-      dateExpired: "2031-01-08T00:00:00Z",
+      dateStart: daysFromNow(30),
+      dateExpired: daysFromNow(37),
       ...extra,
     });
     async function checked(host: ProviderHost, news: Props): Promise<Props> {
@@ -289,8 +290,8 @@ for (const spec of targetSpecs()) {
         apply_assets: [ready.assets.find((a) => a.name === "web-01")!.id],
         apply_accounts: ["@ALL"],
         apply_actions: ["connect"],
-        apply_date_start: "2031-02-01T00:00:00Z",
-        apply_date_expired: "2031-02-02T00:00:00Z",
+        apply_date_start: daysFromNow(61),
+        apply_date_expired: daysFromNow(62),
         ...extra,
       });
 

@@ -6,8 +6,14 @@ import { LocalWorkspace, Stack } from "@pulumi/pulumi/automation";
 import { offlineEnv, pulumiCommand, setAllConfig } from "../e2e/pulumiCli";
 import { createScratchProject } from "../e2e/scratchProject";
 import { ReadyFile, userOf } from "./targets";
+import { daysFromNow } from "../support/clock";
 
 const DEFAULT = "00000000-0000-0000-0000-000000000002";
+// The tickets' windows, fixed when the module loads: a program's inputs must not change between `up`s.
+const START = daysFromNow(30);
+const END = daysFromNow(37);
+const LATER_START = daysFromNow(61);
+const LATER_END = daysFromNow(68);
 
 // Stack config picks the shape: `rules` (JSON) for the flow, `count` tickets approved by the
 // pipeline, titled with `prefix`. With `computed`, the ticket's title, assets and dates and the
@@ -25,7 +31,7 @@ const laterProvider: pulumi.dynamic.ResourceProvider = {
   async create() {
     return {
       id: "later",
-      outs: { start: "2031-04-01T00:00:00Z", end: "2031-04-08T00:00:00Z", asset: "web-01", who: "admin" },
+      outs: { start: "${LATER_START}", end: "${LATER_END}", asset: "web-01", who: "admin" },
     };
   },
 };
@@ -69,8 +75,8 @@ for (let i = 0; i < config.requireNumber("count"); i++) {
         applicant: "requester",
         assets: [later ? later.asset : i % 2 ? "web-01" : "web-02"],
         actions: ["connect"],
-        dateStart: later ? later.start : "2031-03-01T00:00:00Z",
-        dateExpired: later ? later.end : "2031-03-08T00:00:00Z",
+        dateStart: later ? later.start : "${START}",
+        dateExpired: later ? later.end : "${END}",
         approve: true,
         comment,
       },

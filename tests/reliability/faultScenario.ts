@@ -13,6 +13,7 @@ import { ticketFlowProvider } from "../../provider/resources/ticketFlow";
 import { ProviderHost, Props } from "../support/providerHost";
 import { client, sandbox, stackConfig } from "../support/sandbox";
 import { applyAll, ApplyReport } from "./apply";
+import { daysFromNow } from "../support/clock";
 
 export const FLOW_TYPE = "pulumi-nodejs:dynamic/jumpserver:TicketFlow";
 export const TICKET_TYPE = "pulumi-nodejs:dynamic/jumpserver:AssetAccessTicket";
@@ -86,8 +87,8 @@ export function approvedTicket(title: string): Props {
     assets: ["web-01"],
     accounts: ["@ALL"],
     actions: ["connect"],
-    dateStart: "2030-01-01T00:00:00Z",
-    dateExpired: "2030-01-02T00:00:00Z",
+    dateStart: daysFromNow(30),
+    dateExpired: daysFromNow(31),
     approve: true,
   };
 }
@@ -107,8 +108,8 @@ function declaredTickets(
       assets: ASSET_SETS[i % ASSET_SETS.length],
       accounts: ["@ALL"],
       actions: ["connect", "upload", "download"],
-      dateStart: "2030-01-01T00:00:00Z",
-      dateExpired: "2030-02-01T00:00:00Z",
+      dateStart: daysFromNow(30),
+      dateExpired: daysFromNow(61),
       approve: true,
     };
     const flow = flowChoices[i % flowChoices.length];

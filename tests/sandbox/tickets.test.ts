@@ -3,6 +3,7 @@
 // lookups: ticketLists.test.ts.
 import { strict as assert } from "node:assert";
 import { DEFAULT_ORG, ids, OPS_ORG, setDefaultFlow, useSandbox } from "./helpers";
+import { dayOf, daysFromNow } from "../support/clock";
 
 type T = Record<string, unknown> & { id: string };
 const OPEN = "/api/v1/tickets/apply-asset-tickets/open/";
@@ -16,8 +17,8 @@ describe("sandbox tickets: opening (v4.10.16)", () => {
     const r = await c().as("requester", "POST", OPEN, {
       body: c().openBody({
         apply_actions: ["connect", { value: "upload" }],
-        apply_date_start: "2030-01-02 03:04:05",
-        apply_date_expired: "2030-01-03T00:00:00Z",
+        apply_date_start: `${dayOf(daysFromNow(30))} 03:04:05`,
+        apply_date_expired: daysFromNow(31),
         comment: "why",
       }),
     });
@@ -27,8 +28,9 @@ describe("sandbox tickets: opening (v4.10.16)", () => {
       (t.apply_actions as Array<{ value: string }>).map((a) => a.value),
       ["connect", "upload"],
     );
-    assert.equal(t.apply_date_start, "2030/01/02 03:04:05 +0800");
-    assert.equal(t.apply_date_expired, "2030/01/03 08:00:00 +0800");
+    const slashed = (iso: string) => dayOf(iso).replace(/-/g, "/");
+    assert.equal(t.apply_date_start, `${slashed(daysFromNow(30))} 03:04:05 +0800`);
+    assert.equal(t.apply_date_expired, `${slashed(daysFromNow(31))} 08:00:00 +0800`);
     assert.match(String(t.serial_num), /^\d{8}\d{4}$/);
     assert.equal(t.applicant, "Requester(requester)");
     assert.deepEqual(t.state, { value: "pending", label: "Pending approval" });
@@ -55,7 +57,7 @@ describe("sandbox tickets: opening (v4.10.16)", () => {
         { org_id: ["The organization `99999999-2222-3333-4444-555555555555` does not exist"] },
       ],
       [
-        { apply_date_start: "2030-01-02T00:00:00Z", apply_date_expired: "2030-01-02T00:00:00Z" },
+        { apply_date_start: daysFromNow(30), apply_date_expired: daysFromNow(30) },
         { apply_date_expired: ["The expiration date should be greater than the start date"] },
       ],
       [

@@ -1,6 +1,7 @@
 // The generated values both bad-input suites share: near-valid values mixed with anything, so
 // that most inputs get past the first check and exercise deeper ones.
 import fc from "fast-check";
+import { dayOf, daysFromNow } from "../support/clock";
 
 export const UUIDS = [
   "00000000-0000-0000-0000-000000000002",
@@ -14,7 +15,12 @@ export const text = fc.oneof(
   fc.constantFrom("", " ", "web-01", "requester", "admin", "@ALL", "@SPEC", "root", ...UUIDS),
 );
 export const date = fc.oneof(
-  fc.constantFrom("2030-01-01T00:00:00Z", "2030/01/01 08:00:00 +0800", "2030-01-02", "yesterday"),
+  fc.constantFrom(
+    daysFromNow(30),
+    `${dayOf(daysFromNow(30)).replace(/-/g, "/")} 08:00:00 +0800`,
+    dayOf(daysFromNow(31)),
+    "yesterday",
+  ),
   fc.date({ noInvalidDate: true }).map((d) => d.toISOString()),
   fc.string(),
 );

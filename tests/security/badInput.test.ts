@@ -29,6 +29,10 @@ import {
 } from "./arbitraries";
 import { isoSeconds, parseDate } from "../../provider/model/dates";
 import { everyone } from "../../provider/model/guardrails";
+import { dayOf, daysFromNow } from "../support/clock";
+
+const START_DAY = dayOf(daysFromNow(30));
+const END_DAY = dayOf(daysFromNow(31));
 
 const FLOW_KEYS: string[] = [...FLOW_INPUT_KEYS];
 const TICKET_KEYS: string[] = [...TICKET_INPUT_KEYS];
@@ -113,8 +117,8 @@ const validTicket = {
   title: "access",
   applicant: "requester",
   assets: ["web-01"],
-  dateStart: "2030-01-01T00:00:00Z",
-  dateExpired: "2030-01-02T00:00:00Z",
+  dateStart: daysFromNow(30),
+  dateExpired: daysFromNow(31),
   approve: true,
 };
 const ticketInputs = inputsOf(TICKET_KEYS, ticketSpecific, validTicket);
@@ -279,9 +283,9 @@ describe("bad input: property-based checks of both providers (fast-check)", func
   it("names that are Object.prototype members are plain names, not crashes", async () => {
     for (const name of ["valueOf", "constructor", "__proto__", "toString", "hasOwnProperty"]) {
       for (const news of [
-        { title: "t", dateStart: "2030-01-01", dateExpired: "2030-01-02", actions: [name] },
-        { title: "t", dateStart: "2030-01-01", dateExpired: "2030-01-02", accounts: [name] },
-        { title: name, dateStart: "2030-01-01", dateExpired: "2030-01-02", assets: [name] },
+        { title: "t", dateStart: START_DAY, dateExpired: END_DAY, actions: [name] },
+        { title: "t", dateStart: START_DAY, dateExpired: END_DAY, accounts: [name] },
+        { title: name, dateStart: START_DAY, dateExpired: END_DAY, assets: [name] },
       ])
         await judge(ticketLifecycle.check as Check, TICKET_KEYS, news);
       for (const news of [

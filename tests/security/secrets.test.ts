@@ -18,6 +18,7 @@ import {
 } from "../support/sandbox";
 import { call } from "../sandbox/http";
 import { DEFAULT_ORG, FLOW_TYPE, TICKET_TYPE } from "../reliability/faultScenario";
+import { daysFromNow } from "../support/clock";
 
 const SECRETS = {
   password: "Pw-7f3c1e9a-SENTINEL-password",
@@ -120,8 +121,8 @@ describe("secrets stay out of state, outputs, errors and logs", function () {
             orgId: DEFAULT_ORG,
             applicant: "requester",
             assets: ["web-01"],
-            dateStart: "2030-01-01T00:00:00Z",
-            dateExpired: "2030-01-02T00:00:00Z",
+            dateStart: daysFromNow(30),
+            dateExpired: daysFromNow(31),
             ...extra,
           },
         );
@@ -151,15 +152,15 @@ describe("secrets stay out of state, outputs, errors and logs", function () {
         title: `secrets ${mode} asked`,
         orgId: DEFAULT_ORG,
         assets: ["web-01"],
-        dateStart: "2030-01-01T00:00:00Z",
-        dateExpired: "2030-01-02T00:00:00Z",
+        dateStart: daysFromNow(30),
+        dateExpired: daysFromNow(31),
       });
       const reviewed = {
         assets: ["web-01"],
         accounts: ["@ALL"],
         actions: ["all"],
-        dateStart: "2030-01-01T00:00:00Z",
-        dateExpired: "2030-01-02T00:00:00Z",
+        dateStart: daysFromNow(30),
+        dateExpired: daysFromNow(31),
       };
       const wide = await approvals.check(
         {},

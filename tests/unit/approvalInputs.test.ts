@@ -7,6 +7,7 @@ import { checkApprovalInputs, narrowGrant } from "../../provider/model/approvalI
 import type { Asked } from "../../provider/model/approvalFields";
 import { APPROVAL_INPUT_KEYS } from "../../provider/model/approvalFields";
 import { UUIDS, date, identifier, json, text, value } from "../security/arbitraries";
+import { daysFromNow } from "../support/clock";
 
 const DEFAULT = "00000000-0000-0000-0000-000000000002";
 const PATH = /^[A-Za-z_$][\w$]*(\[\d+\]|\.[A-Za-z_$][\w$]*)*$/;
@@ -18,8 +19,8 @@ const ASKED: Asked = {
   nodeIds: ["40000000-0000-0000-0000-000000000001"],
   accounts: ["@ALL"],
   actions: ["connect", "upload", "download"],
-  dateStart: "2030-01-01T00:00:00Z",
-  dateExpired: "2030-01-08T00:00:00Z",
+  dateStart: daysFromNow(30),
+  dateExpired: daysFromNow(37),
 };
 /** The names above as the ticket's org resolves them (a node by its value and its full path). */
 const IDS: Record<string, string> = {
@@ -167,8 +168,8 @@ describe("TicketApproval grant (offline)", function () {
     assert.deepEqual(f({ nodes: ["other"] }), ["grant.nodes[0]"]);
     // A full path names one node: another org's node with the same last segment is not the asked one.
     assert.deepEqual(f({ nodes: ["/Ops/probe-servers"] }), ["grant.nodes[0]"]);
-    assert.deepEqual(f({ dateExpired: "2030-01-09T00:00:00Z" }), ["grant.dateExpired"]);
-    assert.deepEqual(f({ dateExpired: "2030-01-01T00:00:00Z" }), ["grant.dateExpired"]);
+    assert.deepEqual(f({ dateExpired: daysFromNow(38) }), ["grant.dateExpired"]);
+    assert.deepEqual(f({ dateExpired: daysFromNow(30) }), ["grant.dateExpired"]);
     assert.deepEqual(f({ assets: [], nodes: [] }), ["grant.assets"]);
   });
 });

@@ -20,6 +20,7 @@ const DEFAULT = "00000000-0000-0000-0000-000000000002";
 
 describe("field tables", () => {
   it("keep the marker of a ticket opened by an earlier version (replacing inputs in their order)", () => {
+    // Fixed dates on purpose: the marker hashes the inputs, and nothing here reads the clock.
     const { inputs } = checkTicketInputs(
       {
         title: "t",

@@ -12,12 +12,13 @@ import {
 import { checkRules, toWire } from "../../provider/model/flowRules";
 import type { Selector } from "../../provider/model/wireRules";
 import { UNKNOWN } from "../../provider/model/unknown";
+import { daysFromNow } from "../support/clock";
 
 const ask = (extra: Partial<TicketAsk> = {}): TicketAsk => ({
   applicant: "requester",
   actions: ["connect", "download"],
-  dateStart: "2030-01-01T00:00:00Z",
-  dateExpired: "2030-01-08T00:00:00Z",
+  dateStart: daysFromNow(30),
+  dateExpired: daysFromNow(37),
   comment: "incident 4521",
   approve: true,
   ...extra,
@@ -88,9 +89,9 @@ describe("guardrails", () => {
     });
 
     it("passes what keeps within the limits (to the second)", () => {
-      const fits = ask({ dateExpired: "2030-01-06T00:00:00Z", actions: ["connect"] });
+      const fits = ask({ dateExpired: daysFromNow(35), actions: ["connect"] });
       assert.deepEqual(ticketGuardrailFailures(fits, stack, undefined), []);
-      const over = { ...fits, dateExpired: "2030-01-06T00:00:01Z" };
+      const over = { ...fits, dateExpired: daysFromNow(35).replace("00:00:00Z", "00:00:01Z") };
       assert.equal(ticketGuardrailFailures(over, stack, undefined)[0]?.property, "dateExpired");
     });
 

@@ -6,13 +6,14 @@ import { checkFlowInputs } from "../../provider/model/flowInputs";
 import { checkTicketInputs } from "../../provider/model/ticketInputs";
 import { pathOf } from "../../provider/model/inputShapes";
 import { UNKNOWN } from "../../provider/model/unknown";
+import { daysFromNow } from "../support/clock";
 
 const DEFAULT = "00000000-0000-0000-0000-000000000002";
 const ticket = {
   title: "t",
   assets: ["web-01"],
-  dateStart: "2027-01-04T08:00:00Z",
-  dateExpired: "2027-01-11T08:00:00Z",
+  dateStart: daysFromNow(30, 8),
+  dateExpired: daysFromNow(37, 8),
 };
 
 describe("input shapes", () => {

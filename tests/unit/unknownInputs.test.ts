@@ -6,6 +6,7 @@ import fc from "fast-check";
 import * as tickets from "../../provider/lifecycle/assetAccessTicket";
 import * as flows from "../../provider/lifecycle/ticketFlow";
 import { UNKNOWN } from "../../provider/model/unknown";
+import { daysFromNow } from "../support/clock";
 
 const DEFAULT = "00000000-0000-0000-0000-000000000002";
 const baseTicket = () => ({
@@ -16,8 +17,8 @@ const baseTicket = () => ({
   nodes: ["probe-servers"],
   accounts: ["@SPEC", "root"],
   actions: ["connect", "upload"],
-  dateStart: "2031-01-01T00:00:00Z",
-  dateExpired: "2031-01-08T00:00:00Z",
+  dateStart: daysFromNow(30),
+  dateExpired: daysFromNow(37),
   comment: "why",
   flow: "ops",
   approve: true,

@@ -4,6 +4,7 @@ import { strict as assert } from "assert";
 import * as pulumi from "@pulumi/pulumi";
 import { AssetAccessTicket, TicketApproval, TicketFlow } from "../../index";
 import { resetProgramChecks } from "../../provider/resources/programChecks";
+import { daysFromNow } from "../support/clock";
 
 interface Registered {
   type: string;
@@ -48,8 +49,8 @@ describe("program wiring (setMocks)", function () {
       {
         title: "t",
         assets: ["web-01"],
-        dateStart: "2030-01-01T00:00:00Z",
-        dateExpired: "2030-01-02T00:00:00Z",
+        dateStart: daysFromNow(30),
+        dateExpired: daysFromNow(31),
       },
       { dependsOn: [flow] },
     );
