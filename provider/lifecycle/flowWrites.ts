@@ -12,8 +12,8 @@ import {
   listFlows,
   patchFlow,
 } from "../api/flows";
-import { resolveUser } from "../api/lookups";
-import { FlowRule, canonicalRules, own, toWire } from "../model/flowRules";
+import { LookupError, resolveUser } from "../api/lookups";
+import { FlowRule, canonicalRules, idsIn, namesIn, own, toWire } from "../model/flowRules";
 import type { TicketFlowInputs } from "../model/flowInputs";
 import { Dialect, WireRule } from "../model/wireRules";
 import { ROOT_ORG_ID } from "../settings";
@@ -218,6 +218,32 @@ export function toWireOrThrow(
   ids: Record<string, string>,
 ): WireRule[] {
   return toWire(rules, dialect, ids);
+}
+
+/**
+ * The users a flow's rules and CC users name, as username → id: each username looked up (once per
+ * process), and each user given by id too, for its username, so that spelling that user by
+ * username at the next diff is no change, as spelling by id a user given by username is not. An
+ * id the lookup can't place is left to the server, which refuses it by name; a failed request is
+ * not (a spelling left unrecorded would plan an update at the next diff).
+ */
+export async function resolveUsers(
+  client: JumpServerClient,
+  rules: FlowRule[],
+  ccUsers: string[] = [],
+): Promise<Record<string, string>> {
+  const byId = await Promise.all(
+    idsIn(rules, ccUsers).map((id) =>
+      resolveUser(client, id, `user ${id} (rules/ccUsers)`).catch((e) => {
+        if (e instanceof LookupError) return undefined;
+        throw e;
+      }),
+    ),
+  );
+  const out: Record<string, string> = {};
+  for (const ref of byId) if (ref) out[ref.username] = ref.id;
+  // A username given as such is looked up by name: the user it names now, whatever the ids say.
+  return { ...out, ...(await resolveNames(client, namesIn(rules, ccUsers), {})) };
 }
 
 export async function resolveNames(

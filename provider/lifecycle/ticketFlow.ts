@@ -10,7 +10,6 @@ import {
   Failure,
   canonicalRules,
   fromWire,
-  namesIn,
   own,
   sameJson,
   toWire,
@@ -34,7 +33,7 @@ import {
   flowKey,
   listFlowsExplained,
   record,
-  resolveNames,
+  resolveUsers,
   sameRules,
   toWireOrThrow,
   wrongOrg,
@@ -90,9 +89,7 @@ export async function create(
   const dialect = await patiently(() => dialectOf(client, flows));
   const named = flows.some((f) => f.name !== undefined);
   assertServerSupports(inputs, named);
-  const userIds = await patiently(() =>
-    resolveNames(client, namesIn(inputs.rules, inputs.ccUsers ?? []), {}),
-  );
+  const userIds = await patiently(() => resolveUsers(client, inputs.rules, inputs.ccUsers ?? []));
   const wire = toWireOrThrow(inputs.rules, dialect, userIds);
   const cc = inputs.ccUsers?.map((u) => own(userIds, u) ?? u).sort();
   const write = { rules: wire, ccUsers: named ? cc : undefined };
@@ -283,7 +280,7 @@ export async function update(
   assertServerSupports(news, named);
   // Names are looked up again (once per name and process) rather than taken from state: a user
   // deleted and recreated under the same name has a new id, and the flow must name that one.
-  const userIds = await resolveNames(client, namesIn(news.rules, news.ccUsers ?? []), {});
+  const userIds = await resolveUsers(client, news.rules, news.ccUsers ?? []);
   const dialect = await dialectNow(client, id, olds);
   const wire = toWireOrThrow(news.rules, dialect, userIds);
   const cc = news.ccUsers?.map((u) => own(userIds, u) ?? u).sort();

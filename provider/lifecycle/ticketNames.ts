@@ -2,23 +2,38 @@
 // one lookup per name and process (cached on the client), with the spellings each has recorded.
 import { JumpServerClient } from "../client/client";
 import { checkedEach } from "../api/answers";
-import { resolveAsset, resolveNode, resolveUser } from "../api/lookups";
+import { LookupError, resolveAsset, resolveNode, resolveUser } from "../api/lookups";
 import type { TicketInputs } from "../model/ticketInputs";
 import { UUID } from "../settings";
 
-/** The identity, and every name the ticket asks for, as ids (one lookup per name and process). */
+/**
+ * The identity, and every name the ticket asks for, as ids (one lookup per name and process).
+ * Every spelling of each object is recorded in `resolvedIds` ("<field>:<spelling>" → id), whichever
+ * the program gave: an asset's name, a node's value and full value, the applicant's username. An
+ * object given by id is looked up too (by id, once per process) for its names, so that spelling it
+ * by name at the next diff is no change, as spelling by id an object given by name is not.
+ */
 export async function resolveAsked(client: JumpServerClient, inputs: TicketInputs) {
   const me = await client.profile();
+  // Ids in any case are one id (the lookups compare them as the server writes them).
+  const asId = (x: string) => (UUID.test(x) ? x.toLowerCase() : x);
   const applicant = inputs.applicant
-    ? await resolveUser(client, inputs.applicant, "applicant")
+    ? await resolveUser(client, asId(inputs.applicant), "applicant")
     : { id: me.id, username: me.username, name: me.name };
   const resolvedIds: Record<string, string> = {};
-  if (inputs.applicant && !UUID.test(inputs.applicant))
-    resolvedIds[`applicant:${inputs.applicant}`] = applicant.id;
+  if (inputs.applicant) {
+    resolvedIds[`applicant:${applicant.username}`] = applicant.id;
+    if (!UUID.test(inputs.applicant)) resolvedIds[`applicant:${inputs.applicant}`] = applicant.id;
+  }
   const [assetIds, nodeIds] = await Promise.all([
     Promise.all(
       inputs.assets.map(async (a, i) => {
-        if (UUID.test(a)) return a.toLowerCase(); // the post-open comparison catches foreign or unknown ids
+        if (UUID.test(a)) {
+          // The post-open comparison catches foreign or unknown ids; the lookup only learns the name.
+          const ref = await spelling(resolveAsset(client, asId(a), inputs.orgId, `assets[${i}]`));
+          if (ref) resolvedIds[`assets:${ref.name}`] = ref.id;
+          return asId(a);
+        }
         const ref = await resolveAsset(client, a, inputs.orgId, `assets[${i}]`);
         resolvedIds[`assets:${a}`] = ref.id;
         return ref.id;
@@ -26,13 +41,15 @@ export async function resolveAsked(client: JumpServerClient, inputs: TicketInput
     ),
     Promise.all(
       inputs.nodes.map(async (n, i) => {
-        if (UUID.test(n)) return n.toLowerCase();
-        const ref = await resolveNode(client, n, inputs.orgId, `nodes[${i}]`);
-        // Both spellings of a node, its value and its full path, name the same node.
-        resolvedIds[`nodes:${n}`] = ref.id;
+        const byId = UUID.test(n);
+        const lookup = resolveNode(client, asId(n), inputs.orgId, `nodes[${i}]`);
+        const ref = byId ? await spelling(lookup) : await lookup;
+        if (!ref) return asId(n);
+        // Every spelling of a node, its value and its full path, names the same node.
+        if (!byId) resolvedIds[`nodes:${n}`] = ref.id;
         resolvedIds[`nodes:${ref.value}`] = ref.id;
         if (ref.fullValue) resolvedIds[`nodes:${ref.fullValue}`] = ref.id;
-        return ref.id;
+        return byId ? asId(n) : ref.id;
       }),
     ),
   ]);
@@ -44,6 +61,20 @@ export async function resolveAsked(client: JumpServerClient, inputs: TicketInput
       : inputs.flow;
   if (flowName && flowId) resolvedIds[`flow:${flowName.toLowerCase()}`] = flowId;
   return { me, applicant, resolvedIds, assetIds, nodeIds, flowId };
+}
+
+/**
+ * An object given by id, for its names only: an id the lookup can't place (unknown, in another
+ * org) is left to the comparison after the open, as before; a failed request is not (nothing is
+ * written yet, and a spelling left unrecorded would plan a replacement at the next diff).
+ */
+async function spelling<T>(lookup: Promise<T>): Promise<T | undefined> {
+  try {
+    return await lookup;
+  } catch (e) {
+    if (e instanceof LookupError) return undefined;
+    throw e;
+  }
 }
 
 /**

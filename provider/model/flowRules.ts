@@ -255,6 +255,17 @@ export function namesIn(rules: FlowRule[], ccUsers: string[] = []): string[] {
   return [...out];
 }
 
+/** Every user id a set of rules and cc users mention (lowercase), to learn their usernames. */
+export function idsIn(rules: FlowRule[], ccUsers: string[] = []): string[] {
+  const out = new Set<string>();
+  for (const r of rules) {
+    const list = "strategy" in r ? (r.assignees ?? []) : r.users.type === "ids" ? r.users.ids : [];
+    list.forEach((n) => UUID.test(n) && out.add(n.toLowerCase()));
+  }
+  ccUsers.forEach((n) => UUID.test(n) && out.add(n.toLowerCase()));
+  return [...out];
+}
+
 const SUPER_ADMIN_SELECTOR: Selector = {
   type: "attrs",
   attrs: [{ name: "system_roles", match: "m2m", value: [SYSTEM_ADMIN_ROLE] }],

@@ -326,10 +326,76 @@ function unfiltered(a: { name: string; match: string; value: unknown }): string 
     return `${what} (every text contains "")`;
   if (match === "regex" && typeof value === "string" && matchesAnything(value))
     return `${what} (the pattern matches any text)`;
+  if (name === "username") {
+    const why = everyUsername(match, value);
+    if (why) return `${what} (${why})`;
+  }
+  // The approvers' pool is the org's users less its service accounts (User.get_org_users), and
+  // only an active user can sign in to approve.
+  if (name === "is_active" && holdsBool(match, value, true))
+    return `${what} (every user who can sign in is active)`;
+  if (name === "is_service_account" && holdsBool(match, value, false))
+    return `${what} (service accounts are never approvers)`;
   // An ip_in with no address left to match adds no condition.
   if (match === "ip_in" && list.every((v) => v === "" || (Array.isArray(v) && v[0] === "*")))
     return `${what} (no address to match)`;
   return undefined;
+}
+
+/**
+ * Why a `username` attr filters no user out. A username is never empty: JumpServer's API refuses a
+ * blank one (its serializer trims and requires it) and the column holds 128 characters at most.
+ */
+function everyUsername(match: string, value: unknown): string | undefined {
+  if (typeof value !== "string") return undefined;
+  // `not` is ~Q(username=value): every user, when no username can be the value.
+  if (match === "not" && value === "") return "no username is empty";
+  if (match === "not" && value.length > USERNAME_MAX)
+    return `no username is longer than ${USERNAME_MAX} characters`;
+  // Every non-empty text sorts after "".
+  if ((match === "gt" || match === "gte") && value === "") return 'every username sorts after ""';
+  if (match === "regex") return anyUsernamePattern(value);
+  return undefined;
+}
+
+const USERNAME_MAX = 128;
+
+/**
+ * Why a pattern finds a match in every username, read from its shape (not probed): one "any
+ * character" atom (`.`, `[\s\S]` and the like), perhaps repeated, perhaps anchored. Unanchored,
+ * or anchored at one end, it needs one character, and every username has one that is not a line
+ * break (the API trims them). Anchored at both ends it must span the whole username: `[\s\S]+`
+ * does; `.+` does for a username without a line break, which is every username the API accepts
+ * but not one a directory sync might bring (so that reading is a heuristic, and says so).
+ */
+function anyUsernamePattern(pattern: string): string | undefined {
+  const m =
+    /^(\^?)(?:\((?:\?:)?)?(\.|\[\\s\\S\]|\[\\S\\s\]|\[\\w\\W\]|\[\\W\\w\]|\[\\d\\D\]|\[\\D\\d\])(\+|\*|\{1,\}|\{0,\}|)\??(\))?(\$?)$/.exec(
+      pattern,
+    );
+  if (!m) return undefined;
+  const [, start, atom, repeat, close, end] = m;
+  const open = pattern.slice(start.length).startsWith("(");
+  if (open !== (close !== undefined)) return undefined; // an unbalanced group: not this shape
+  if (start === "" || end === "") return "every username has a character the pattern finds";
+  if (repeat === "") return undefined; // ^.$ is one-character usernames only
+  return atom === "."
+    ? "the pattern spans every username without a line break (a heuristic: a directory sync may bring one with)"
+    : "the pattern spans every username";
+}
+
+/** Whether a boolean attr, as Django reads the value (BooleanField.to_python), keeps every `want` user. */
+function holdsBool(match: string, value: unknown, want: boolean): boolean {
+  const read = (v: unknown) =>
+    v === true || v === 1 || v === "t" || v === "True" || v === "1"
+      ? true
+      : v === false || v === 0 || v === "f" || v === "False" || v === "0"
+        ? false
+        : undefined;
+  if (match === "exact") return read(value) === want;
+  if (match === "not") return read(value) === !want;
+  if (match === "in") return Array.isArray(value) && value.some((v) => read(v) === want);
+  return false;
 }
 
 const PROBES = ["", "a", "admin", "Z9", "user.name@example.com", "-_ ./", "\n", "é"];

@@ -25,14 +25,30 @@ const KIND_WORDS: Record<ProblemKind, string> = {
   waitingForApproval: "waiting",
 };
 
-/** Plain text in a table cell: nothing in it can break the table, format, or mention anyone. */
+/** A word joiner: invisible, and it ends a mention, a reference or an autolink where it stands. */
+const WJ = "\u2060";
+
+/**
+ * Plain text in a table cell: nothing in it can break the table, format, mention anyone or link
+ * anywhere. Invisible format characters (zero-width joiners and spaces, bidi overrides, soft
+ * hyphens) are dropped first, so a name can't hide text or reorder what is shown; `&` is escaped,
+ * so no character reference (`&#64;`, `&commat;`, `&#x40;`) renders as an `@`; a word joiner
+ * follows every at sign (`@`, full-width `＠`, small `﹫`) and `#`, and breaks `://`, `www.` and
+ * `GH-1`, so GitHub finds no mention, team, issue reference or autolink in it.
+ */
 export function text(s: string): string {
   return String(s)
+    .replace(/\p{Cf}/gu, "")
     .replace(/\s+/g, " ")
-    .replace(/[\\`*_[\]#~|]/g, (c) => `\\${c}`)
+    .replace(/[\\`*_[\]~|]/g, (c) => `\\${c}`)
+    .replace(/&/g, "&amp;")
     .replace(/</g, "&lt;")
     .replace(/>/g, "&gt;")
-    .replace(/@/g, "@\u2060"); // a word joiner after @: no @mention
+    .replace(/#/g, `\\#${WJ}`)
+    .replace(/[@\uFF20\uFE6B]/g, (c) => `${c}${WJ}`)
+    .replace(/:(?=\/\/)/g, `:${WJ}`)
+    .replace(/(www)\./gi, `$1${WJ}.`)
+    .replace(/(gh)-(?=\d)/gi, `$1${WJ}-`);
 }
 
 /** A name as code: shown exactly, never formatted or linked. */
@@ -115,7 +131,8 @@ function accessDrift(a: AccessEntry): string {
 }
 
 function accessRow(a: AccessEntry, l: Limits): string[] {
-  const ticket = a.serialNum ? `${code(a.name)}<br>#${text(a.serialNum)}` : code(a.name);
+  // (`#` + a serial is an issue reference to GitHub; text() breaks it.)
+  const ticket = a.serialNum ? `${code(a.name)}<br>${text(`#${a.serialNum}`)}` : code(a.name);
   const live = a.state === "approved" && !a.expired && !a.grantDrift.includes("deleted");
   return [
     ticket,

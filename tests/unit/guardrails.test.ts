@@ -325,5 +325,85 @@ describe("guardrails", () => {
       ])
         assert.equal(everyone(sel), undefined, JSON.stringify(sel));
     });
+
+    // Issue #17: selectors that match everyone though not every text (a username is never empty,
+    // never longer than 128 characters; inactive users can't sign in; service accounts never approve).
+    it("reads the selectors that match every user, if not every text, as matching everyone", () => {
+      const one = (name: string, match: string, value: unknown): Selector => ({
+        type: "attrs",
+        attrs: [{ name, match, value }],
+      });
+      const cases: Array<[Selector, RegExp]> = [
+        [one("username", "regex", "."), /every username has a character the pattern finds/],
+        [one("username", "regex", ".+"), /every username has a character/],
+        [one("username", "regex", "^."), /every username has a character/],
+        [one("username", "regex", ".+$"), /every username has a character/],
+        [one("username", "regex", "(?:.)"), /every username has a character/],
+        [one("username", "regex", "[\\s\\S]"), /every username has a character/],
+        [one("username", "regex", "^.+$"), /without a line break \(a heuristic/],
+        [one("username", "regex", "^.*$"), /without a line break \(a heuristic/],
+        [one("username", "regex", "^(.+)$"), /without a line break/],
+        [one("username", "regex", "^[\\s\\S]+$"), /the pattern spans every username\)/],
+        [one("username", "regex", "^[\\w\\W]{1,}$"), /spans every username\)/],
+        [one("username", "not", ""), /no username is empty/],
+        [one("username", "not", "x".repeat(129)), /longer than 128/],
+        [one("username", "gt", ""), /sorts after ""/],
+        [one("is_active", "exact", true), /every user who can sign in is active/],
+        [one("is_active", "exact", "True"), /can sign in/],
+        [one("is_active", "not", false), /can sign in/],
+        [one("is_active", "in", [true]), /can sign in/],
+        [one("is_service_account", "exact", false), /service accounts are never approvers/],
+        [
+          {
+            type: "attrs",
+            attrs: [
+              { name: "is_active", match: "exact", value: true },
+              { name: "username", match: "regex", value: ".+" },
+            ],
+          },
+          /is_active exact true \(.*\) and username regex ".\+"/,
+        ],
+      ];
+      for (const [sel, why] of cases)
+        assert.match(everyone(sel) ?? "(none)", why, JSON.stringify(sel));
+      // …and through the guardrail, unless the rule says allowAnyApprover.
+      const dot = rules({ users: one("username", "regex", ".") });
+      assert.deepEqual(reasons(flowGuardrailFailures({ rules: dot }, {})), [
+        'rules[0].users: an attrs selector whose username regex "." (every username has a character the pattern finds) matches every user, so anyone in the org may approve; set allowAnyApprover: true on this rule if that is meant',
+      ]);
+      const meant = rules({ users: one("is_active", "exact", true), allowAnyApprover: true });
+      assert.deepEqual(flowGuardrailFailures({ rules: meant }, {}), []);
+    });
+
+    it("widens only where the meaning is certain: near misses still name some users", () => {
+      const one = (name: string, match: string, value: unknown): Selector => ({
+        type: "attrs",
+        attrs: [{ name, match, value }],
+      });
+      for (const sel of [
+        one("username", "regex", "^.$"), // one-character usernames only
+        one("username", "regex", "^..+$"), // two characters at least
+        one("username", "regex", ".a"),
+        one("username", "regex", "\\S+@corp"),
+        one("username", "regex", "(."), // JumpServer matches nobody
+        one("username", "regex", ".)"),
+        one("username", "regex", "[^Q]"), // not QQ
+        one("username", "regex", "\\w"), // not @@
+        one("username", "not", "admin"),
+        one("username", "not", ["", "bob"]), // a list is compared as its text
+        one("username", "not", "x".repeat(128)),
+        one("username", "gt", "a"),
+        one("email", "regex", "."), // only usernames are known never to be empty
+        one("name", "not", ""),
+        one("is_active", "exact", false),
+        one("is_active", "exact", "true"), // Django refuses it: no user
+        one("is_active", "not", true),
+        one("is_active", "in", [false]),
+        one("is_active", "contains", true),
+        one("is_service_account", "exact", true),
+        one("is_superuser", "exact", false),
+      ])
+        assert.equal(everyone(sel), undefined, JSON.stringify(sel));
+    });
   });
 });

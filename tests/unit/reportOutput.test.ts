@@ -18,7 +18,7 @@ describe("report: Markdown", () => {
     );
     assert.match(
       md,
-      /^\| `web`<br>#202612010001 \| Requester\(requester\) \| `web-01` \| {2}\| connect \| 2030-01-01 00:00 \| 2030-01-21 00:00 \| approved \| 20 \| — \|$/m,
+      /^\| `web`<br>\\#\u2060202612010001 \| Requester\(requester\) \| `web-01` \| {2}\| connect \| 2030-01-01 00:00 \| 2030-01-21 00:00 \| approved \| 20 \| — \|$/m,
     );
     assert.match(
       renderMarkdown(reportOf([flow()], [])),
@@ -47,6 +47,59 @@ describe("report: Markdown", () => {
     assert.ok(!md.includes("<script>"));
     assert.ok(!/@octocat/.test(md), "an @mention survived");
     assert.match(md, /\\\*bold\\\* \\\[x\\\]\(y\)/);
+  });
+
+  // Issue #17: `&#64;org/security-team` rendered as an HTML entity for @ and pinged the team.
+  it("no display name renders as a mention, a reference or a link: entities, look-alike @, invisible characters", () => {
+    const names = [
+      "&#64;org/security-team",
+      "&#064;octocat",
+      "&#x40;octocat",
+      "&#X40;octocat",
+      "&commat;octocat",
+      "&amp;#64;octocat",
+      "＠octocat",
+      "﹫octocat",
+      "@\u200Boctocat",
+      "@\u200Doctocat",
+      "\u2060@\u2060octocat",
+      "@\uFEFFoctocat",
+      "&\u200B#64;octocat",
+      "bob@example.com",
+      "#123 and org/repo#45 and GH-67",
+      "&num;89",
+      "https://evil.example/x and http&colon;//evil.example",
+      "www.evil.example and _www.evil.example",
+      "<https://evil.example>",
+      "[x](https://evil.example)",
+      "admin\u202Egnp.exe",
+    ];
+    const md = renderMarkdown(
+      reportOf(
+        [flow({ org: names.join(" "), levels: [{ level: 1, users: [], groups: names }] })],
+        names.map((applicant, i) => access({ name: `t${i}`, applicant })),
+      ),
+    );
+    // What GitHub reads as text: code spans aside, backslash escapes undone, entities decoded.
+    const prose = md.replace(/`[^`\n]*`/g, " ");
+    const refs = prose.match(/&[^ ]*?;/g) ?? [];
+    for (const r of refs) assert.ok(["&amp;", "&lt;", "&gt;"].includes(r), `entity ${r} in ${md}`);
+    const shown = prose
+      .replace(/\\([!-/:-@[-`{-~])/g, "$1")
+      .replace(/&(amp|lt|gt);/g, (_, e: string) => ({ amp: "&", lt: "<", gt: ">" })[e]!);
+    const bad: Array<[RegExp, string]> = [
+      [/[@＠﹫][\p{L}\p{N}_/-]/u, "an at sign before a name: a mention"],
+      [/#\d/, "an issue reference"],
+      [/\bgh-\d/i, "a GH- reference"],
+      [/[a-z]:\/\//i, "a URL autolink"],
+      [/www\./i, "a www autolink"],
+      [/\p{Cf}(?<!\u2060)/u, "an invisible character from the input"],
+    ];
+    for (const [re, what] of bad) assert.doesNotMatch(shown, re, what);
+    // The text is still there to read, the at signs and number signs shown as written.
+    assert.ok(shown.includes("&#\u206064;org/security-team"), shown);
+    assert.ok(shown.includes("＠\u2060octocat") && shown.includes("bob@\u2060example.com"));
+    assert.ok(shown.includes("admingnp.exe"));
   });
 
   it("cuts long lists and tables, and stays under a PR comment's size", () => {
