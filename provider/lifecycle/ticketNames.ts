@@ -1,6 +1,7 @@
 // The names a ticket asks for, as ids: the identity, the applicant, assets, nodes and the flow,
 // one lookup per name and process (cached on the client), with the spellings each has recorded.
 import { JumpServerClient } from "../client/client";
+import { JumpServerError } from "../client/errors";
 import { checkedEach } from "../api/answers";
 import { LookupError, resolveAsset, resolveNode, resolveUser } from "../api/lookups";
 import type { TicketInputs } from "../model/ticketInputs";
@@ -65,14 +66,17 @@ export async function resolveAsked(client: JumpServerClient, inputs: TicketInput
 
 /**
  * An object given by id, for its names only: an id the lookup can't place (unknown, in another
- * org) is left to the comparison after the open, as before; a failed request is not (nothing is
- * written yet, and a spelling left unrecorded would plan a replacement at the next diff).
+ * org) is left to the comparison after the open, as before, and so is one an identity may not look
+ * up (a plain user opening its own ticket gets 403 from the asset list: its ids are its spelling).
+ * Any other failed request is not (nothing is written yet, and a spelling left unrecorded would
+ * plan a replacement at the next diff).
  */
 async function spelling<T>(lookup: Promise<T>): Promise<T | undefined> {
   try {
     return await lookup;
   } catch (e) {
     if (e instanceof LookupError) return undefined;
+    if (e instanceof JumpServerError && e.status === 403) return undefined;
     throw e;
   }
 }
