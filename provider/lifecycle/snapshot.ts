@@ -10,7 +10,7 @@ import { FLOWS, LiveFlow, parseFlow } from "../api/flows";
 import { ListedGrants, listGrants } from "../api/permissions";
 import { APPLY_ASSET, LiveTicket, getTicket, parseTicket } from "../api/tickets";
 import { JumpServerError } from "../client/errors";
-import { ROOT_ORG_ID } from "../settings";
+import { inOrg, noOrgHeader, rootOrg } from "../client/orgScope";
 
 /** 25 pages of 200: beyond that a list costs more than a few hundred per-resource reads. */
 export const MAX_ROWS = 5000;
@@ -84,11 +84,11 @@ export function listedTickets(client: JumpServerClient, id: string): Promise<Lis
 async function listTicketRows(client: JumpServerClient) {
   try {
     return await client.listUpTo<Record<string, unknown>>(APPLY_ASSET, MAX_ROWS, {
-      org: ROOT_ORG_ID,
+      org: rootOrg,
     });
   } catch (e) {
     if (!(e instanceof JumpServerError && e.status === 403)) throw e;
-    return client.listUpTo<Record<string, unknown>>(APPLY_ASSET, MAX_ROWS, { org: null });
+    return client.listUpTo<Record<string, unknown>>(APPLY_ASSET, MAX_ROWS, { org: noOrgHeader });
   }
 }
 
@@ -99,7 +99,9 @@ export function listedFlows(
   id: string,
 ): Promise<Listed<LiveFlow>> {
   return snapshot(client, `flows|${orgId}`, id, async () => {
-    const rows = await client.listUpTo<Record<string, unknown>>(FLOWS, MAX_ROWS, { org: orgId });
+    const rows = await client.listUpTo<Record<string, unknown>>(FLOWS, MAX_ROWS, {
+      org: inOrg(orgId),
+    });
     if (!rows) return undefined;
     return new Map(rows.map((r) => parseFlow(r)).map((f) => [f.id.toLowerCase(), f]));
   });

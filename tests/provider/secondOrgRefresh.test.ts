@@ -8,12 +8,12 @@ import { strict as assert } from "assert";
 import { Sandbox } from "../../sandbox";
 import { PERMISSIONS } from "../../provider/api/permissions";
 import { liveGrant } from "../../provider/lifecycle/ticketGrants";
+import { rootOrg } from "../../provider/client/orgScope";
 import { assetAccessTicketProvider } from "../../provider/resources/assetAccessTicket";
 import { ProviderHost, Props } from "../support/providerHost";
 import { SERVER_MODES, client, sandbox, stackConfig, user } from "../support/sandbox";
 
 const TYPE = "pulumi-nodejs:dynamic/jumpserver:AssetAccessTicket";
-const ROOT = "00000000-0000-0000-0000-000000000000";
 
 for (const mode of SERVER_MODES) {
   describe(`second-org refresh (#18) — ${mode.label}`, function () {
@@ -43,7 +43,7 @@ for (const mode of SERVER_MODES) {
     });
     const permissionAssets = async (id: string) => {
       const perm = await client(sb, "admin").get<Record<string, any>>(`${PERMISSIONS}${id}/`, {
-        org: ROOT,
+        org: rootOrg,
       });
       return perm.assets.map((a: { id: string }) => a.id);
     };
