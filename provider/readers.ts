@@ -6,6 +6,7 @@ import { LiveFlow, parseFlow } from "./api/flows";
 import { parseTicket } from "./api/tickets";
 import { JumpServerClient } from "./client/client";
 import { resolveSettings } from "./settings";
+import { inOrg, noOrgHeader } from "./client/orgScope";
 
 function programClient(): JumpServerClient {
   // getConfig reads raw values (secrets included) without the SDK's "use getSecret" warning.
@@ -24,7 +25,7 @@ export async function getTicketFlows(
   const orgId = args.orgId ?? client.settings.orgId;
   const rows = await client.list<Record<string, unknown>>("/api/v1/tickets/flows/", {
     query: { type: args.type },
-    org: orgId,
+    org: inOrg(orgId),
   });
   return rows.map((r) => {
     const { raw: _raw, assigneesDisplay: _display, ...summary } = parseFlow(r);
@@ -74,7 +75,7 @@ export async function getTickets(
       title: args.title,
       assignees__id: me?.id,
     },
-    org: null,
+    org: noOrgHeader,
   });
   return rows
     .map((r) => {

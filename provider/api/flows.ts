@@ -8,6 +8,7 @@ import { JumpServerClient } from "../client/client";
 import { Dialect, WireRule, normalizeSelector, toStrings } from "../model/wireRules";
 import { ROOT_ORG_ID } from "../settings";
 import { checked, relatedId } from "./answers";
+import { inOrg } from "../client/orgScope";
 
 export interface LiveFlow {
   id: string;
@@ -84,7 +85,10 @@ export async function listFlows(
   orgId: string,
   type = APPLY_ASSET_TYPE,
 ): Promise<LiveFlow[]> {
-  const rows = await client.list<Record<string, unknown>>(FLOWS, { query: { type }, org: orgId });
+  const rows = await client.list<Record<string, unknown>>(FLOWS, {
+    query: { type },
+    org: inOrg(orgId),
+  });
   return rows.map((r) => parseFlow(r));
 }
 
@@ -93,7 +97,9 @@ export async function getFlow(
   id: string,
   orgId: string,
 ): Promise<LiveFlow> {
-  return parseFlow(await client.get<Record<string, unknown>>(`${FLOWS}${id}/`, { org: orgId }));
+  return parseFlow(
+    await client.get<Record<string, unknown>>(`${FLOWS}${id}/`, { org: inOrg(orgId) }),
+  );
 }
 
 export interface FlowWrite {
@@ -130,7 +136,7 @@ export async function patchFlow(
   safe: boolean,
 ): Promise<LiveFlow> {
   const raw = await client.request<Record<string, unknown>>("PATCH", `${FLOWS}${id}/`, {
-    org: orgId,
+    org: inOrg(orgId),
     body: flowBody(w),
     retry: safe ? "safe" : "never",
   });
@@ -144,7 +150,7 @@ export async function createFlow(
   w: FlowWrite & { name: string },
 ): Promise<LiveFlow> {
   const raw = await client.request<Record<string, unknown>>("POST", FLOWS, {
-    org: orgId,
+    org: inOrg(orgId),
     body: flowBody(w),
   });
   return parseFlow(raw);

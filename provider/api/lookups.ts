@@ -2,8 +2,9 @@
 // ambiguous name is an error that names it. Ids are passed through (the server checks them).
 import { JumpServerClient } from "../client/client";
 import { ProviderError } from "../errors";
-import { ROOT_ORG_ID, UUID } from "../settings";
+import { UUID } from "../settings";
 import { checkedEach } from "./answers";
+import { noOrgHeader, rootOrg } from "../client/orgScope";
 
 export interface UserRef {
   id: string;
@@ -55,7 +56,7 @@ export function resolveUser(
       "row",
       await client.list<Record<string, unknown>>("/api/v1/users/users/", {
         query: byId ? { id: nameOrId } : { username: nameOrId },
-        org: null,
+        org: noOrgHeader,
       }),
       "the users list",
     );
@@ -83,7 +84,7 @@ export async function resolveAsset(
       "row",
       await client.list<Record<string, unknown>>("/api/v1/assets/assets/", {
         query: byId ? { id: nameOrId } : { name: nameOrId },
-        org: ROOT_ORG_ID,
+        org: rootOrg,
       }),
       "the assets list",
     );
@@ -118,7 +119,7 @@ export async function resolveNode(
       "row",
       await client.list<Record<string, unknown>>("/api/v1/assets/nodes/", {
         query: byId ? { id: nameOrId } : { value },
-        org: ROOT_ORG_ID,
+        org: rootOrg,
       }),
       "the nodes list",
     );

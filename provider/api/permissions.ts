@@ -8,6 +8,7 @@ import { Grant, normalGrant } from "../model/grants";
 import { ROOT_ORG_ID } from "../settings";
 import { checked, checkedEach, relatedId } from "./answers";
 import { toIso } from "./tickets";
+import { inOrg, rootOrg } from "../client/orgScope";
 
 export const PERMISSIONS = "/api/v1/perms/asset-permissions/";
 
@@ -75,7 +76,7 @@ export async function getGrant(
 ): Promise<Grant | undefined> {
   for (const org of orgsToAsk(orgId)) {
     try {
-      return parseGrant(await client.get(`${PERMISSIONS}${ticketId}/`, { org }));
+      return parseGrant(await client.get(`${PERMISSIONS}${ticketId}/`, { org: inOrg(org) }));
     } catch (e) {
       if (!(e instanceof JumpServerError && e.isNotFound)) throw e;
     }
@@ -95,7 +96,7 @@ export async function putGrantBack(
     try {
       const raw = await client.request("PATCH", `${PERMISSIONS}${ticketId}/`, {
         body: grantBody(grant),
-        org,
+        org: inOrg(org),
         retry: "safe",
       });
       return parseGrant(raw);
@@ -115,7 +116,10 @@ export async function deletePermission(
 ): Promise<boolean> {
   for (const org of orgsToAsk(orgId)) {
     try {
-      await client.request("DELETE", `${PERMISSIONS}${ticketId}/`, { org, retry: "safe" });
+      await client.request("DELETE", `${PERMISSIONS}${ticketId}/`, {
+        org: inOrg(org),
+        retry: "safe",
+      });
       return true;
     } catch (e) {
       if (!(e instanceof JumpServerError && e.isNotFound)) throw e;
@@ -145,7 +149,7 @@ export async function listGrants(
 ): Promise<ListedGrants | undefined> {
   const rows = await client.listUpTo<Record<string, unknown>>(PERMISSIONS, maxRows, {
     query: { from_ticket: "true" },
-    org: ROOT_ORG_ID,
+    org: rootOrg,
   });
   if (!rows) return undefined;
   const grants = new Map<string, Grant>();
@@ -173,7 +177,9 @@ export async function listGrants(
     // A kind no permission of the org has members of (user groups, often nodes) is not listed.
     for (const kind of MEMBER_KINDS.filter((k) => kinds.has(k.key))) {
       const path = `/api/v1/perms/asset-permissions-${kind.route}-relations/`;
-      const relations = await client.listUpTo<Record<string, unknown>>(path, maxRows, { org });
+      const relations = await client.listUpTo<Record<string, unknown>>(path, maxRows, {
+        org: inOrg(org),
+      });
       if (!relations) return undefined;
       for (const row of checkedEach("relation", relations, `the permission ${kind.route} list`)) {
         const id = String(row.assetpermission).toLowerCase();

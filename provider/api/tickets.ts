@@ -7,6 +7,7 @@ import { isoSeconds, parseDate } from "../model/dates";
 import type { GrantAsk } from "../model/approvalBody";
 import type { GrantBody } from "../model/grants";
 import { checked, checkedEach, relatedId } from "./answers";
+import { inOrg, noOrgHeader } from "../client/orgScope";
 
 export const APPLY_ASSET = "/api/v1/tickets/apply-asset-tickets/";
 export const TICKETS = "/api/v1/tickets/tickets/";
@@ -116,7 +117,7 @@ export interface OpenBody extends GrantBody {
 export async function openTicket(client: JumpServerClient, body: OpenBody): Promise<LiveTicket> {
   const raw = await client.request<Record<string, unknown>>("POST", `${APPLY_ASSET}open/`, {
     body,
-    org: body.org_id,
+    org: inOrg(body.org_id),
     retry: "never",
   });
   return parseTicket(raw);
@@ -124,7 +125,7 @@ export async function openTicket(client: JumpServerClient, body: OpenBody): Prom
 
 export async function getTicket(client: JumpServerClient, id: string): Promise<LiveTicket> {
   return parseTicket(
-    await client.get<Record<string, unknown>>(`${APPLY_ASSET}${id}/`, { org: null }),
+    await client.get<Record<string, unknown>>(`${APPLY_ASSET}${id}/`, { org: noOrgHeader }),
   );
 }
 
@@ -152,7 +153,7 @@ export async function approveTicket(
 ): Promise<void> {
   await client.request("PATCH", `${APPLY_ASSET}${id}/approve/`, {
     body: grant,
-    org: null,
+    org: noOrgHeader,
     retry: "never",
   });
 }
@@ -161,7 +162,7 @@ export async function approveTicket(
 export async function rejectTicket(client: JumpServerClient, id: string): Promise<void> {
   await client.request("PUT", `${APPLY_ASSET}${id}/reject/`, {
     body: {},
-    org: null,
+    org: noOrgHeader,
     retry: "never",
   });
 }
@@ -182,7 +183,7 @@ export async function findBySerial(
 export async function closeTicket(client: JumpServerClient, id: string): Promise<void> {
   await client.request("PUT", `${APPLY_ASSET}${id}/close/`, {
     body: {},
-    org: null,
+    org: noOrgHeader,
     retry: "never",
   });
 }
@@ -197,7 +198,7 @@ export interface SuperStatus {
 /** Reaches a ticket the identity is not "related" to (opened on behalf under a flow it does not approve). */
 export async function getSuperStatus(client: JumpServerClient, id: string): Promise<SuperStatus> {
   const raw = await client.get<Record<string, unknown>>(`${SUPER_TICKETS}${id}/status/`, {
-    org: null,
+    org: noOrgHeader,
   });
   return {
     id: String(raw.id ?? id),
@@ -208,7 +209,10 @@ export async function getSuperStatus(client: JumpServerClient, id: string): Prom
 }
 
 export async function superClose(client: JumpServerClient, id: string): Promise<void> {
-  await client.request("DELETE", `${SUPER_TICKETS}${id}/status/`, { org: null, retry: "never" });
+  await client.request("DELETE", `${SUPER_TICKETS}${id}/status/`, {
+    org: noOrgHeader,
+    retry: "never",
+  });
 }
 
 /** Tickets related to the identity, filtered on the server by the given query (all pages). */
@@ -216,6 +220,6 @@ export async function findTickets(
   client: JumpServerClient,
   query: Record<string, string | undefined>,
 ): Promise<Record<string, unknown>[]> {
-  const rows = await client.list<Record<string, unknown>>(TICKETS, { query, org: null });
+  const rows = await client.list<Record<string, unknown>>(TICKETS, { query, org: noOrgHeader });
   return checkedEach("row", rows, "the tickets list");
 }

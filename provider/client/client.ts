@@ -18,15 +18,27 @@ import { processState } from "./processState";
 import { retryLostAnswers, retryState } from "./retry";
 import { SlidingWindow, retryAfterSeconds, waitOutThrottle } from "./throttle";
 import { ListPage, Query, buildPath, parseBody, toPage } from "./wire";
+import { OrgScope, inOrg, isOrgScope, noOrgHeader, orgHeader, rootOrg } from "./orgScope";
 
 export { buildPath, toPage };
-export type { ListPage, Query };
+export type { ListPage, Query, OrgScope };
+export { inOrg, noOrgHeader, rootOrg };
+
+/**
+ * What `org` accepts: an OrgScope. An interface so that a test suite written against the earlier
+ * options can widen it for itself (tests/support/legacyOrgOptions.ts); the package's build does
+ * not see that, so provider/ code names a scope at every call.
+ */
+export interface OrgOptionValues {
+  scope: OrgScope;
+}
+export type OrgOption = OrgOptionValues[keyof OrgOptionValues];
 
 export interface RequestOptions {
   query?: Query;
   body?: unknown;
-  /** Org for X-JMS-ORG; `undefined` = the settings' default org; `null` = no header. */
-  org?: string | null;
+  /** The org the request is scoped to (X-JMS-ORG): `rootOrg`, `inOrg(id)` or `noOrgHeader`. */
+  org: OrgOption;
   /** "safe" = may be resent after a lost answer or 502/503/504. Default: safe for GET only. */
   retry?: "safe" | "never";
 }
@@ -119,23 +131,19 @@ export class JumpServerClient {
     return this.auth.identity;
   }
 
-  async request<T = unknown>(
-    method: string,
-    path: string,
-    options: RequestOptions = {},
-  ): Promise<T> {
+  async request<T = unknown>(method: string, path: string, options: RequestOptions): Promise<T> {
     const res = await this.send(method, path, options);
     return res.data as T;
   }
 
-  get<T = unknown>(path: string, options: Omit<RequestOptions, "body"> = {}): Promise<T> {
+  get<T = unknown>(path: string, options: Omit<RequestOptions, "body">): Promise<T> {
     return this.request<T>("GET", path, options);
   }
 
   /** Every item of a list route, walking limit/offset to the end (bare arrays are capped at 200). */
   async list<T = unknown>(
     path: string,
-    options: Omit<RequestOptions, "body"> & { pageSize?: number } = {},
+    options: Omit<RequestOptions, "body"> & { pageSize?: number },
   ): Promise<T[]> {
     const items: T[] = [];
     const limit = options.pageSize ?? PAGE_SIZE;
@@ -151,7 +159,7 @@ export class JumpServerClient {
   async listUpTo<T = unknown>(
     path: string,
     maxRows: number,
-    options: Omit<RequestOptions, "body"> = {},
+    options: Omit<RequestOptions, "body">,
   ): Promise<T[] | undefined> {
     const first = await this.page<T>(path, { ...options, limit: PAGE_SIZE, offset: 0 });
     if (first.count > maxRows) return undefined;
@@ -179,7 +187,7 @@ export class JumpServerClient {
   async send(
     method: string,
     path: string,
-    options: RequestOptions = {},
+    options: RequestOptions,
     relogin = true,
   ): Promise<AxiosResponse> {
     const url = buildPath(path, options.query);
@@ -189,7 +197,7 @@ export class JumpServerClient {
     // English answers: "Ticket already closed" and other texts are matched in English, and an
     // out-of-the-box v3 answers in Chinese otherwise.
     const headers: Record<string, string> = { Accept: "application/json", "Accept-Language": "en" };
-    const org = options.org === undefined ? this.settings.orgId : options.org;
+    const org = headerFor(options.org, this.settings.orgId);
     if (org) headers["X-JMS-ORG"] = org;
     let body: string | undefined;
     if (options.body !== undefined) {
@@ -250,7 +258,7 @@ export class JumpServerClient {
     const key = `${this.settings.url}|${this.identity}|${fingerprint(this.auth.secrets.join("|"))}`;
     let p = state.profiles.get(key);
     if (!p) {
-      p = this.get("/api/v1/users/profile/", { org: null });
+      p = this.get("/api/v1/users/profile/", { org: noOrgHeader });
       p.catch(() => state.profiles.delete(key));
       state.profiles.set(key, p);
     }
@@ -369,6 +377,19 @@ export class JumpServerClient {
       headers: { Accept: "application/json", Authorization: "<redacted>" },
     };
   }
+}
+
+/**
+ * The X-JMS-ORG value. The scope is required by the types; at run time, callers written against
+ * the earlier options (an org id string, `null` for no header, nothing for the settings' org:
+ * tests/real, scripts in JavaScript) are still understood as they were.
+ */
+function headerFor(org: unknown, settingsOrg: string): string | undefined {
+  if (isOrgScope(org)) return orgHeader(org);
+  if (org === undefined) return settingsOrg || undefined;
+  if (typeof org === "string" && org) return org;
+  if (org === null || org === "") return undefined;
+  throw new TypeError(`not an org scope: ${JSON.stringify(org)}`);
 }
 
 function redactDeep(value: unknown, client: JumpServerClient): unknown {

@@ -8,7 +8,9 @@
 import type { JumpServerClient } from "../client/client";
 import { FLOWS, LiveFlow, parseFlow } from "../api/flows";
 import { ListedGrants, listGrants } from "../api/permissions";
-import { APPLY_ASSET, LiveTicket, parseTicket } from "../api/tickets";
+import { APPLY_ASSET, LiveTicket, getTicket, parseTicket } from "../api/tickets";
+import { JumpServerError } from "../client/errors";
+import { inOrg, noOrgHeader, rootOrg } from "../client/orgScope";
 
 /** 25 pages of 200: beyond that a list costs more than a few hundred per-resource reads. */
 export const MAX_ROWS = 5000;
@@ -39,24 +41,55 @@ function snapshot<T>(
   return value;
 }
 
-/** Apply-asset tickets the identity is related to (tickets are not org-scoped: one list). */
+/** Rows that name no asset and no node are re-read one by one, up to this many; beyond, no list. */
+export const MAX_REREADS = 10;
+
+/**
+ * Apply-asset tickets the identity is related to (tickets are not org-scoped: one list). The list
+ * serializes `apply_assets`/`apply_nodes` in the request's org, so it is asked in the root org,
+ * where every ticket is full (kit README, "Multi-org mode"; #18). A row that still names no asset
+ * and no node (an identity the root header is refused to, or a server that answers otherwise) is
+ * never taken as it stands: it is read by GET (always full), and left out when that is not found
+ * (the read then asks per resource and keeps what it knew).
+ */
 export function listedTickets(client: JumpServerClient, id: string): Promise<Listed<LiveTicket>> {
   return snapshot(client, "tickets", id, async () => {
-    const rows = await client.listUpTo<Record<string, unknown>>(APPLY_ASSET, MAX_ROWS, {
-      org: null,
-    });
+    const rows = await listTicketRows(client);
     if (!rows) return undefined;
     const out = new Map<string, LiveTicket>();
+    const reread: string[] = [];
     for (const row of rows) {
       try {
         const t = parseTicket(row);
-        out.set(t.id.toLowerCase(), t);
+        if (t.assetIds.length === 0 && t.nodeIds.length === 0) reread.push(t.id);
+        else out.set(t.id.toLowerCase(), t);
       } catch {
         // An unreadable row is left to the per-resource read, which names the problem.
       }
     }
+    if (reread.length > MAX_REREADS) return undefined;
+    for (const ticketId of reread) {
+      try {
+        const t = await getTicket(client, ticketId);
+        out.set(t.id.toLowerCase(), t);
+      } catch (e) {
+        if (!(e instanceof JumpServerError && e.isNotFound)) throw e;
+      }
+    }
     return out;
   });
+}
+
+/** Every ticket row from the root org; an identity refused there (403) lists without a header. */
+async function listTicketRows(client: JumpServerClient) {
+  try {
+    return await client.listUpTo<Record<string, unknown>>(APPLY_ASSET, MAX_ROWS, {
+      org: rootOrg,
+    });
+  } catch (e) {
+    if (!(e instanceof JumpServerError && e.status === 403)) throw e;
+    return client.listUpTo<Record<string, unknown>>(APPLY_ASSET, MAX_ROWS, { org: noOrgHeader });
+  }
 }
 
 /** The flows an org sees (its own and the global ones it has not overridden), as its reads would. */
@@ -66,7 +99,9 @@ export function listedFlows(
   id: string,
 ): Promise<Listed<LiveFlow>> {
   return snapshot(client, `flows|${orgId}`, id, async () => {
-    const rows = await client.listUpTo<Record<string, unknown>>(FLOWS, MAX_ROWS, { org: orgId });
+    const rows = await client.listUpTo<Record<string, unknown>>(FLOWS, MAX_ROWS, {
+      org: inOrg(orgId),
+    });
     if (!rows) return undefined;
     return new Map(rows.map((r) => parseFlow(r)).map((f) => [f.id.toLowerCase(), f]));
   });

@@ -42,7 +42,10 @@ export async function liveGrant(
     throw e;
   });
   const key = ticketId.toLowerCase();
-  if (listed && !listed.unsure.has(key)) return listed.grants.get(key) ?? "deleted";
+  const fromList = listed && !listed.unsure.has(key) ? listed.grants.get(key) : undefined;
+  if (fromList) return fromList;
+  // A missing row is not a deletion: a permission deleted between two offset pages moves every
+  // later row up one, and the one that crossed the boundary is in neither page. One GET decides.
   try {
     return (await getGrant(client, ticketId, orgId)) ?? "deleted";
   } catch (e) {
@@ -71,13 +74,21 @@ export function driftOf(props: GrantOutputs, now = Date.now()): string[] {
   return grantDrift(grant, approvedGrant);
 }
 
-/** Puts the approved grant back and checks the server kept it. */
+/**
+ * Puts the approved grant back and checks the server kept it. A grant that names no asset and no
+ * node is refused whatever the server answered: no approval grants nothing, so it can only be a
+ * ticket read wrongly (a list serialized in another org, #18), and writing it would wipe access.
+ */
 export async function restoreGrant(
   client: JumpServerClient,
   ticketId: string,
   orgId: string,
   approved: Grant,
 ): Promise<Grant> {
+  if (approved.assets.length === 0 && approved.nodes.length === 0)
+    throw new Error(
+      `the approved grant of ticket ${ticketId} names no asset and no node; refusing to write it over the asset permission (it would remove every asset). Run \`pulumi refresh\` with this version to read the ticket again`,
+    );
   const now = await putGrantBack(client, ticketId, orgId, approved);
   const left = grantDrift(now, approved);
   if (left.length > 0)

@@ -6,6 +6,7 @@ import { checkedEach } from "../api/answers";
 import { LookupError, resolveAsset, resolveNode, resolveUser } from "../api/lookups";
 import type { TicketInputs } from "../model/ticketInputs";
 import { UUID } from "../settings";
+import { inOrg } from "../client/orgScope";
 
 /**
  * The identity, and every name the ticket asks for, as ids (one lookup per name and process).
@@ -95,7 +96,7 @@ export async function flowOptions(
   if (!pending) {
     pending = client.get<unknown>("/api/v1/tickets/flows/options/", {
       query: { type: "apply_asset", org_id: orgId },
-      org: orgId,
+      org: inOrg(orgId),
     });
     pending.catch(() => client.memo.delete(key));
     client.memo.set(key, pending);

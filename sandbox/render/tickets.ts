@@ -5,6 +5,7 @@ import { formatDate, pythonUtc } from "../dates";
 import { ACTION_BITS } from "../model/model";
 import { displayName, resolveRule } from "../model/users";
 import { orgName } from "./assets";
+import { ROOT_ORG_ID } from "../seed";
 
 const choice = (value: unknown, label: string) => ({ value, label });
 /** A flow's or ticket's type; only `general` (a copy-on-write without `type`) is not apply-asset. */
@@ -153,12 +154,20 @@ export function renderTicket(state: State, t: TicketRec, p: Profile): Record<str
   };
 }
 
-/** The apply-asset serializer: `applicant` is the string "Name(username)", plus the grant. */
+/**
+ * The apply-asset serializer: `applicant` is the string "Name(username)", plus the grant.
+ * `serializedIn` is the org a list is serialized in (the request's): `apply_assets` and
+ * `apply_nodes` go through org-scoped managers, so a ticket of another org renders them empty
+ * unless that org is the root org (kit README, "Multi-org mode"). Detail reads omit it: full.
+ */
 export function renderApplyAssetTicket(
   state: State,
   t: TicketRec,
   p: Profile,
+  serializedIn?: string,
 ): Record<string, unknown> {
+  const scoped =
+    serializedIn !== undefined && serializedIn !== ROOT_ORG_ID && serializedIn !== t.orgId;
   const v3 = p.version === "v3.10.23";
   const ref = (kind: "assets" | "nodes", id: string) => {
     if (kind === "assets") {
@@ -177,8 +186,8 @@ export function renderApplyAssetTicket(
       ? { flow: flowRef(state, t), cc_users: renderCcUsers(state, t.ccUserIds) }
       : {}),
     type: choice(t.type, p.labels.type),
-    apply_nodes: t.applyNodes.map((id) => ref("nodes", id)),
-    apply_assets: t.applyAssets.map((id) => ref("assets", id)),
+    apply_nodes: scoped ? [] : t.applyNodes.map((id) => ref("nodes", id)),
+    apply_assets: scoped ? [] : t.applyAssets.map((id) => ref("assets", id)),
     apply_accounts: t.applyAccounts,
     apply_actions: renderActions(t.applyActions, p),
     serial_num: t.serialNum,

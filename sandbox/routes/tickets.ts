@@ -22,9 +22,10 @@ import { actionBits, pkOf, pythonType, requireSystemAdmin, requireUuid } from ".
 type Kind = "generic" | "typed";
 const MODEL_WORD: Record<Kind, string> = { generic: "Ticket", typed: "ApplyAssetTicket" };
 
-function render(ctx: Ctx, t: TicketRec, kind: Kind) {
+/** `list`: rendered in a list, serialized in the request's org (renderApplyAssetTicket). */
+function render(ctx: Ctx, t: TicketRec, kind: Kind, list = false) {
   return kind === "typed"
-    ? renderApplyAssetTicket(ctx.model.state, t, ctx.profile)
+    ? renderApplyAssetTicket(ctx.model.state, t, ctx.profile, list ? ctx.orgId : undefined)
     : renderTicket(ctx.model.state, t, ctx.profile);
 }
 
@@ -85,7 +86,7 @@ export const listTickets =
       (t) => t.seq,
       "-date_created",
     );
-    return ok(paginate(ctx, items, (t) => render(ctx, t, kind)));
+    return ok(paginate(ctx, items, (t) => render(ctx, t, kind, true)));
   };
 
 // ---- refusals of the generic viewset ----------------------------------------------------------

@@ -1,10 +1,10 @@
 import { strict as assert } from "assert";
 import axios from "axios";
 import { Sandbox } from "../../sandbox";
-import { JumpServerClient } from "../../provider/client/client";
+import { JumpServerClient, inOrg, noOrgHeader } from "../../provider/client/client";
 import { JumpServerError } from "../../provider/client/errors";
 import { signatureHeader } from "../../provider/client/signing";
-import { resolveSettings } from "../../provider/settings";
+import { DEFAULT_ORG_ID, resolveSettings } from "../../provider/settings";
 import { client, sandbox, user } from "../support/sandbox";
 
 describe("client auth against the sandbox", () => {
@@ -83,7 +83,7 @@ describe("client auth against the sandbox", () => {
         JUMPSERVER_PASSWORD: "WRONG-PASSWORD-123",
       }),
     );
-    await assert.rejects(c.get("/api/v1/users/profile/"), (e: Error) => {
+    await assert.rejects(c.get("/api/v1/users/profile/", { org: noOrgHeader }), (e: Error) => {
       assert.match(e.message, /login for approver failed \(password_failed/);
       assert.ok(!e.message.includes("WRONG-PASSWORD-123"));
       assert.ok(!JSON.stringify(e).includes("WRONG-PASSWORD-123"));
@@ -128,24 +128,30 @@ describe("client auth against the sandbox", () => {
     const c = client(sb, "admin", "accessKey", {
       "jumpserver:accessKeySecret": "NOT-THE-SECRET-42",
     });
-    await assert.rejects(c.get("/api/v1/tickets/flows/"), (e: unknown) => {
-      assert.ok(e instanceof JumpServerError);
-      assert.equal(e.status, 401);
-      assert.equal(e.code, "authentication_failed");
-      assert.match(e.message, new RegExp(`access key ${u.accessKey.id}`));
-      assert.ok(!JSON.stringify({ m: e.message, e }).includes("NOT-THE-SECRET-42"));
-      assert.equal(e.request.headers.Authorization, "<redacted>");
-      return true;
-    });
+    await assert.rejects(
+      c.get("/api/v1/tickets/flows/", { org: inOrg(DEFAULT_ORG_ID) }),
+      (e: unknown) => {
+        assert.ok(e instanceof JumpServerError);
+        assert.equal(e.status, 401);
+        assert.equal(e.code, "authentication_failed");
+        assert.match(e.message, new RegExp(`access key ${u.accessKey.id}`));
+        assert.ok(!JSON.stringify({ m: e.message, e }).includes("NOT-THE-SECRET-42"));
+        assert.equal(e.request.headers.Authorization, "<redacted>");
+        return true;
+      },
+    );
   });
 
   it("sends X-JMS-ORG, Accept and Date, and explains an org admin's 403 on flows", async () => {
-    await assert.rejects(client(sb, "orgadmin").get("/api/v1/tickets/flows/"), (e: unknown) => {
-      assert.ok(e instanceof JumpServerError);
-      assert.equal(e.status, 403);
-      assert.match(e.message, /system administrator/);
-      return true;
-    });
+    await assert.rejects(
+      client(sb, "orgadmin").get("/api/v1/tickets/flows/", { org: inOrg(DEFAULT_ORG_ID) }),
+      (e: unknown) => {
+        assert.ok(e instanceof JumpServerError);
+        assert.equal(e.status, 403);
+        assert.match(e.message, /system administrator/);
+        return true;
+      },
+    );
   });
 });
 
@@ -182,7 +188,7 @@ describe("client password login against servers that answer 200 without a token"
           JUMPSERVER_PASSWORD: "PW-SHOULD-NOT-LEAK",
         }),
       );
-      await assert.rejects(c.get("/api/v1/users/profile/"), (e: Error) => {
+      await assert.rejects(c.get("/api/v1/users/profile/", { org: noOrgHeader }), (e: Error) => {
         assert.match(e.message, expected);
         assert.ok(!JSON.stringify({ m: e.message, e }).includes("PW-SHOULD-NOT-LEAK"));
         return true;

@@ -1,6 +1,8 @@
 import { strict as assert } from "assert";
 import { Sandbox } from "../../sandbox";
 import { JumpServerError } from "../../provider/client/errors";
+import { inOrg } from "../../provider/client/orgScope";
+import { DEFAULT_ORG_ID } from "../../provider/settings";
 import { client, sandbox } from "../support/sandbox";
 import { daysFromNow } from "../support/clock";
 
@@ -70,12 +72,15 @@ describe("client retries, lists and throttle against the sandbox", () => {
       apply_date_start: daysFromNow(30),
       apply_date_expired: daysFromNow(31),
     };
-    await assert.rejects(client(sb, "requester").request("POST", OPEN, { body }), (e: unknown) => {
-      assert.ok(e instanceof JumpServerError);
-      assert.equal(e.ambiguous, true);
-      assert.match(e.message, /may or may not have acted/);
-      return true;
-    });
+    await assert.rejects(
+      client(sb, "requester").request("POST", OPEN, { body, org: inOrg(DEFAULT_ORG_ID) }),
+      (e: unknown) => {
+        assert.ok(e instanceof JumpServerError);
+        assert.equal(e.ambiguous, true);
+        assert.match(e.message, /may or may not have acted/);
+        return true;
+      },
+    );
     assert.equal(count(`POST ${OPEN}`), 1);
     const mine = await client(sb, "requester").list<{ title: string }>("/api/v1/tickets/tickets/", {
       query: { title: "lost answer" },
@@ -87,14 +92,14 @@ describe("client retries, lists and throttle against the sandbox", () => {
   it("does not resend a POST answered 503, but does resend one answered 429", async () => {
     sb.injectFault({ method: "POST", path: OPEN, kind: "error", status: 503 });
     await assert.rejects(
-      client(sb, "requester").request("POST", OPEN, { body: {} }),
+      client(sb, "requester").request("POST", OPEN, { body: {}, org: inOrg(DEFAULT_ORG_ID) }),
       (e: JumpServerError) => e.status === 503 && e.ambiguous,
     );
     assert.equal(count(`POST ${OPEN}`), 1);
     sb.resetStats();
     sb.injectFault({ method: "POST", path: OPEN, kind: "error", status: 429, retryAfter: 0 });
     await assert.rejects(
-      client(sb, "requester").request("POST", OPEN, { body: {} }),
+      client(sb, "requester").request("POST", OPEN, { body: {}, org: inOrg(DEFAULT_ORG_ID) }),
       (e: JumpServerError) => e.status === 400,
     );
     assert.equal(count(`POST ${OPEN}`), 2);
@@ -104,13 +109,16 @@ describe("client retries, lists and throttle against the sandbox", () => {
     sb.injectFault({ method: "POST", path: OPEN, kind: "delay", delayMs: 1500 });
     const c = client(sb, "requester", "privateToken", { "jumpserver:timeoutSeconds": "1" });
     const token = c.settings.auth.kind === "privateToken" ? c.settings.auth.token : "";
-    await assert.rejects(c.request("POST", OPEN, { body: {} }), (e: unknown) => {
-      assert.ok(e instanceof JumpServerError);
-      assert.equal(e.ambiguous, true);
-      assert.match(e.message, /no answer within 1s/);
-      assert.ok(!JSON.stringify({ m: e.message, s: e.stack, e }).includes(token));
-      return true;
-    });
+    await assert.rejects(
+      c.request("POST", OPEN, { body: {}, org: inOrg(DEFAULT_ORG_ID) }),
+      (e: unknown) => {
+        assert.ok(e instanceof JumpServerError);
+        assert.equal(e.ambiguous, true);
+        assert.match(e.message, /no answer within 1s/);
+        assert.ok(!JSON.stringify({ m: e.message, s: e.stack, e }).includes(token));
+        return true;
+      },
+    );
   });
 
   it("waits Retry-After before retrying a 429", async () => {
