@@ -19,7 +19,8 @@ export interface Settings {
   caCert?: string;
   timeoutSeconds: number;
   maxRetries: number;
-  requestsPerMinute: number;
+  /** A cap on requests per minute; "auto" (the default) learns the server's limit from its 429s; 0 = none. */
+  requestsPerMinute: number | "auto";
 }
 
 /** A setting's stack-config key and environment variable. */
@@ -181,13 +182,11 @@ export function resolveSettings(
     problems,
     0,
   );
-  const requestsPerMinute = parseNumber(
-    get(SETTING_KEYS.requestsPerMinute),
-    170,
-    SETTING_KEYS.requestsPerMinute,
-    problems,
-    0,
-  );
+  const rpm = get(SETTING_KEYS.requestsPerMinute);
+  const requestsPerMinute =
+    rpm === undefined || rpm.trim().toLowerCase() === "auto"
+      ? ("auto" as const)
+      : parseNumber(rpm, 0, SETTING_KEYS.requestsPerMinute, problems, 0);
 
   if (problems.length > 0) throw new SettingsError(problems);
   return {

@@ -113,7 +113,8 @@ export class JumpServerClient {
     // Pace and sign every attempt (axios-retry re-runs request interceptors on each retry, so a
     // retry gets a fresh Date and signature and is counted against the budget).
     this.http.interceptors.request.use(async (config) => {
-      await this.budget.acquire();
+      // When the budget let it go: the throttle layer counts what the server accepted by it.
+      (config as { sentAt?: number }).sentAt = await this.budget.acquire();
       config.headers.set("Date", new Date().toUTCString());
       await this.auth.sign(config);
       this.hooks.log?.(`${config.method?.toUpperCase()} ${config.url}`);

@@ -1,22 +1,71 @@
 // Client-side request budget: at most `limit` requests in any sliding `windowMs`, shared by every
 // request of the process to one server as one identity. A sliding window (not a fixed rate) lets a
-// small run go at full speed and still keeps a long run under JumpServer's per-user throttle
-// (v4.10.16: 180/min), so a large `pulumi up` does not trip 429s in the first place.
+// small run go at full speed and still keeps a long run under JumpServer's per-user throttle.
+//
+// With no cap configured ("auto", the default) the window learns the limit from the server, as
+// octokit's plugin-throttling does: no pacing until the first 429; then the limit is how many of
+// this process's requests the server accepted in the trailing window (DRF's per-user history is a
+// sliding window too: v4.10.16 180/min, v4.10.19 4096/min, v3.10.23 none), and the process paces
+// itself by it from then on. Answers still in flight at that 429 raise it to what the server
+// accepted; a later 429 (another process spending the same user's budget) lowers it. An explicit
+// `requestsPerMinute` is a fixed cap; 0 turns pacing off.
 
 export class SlidingWindow {
   private readonly sent: number[] = [];
+  /** When the server accepted (answered other than 429) each of the window's requests. */
+  private readonly served: number[] = [];
   private queue: Promise<void> = Promise.resolve();
+  private learned: number | undefined;
 
   constructor(
-    readonly limit: number,
+    /** The cap: a number of requests per window, "auto" (learned from 429s), or 0 (none). */
+    readonly cap: number | "auto",
     readonly windowMs: number = 60_000,
   ) {}
 
-  /** Resolves when one more request fits in the window; callers are served in arrival order. */
-  acquire(): Promise<void> {
-    if (this.limit <= 0) return Promise.resolve();
+  /** The requests allowed per window now (Infinity while none is known). */
+  get limit(): number {
+    if (this.cap === "auto") return this.learned ?? Infinity;
+    return this.cap <= 0 ? Infinity : this.cap;
+  }
+
+  /**
+   * An answer other than 429 to a request let go at `sentAt`: the server accepted it in its window
+   * (it counts requests as they arrive, which on the way out is when they were let go).
+   */
+  noteServed(sentAt: number, now = Date.now()): void {
+    if (this.cap !== "auto") return;
+    let i = this.served.length;
+    while (i > 0 && this.served[i - 1] > sentAt) i--;
+    this.served.splice(i, 0, sentAt);
+    const accepted = this.acceptedSince(now);
+    if (this.learned !== undefined && accepted > this.learned) this.learned = accepted;
+  }
+
+  /** A 429: in "auto", what the server accepted in the trailing window is its limit. */
+  learnFromThrottle(now = Date.now()): void {
+    if (this.cap !== "auto") return;
+    const accepted = Math.max(1, this.acceptedSince(now));
+    this.learned = Math.min(this.learned ?? Infinity, accepted);
+  }
+
+  private acceptedSince(now: number): number {
+    while (this.served.length > 0 && this.served[0] <= now - this.windowMs) this.served.shift();
+    return this.served.length;
+  }
+
+  /**
+   * Resolves, with the time it was let go, when one more request fits in the window; callers are
+   * served in arrival order.
+   */
+  acquire(): Promise<number> {
+    if (this.cap === 0 || (typeof this.cap === "number" && this.cap < 0))
+      return Promise.resolve(Date.now());
     const turn = this.queue.then(() => this.waitForSlot());
-    this.queue = turn.catch(() => undefined);
+    this.queue = turn.then(
+      () => undefined,
+      () => undefined,
+    );
     return turn;
   }
 
@@ -26,15 +75,27 @@ export class SlidingWindow {
     this.queue = this.queue.then(() => sleep(Math.max(0, until - Date.now())));
   }
 
-  private async waitForSlot(): Promise<void> {
+  /**
+   * A request leaves the server's window a little later than it leaves ours: it arrives there
+   * after it is let go here (signing, the network). Wait that much longer, or the boundary 429s.
+   */
+  private get margin(): number {
+    return Math.max(50, this.windowMs * 0.02);
+  }
+
+  private async waitForSlot(): Promise<number> {
     for (;;) {
       const now = Date.now();
-      while (this.sent.length > 0 && this.sent[0] <= now - this.windowMs) this.sent.shift();
+      const leftAt = now - this.windowMs - this.margin;
+      while (this.sent.length > 0 && this.sent[0] <= leftAt) this.sent.shift();
       if (this.sent.length < this.limit) {
         this.sent.push(now);
-        return;
+        return now;
       }
-      await sleep(this.sent[0] + this.windowMs - now + 1);
+      // The oldest request leaves the window first; with a learned limit lowered below what is in
+      // the window, wait for as many as must leave.
+      const leave = this.sent.length - this.limit;
+      await sleep(this.sent[leave] + this.windowMs + this.margin - now + 1);
     }
   }
 }
@@ -43,6 +104,8 @@ export class SlidingWindow {
 export interface ThrottledAnswer {
   status: number;
   headers?: Record<string, unknown> | { get?: unknown };
+  /** The request, with the time the budget let it go (set by the client's interceptor). */
+  config?: object;
 }
 
 /**
@@ -58,9 +121,12 @@ export async function waitOutThrottle<T extends ThrottledAnswer>(
 ): Promise<T> {
   for (let waits = 0; ; waits++) {
     const answer = await send();
+    const sentAt = (answer.config as { sentAt?: number } | undefined)?.sentAt;
+    if (answer.status !== 429) budget.noteServed(sentAt ?? Date.now());
     if (answer.status !== 429 || waits >= maxWaits) return answer;
     const seconds = retryAfterSeconds((answer.headers as Record<string, unknown>)?.["retry-after"]);
     const ms = (seconds ?? 1) * 1000 + Math.floor(Math.random() * 250);
+    budget.learnFromThrottle();
     budget.pauseFor(ms);
     await sleep(ms);
   }

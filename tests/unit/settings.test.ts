@@ -16,7 +16,7 @@ describe("settings", () => {
     assert.equal(s.url, "https://jms.example.com");
     assert.deepEqual(s.auth, { kind: "accessKey", keyId: "kid", secret: "ksecret" });
     assert.equal(s.orgId, DEFAULT_ORG_ID);
-    assert.equal(s.requestsPerMinute, 170);
+    assert.equal(s.requestsPerMinute, "auto", "learned from the server's 429s");
     assert.equal(s.maxRetries, 4);
     assert.equal(s.timeoutSeconds, 30);
     assert.equal(s.insecure, false);
