@@ -46,7 +46,7 @@ import {
   revoke,
 } from "./ticketDecisions";
 import { resolveAsked } from "./ticketNames";
-import { approvedGrantOf, driftOf, liveGrant, restoreGrant } from "./ticketGrants";
+import { approvedGrantOf, driftOf, hollowParts, liveGrant, restoreGrant } from "./ticketGrants";
 import { adoptionMismatch, compareWithRequest, openExactlyOnce } from "./ticketOpen";
 import { listedTickets } from "./snapshot";
 import { warn } from "./warn";
@@ -202,6 +202,15 @@ export async function read(
       pendingAction: props.pendingAction ?? "",
       ...(props.mismatch ? { mismatch: props.mismatch } : {}),
     };
+    // A closed ticket can't change: the approved grant, once recorded whole, is kept, so an odd
+    // answer (fields missing) can't move the drift baseline. A hollow one (recorded from such an
+    // answer by an older version) is read again.
+    if (
+      next.state === "approved" &&
+      props.approvedGrant &&
+      hollowParts(props.approvedGrant).length === 0
+    )
+      next = { ...next, approvedGrant: props.approvedGrant };
   } else {
     // Opened on behalf under a flow this identity does not approve: the detail route hides it.
     try {

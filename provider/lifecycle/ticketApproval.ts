@@ -82,9 +82,12 @@ async function liveFailures(inputs: ApprovalInputs): Promise<Failure[]> {
 }
 
 /**
- * What this approval sends, the one path for preview and `up`: the ask pinned in `reviewed` must
- * be what the ticket asks for now (unless this identity already decided a level of it, after which
- * the ticket holds this approval's own grant); `grant` narrows it; the guardrails judge the body.
+ * What this approval sends, the one path for preview and `up`. The ask pinned in `reviewed` must
+ * be what the ticket asks for now, unless this identity already decided a level of it (a run that
+ * failed half-way): the ticket then holds what that level sent, and whoever approved the levels
+ * since may have edited it, so the base is the pin itself (or, for an approval made before pins,
+ * the ask recorded before its first decision), never the live ticket. `grant` narrows the base;
+ * the guardrails judge the body; every level's approve intersects it with the live ticket.
  */
 async function planApproval(
   client: JumpServerClient,
@@ -92,8 +95,9 @@ async function planApproval(
   me: Me,
   inputs: ApprovalInputs,
   comparePin: boolean,
+  recorded?: Asked,
 ): Promise<{ body?: GrantBody; failures: Failure[] }> {
-  const asked = askedOf(t);
+  const live = askedOf(t);
   const ids = await resolveNames(client, t.orgId, [inputs.grant ?? {}, inputs.reviewed ?? {}]);
   if (comparePin) {
     if (!inputs.reviewed)
@@ -101,7 +105,7 @@ async function planApproval(
         failures: [
           {
             property: "reviewed",
-            reason: `an approval approves only the ask its review saw: add reviewed: ${JSON.stringify(pinOf(asked))} (what ${label(t)} asks for now) after reading it; \`up\` then refuses if the ticket changes`,
+            reason: `an approval approves only the ask its review saw: add reviewed: ${JSON.stringify(pinOf(live))} (what ${label(t)} asks for now) after reading it; \`up\` then refuses if the ticket changes`,
           },
         ],
       };
@@ -116,7 +120,12 @@ async function planApproval(
         ],
       };
   }
-  const { body, failures } = narrowGrant(asked, t.orgId, inputs.grant, ids);
+  const base = comparePin
+    ? live
+    : inputs.reviewed
+      ? pinnedAsk(inputs.reviewed, ids)
+      : (recorded ?? live);
+  const { body, failures } = narrowGrant(base, t.orgId, inputs.grant, ids);
   if (!body) return { failures };
   const broken = approvalGuardrailFailures(t, body, me);
   return broken.length > 0 ? { failures: broken } : { body, failures: [] };
@@ -154,6 +163,24 @@ function pinOf(asked: Asked): Reviewed {
     actions: asked.actions,
     dateStart: asked.dateStart,
     dateExpired: asked.dateExpired,
+  };
+}
+
+/** The pinned ask as an `Asked`: its names resolved to ids (a name that resolves to nothing grants nothing). */
+function pinnedAsk(pin: Reviewed, ids: Record<string, string>): Asked {
+  const idsOf = (k: "assets" | "nodes") =>
+    (pin[k] ?? [])
+      .map((x) => (UUID.test(x) ? x.toLowerCase() : ids[`${k}:${x}`]))
+      .filter((x): x is string => x !== undefined);
+  return {
+    assets: pin.assets ?? [],
+    assetIds: idsOf("assets"),
+    nodes: pin.nodes ?? [],
+    nodeIds: idsOf("nodes"),
+    accounts: pin.accounts ?? [],
+    actions: normalizeActions(pin.actions ?? []).actions,
+    dateStart: pin.dateStart ?? "",
+    dateExpired: pin.dateExpired ?? "",
   };
 }
 
@@ -273,7 +300,7 @@ async function decide(
 ): Promise<LiveTicket> {
   let after: LiveTicket;
   if (inputs.decision === "approve") {
-    const { body, failures } = await planApproval(client, t, me, inputs, comparePin);
+    const { body, failures } = await planApproval(client, t, me, inputs, comparePin, asked);
     if (!body) throw new Error(failures.map((f) => `${f.property}: ${f.reason}`).join("; "));
     try {
       after = await approveWhileAssignee(client, t, me.id, askOf(body));

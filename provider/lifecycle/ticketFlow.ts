@@ -90,6 +90,7 @@ export async function create(
   const named = flows.some((f) => f.name !== undefined);
   assertServerSupports(inputs, named);
   const userIds = await patiently(() => resolveUsers(client, inputs.rules, inputs.ccUsers ?? []));
+  assertGuardrails(inputs, userIds);
   const wire = toWireOrThrow(inputs.rules, dialect, userIds);
   const cc = inputs.ccUsers?.map((u) => own(userIds, u) ?? u).sort();
   const write = { rules: wire, ccUsers: named ? cc : undefined };
@@ -281,6 +282,7 @@ export async function update(
   // Names are looked up again (once per name and process) rather than taken from state: a user
   // deleted and recreated under the same name has a new id, and the flow must name that one.
   const userIds = await resolveUsers(client, news.rules, news.ccUsers ?? []);
+  assertGuardrails(news, userIds);
   const dialect = await dialectNow(client, id, olds);
   const wire = toWireOrThrow(news.rules, dialect, userIds);
   const cc = news.ccUsers?.map((u) => own(userIds, u) ?? u).sort();
@@ -380,9 +382,12 @@ function pickInputs(x: TicketFlowInputs): TicketFlowInputs {
   return out;
 }
 
-/** What was unknown at preview is judged now, before anything is asked. */
-function assertGuardrails(inputs: TicketFlowInputs): void {
-  const broken = flowGuardrailFailures(inputs, configuredGuardrails());
+/**
+ * What was unknown at preview is judged now, before anything is written; with the users resolved,
+ * a level naming one person twice (a username and that user's id) is a sole approver too.
+ */
+function assertGuardrails(inputs: TicketFlowInputs, userIds: Record<string, string> = {}): void {
+  const broken = flowGuardrailFailures(inputs, configuredGuardrails(), userIds);
   if (broken.length > 0) throw new GuardrailError(broken);
 }
 

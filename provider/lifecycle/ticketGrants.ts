@@ -79,15 +79,30 @@ export function driftOf(props: GrantOutputs, now = Date.now()): string[] {
  * node is refused whatever the server answered: no approval grants nothing, so it can only be a
  * ticket read wrongly (a list serialized in another org, #18), and writing it would wipe access.
  */
+/**
+ * What a grant lacks that no approval can leave out: an asset or node, an account, an action, an
+ * end. Such a grant was read from an answer that did not say (another org's list row, a proxy, a
+ * server that changed a shape), never approved.
+ */
+export function hollowParts(g: Grant): string[] {
+  const out: string[] = [];
+  if (g.assets.length === 0 && g.nodes.length === 0) out.push("asset and no node");
+  if (g.accounts.length === 0) out.push("account");
+  if (g.actions.length === 0) out.push("action");
+  if (!g.dateExpired) out.push("end date");
+  return out;
+}
+
 export async function restoreGrant(
   client: JumpServerClient,
   ticketId: string,
   orgId: string,
   approved: Grant,
 ): Promise<Grant> {
-  if (approved.assets.length === 0 && approved.nodes.length === 0)
+  const hollow = hollowParts(approved);
+  if (hollow.length > 0)
     throw new Error(
-      `the approved grant of ticket ${ticketId} names no asset and no node; refusing to write it over the asset permission (it would remove every asset). Run \`pulumi refresh\` with this version to read the ticket again`,
+      `the approved grant of ticket ${ticketId} has no ${hollow.join(", no ")}; refusing to write it over the asset permission (it would take that access away). Run \`pulumi refresh\` with this version to read the ticket again`,
     );
   const now = await putGrantBack(client, ticketId, orgId, approved);
   const left = grantDrift(now, approved);

@@ -237,8 +237,16 @@ export interface FlowAsk {
   guardrails?: unknown;
 }
 
-/** The guardrails a TicketFlow breaks, including (whatever the config) rules that let anyone approve. */
-export function flowGuardrailFailures(ask: FlowAsk, stack: Guardrails): Failure[] {
+/**
+ * The guardrails a TicketFlow breaks, including (whatever the config) rules that let anyone
+ * approve. At `up`, `userIds` (username → id, as resolved) tells a name and an id of one person
+ * apart from two people, which the words alone can't at `preview`.
+ */
+export function flowGuardrailFailures(
+  ask: FlowAsk,
+  stack: Guardrails,
+  userIds: Record<string, string> = {},
+): Failure[] {
   const limits = effective(stack, ask.guardrails);
   const failures: Failure[] = [];
   if (!Array.isArray(ask.rules)) return failures; // unknown at preview
@@ -252,7 +260,7 @@ export function flowGuardrailFailures(ask: FlowAsk, stack: Guardrails): Failure[
   const self = limits.forbidSelfApproval;
   ask.rules.forEach((rule, i) => {
     if (!rule || typeof rule !== "object") return; // unknown at preview
-    const sole = self?.value ? onlyApprover(rule) : undefined;
+    const sole = self?.value ? onlyApprover(rule, userIds) : undefined;
     if (sole && self) {
       failures.push({
         property: `rules[${i}].${sole.property}`,
@@ -277,15 +285,24 @@ export function flowGuardrailFailures(ask: FlowAsk, stack: Guardrails): Failure[
  * approvers only when there are several, so a sole approver approves their own tickets.
  * Selectors and strategies that the server resolves (attrs, admins) can't be judged here.
  */
-function onlyApprover(rule: FlowRule): { property: string; user: string } | undefined {
+function onlyApprover(
+  rule: FlowRule,
+  userIds: Record<string, string>,
+): { property: string; user: string } | undefined {
   const [list, property] =
     "strategy" in rule
       ? [rule.strategy === "custom_user" ? rule.assignees : undefined, "assignees"]
       : [rule.users?.type === "ids" ? rule.users.ids : undefined, "users.ids"];
   if (!Array.isArray(list) || hasUnknown(list) || list.length === 0) return undefined;
-  // Two spellings are one user only when they are the same text (any case); a name and an id
-  // may be one user too, but only a request could tell.
-  const users = new Set(list.map((u) => String(u).trim().toLowerCase()));
+  // Two spellings are one user when they are the same text (any case), or, once names are
+  // resolved at `up`, a name and the id it resolves to.
+  const person = (u: string) => {
+    const text = String(u).trim();
+    return (
+      Object.prototype.hasOwnProperty.call(userIds, text) ? userIds[text] : text
+    ).toLowerCase();
+  };
+  const users = new Set(list.map(person));
   return users.size === 1 ? { property, user: String(list[0]).trim() } : undefined;
 }
 

@@ -7,6 +7,7 @@ import fc from "fast-check";
 import { Sandbox } from "../../sandbox";
 import { assetAccessTicketProvider } from "../../provider/resources/assetAccessTicket";
 import { ticketApprovalProvider } from "../../provider/resources/ticketApproval";
+import { ticketFlowProvider } from "../../provider/resources/ticketFlow";
 import { markerFor } from "../../provider/lifecycle/recovery";
 import { ProviderHost, Props } from "../support/providerHost";
 import {
@@ -267,6 +268,33 @@ for (const mode of SERVER_MODES) {
         );
       });
 
+    it("a PR author's flow naming one person twice (username and id) is a sole approver: refused at up, nothing written", async () => {
+      const flows = await ProviderHost.start(
+        ticketFlowProvider,
+        "pulumi-nodejs:dynamic/jumpserver:TicketFlow",
+        stackConfig(sb, "admin"),
+      );
+      try {
+        const before = await admin().list<Record<string, any>>(FLOWS, { org: DEFAULT });
+        const id = user(sb, "approver").id;
+        const rule = strategy
+          ? { strategy: "custom_user", assignees: ["approver", id] }
+          : { users: { type: "ids", ids: ["approver", id] } };
+        // The words alone can't tell a name and an id apart: preview passes...
+        const { inputs, failures } = await flows.check({}, { orgId: DEFAULT, rules: [rule] });
+        assert.deepEqual(failures, []);
+        // ...and `up`, with the names resolved, refuses before writing.
+        sb.resetStats();
+        await assert.rejects(flows.create(inputs), /only approver.*forbidSelfApproval/s);
+        const writes = Object.keys(sb.stats().byRoute).filter((k) => !k.startsWith("GET "));
+        assert.deepEqual(writes, []);
+        const after = await admin().list<Record<string, any>>(FLOWS, { org: DEFAULT });
+        assert.deepEqual(after, before);
+      } finally {
+        await flows.close();
+      }
+    });
+
     /** The requester opens a ticket in the UI; `reviewed` is what a review of it pins. */
     async function asks(ask: Props = {}, as = "requester") {
       const full = {
@@ -363,6 +391,48 @@ for (const mode of SERVER_MODES) {
       assert.deepEqual(g.actions, ["connect"]);
       await approvals.delete(made.id, made.outs);
     });
+
+    // Three levels need v4.10.19 (older versions allow two).
+    if (mode.options.errors === "conflict")
+      it("TicketApproval resumed after a failed level approves only the pin, not a later approver's widening", async () => {
+        await setFlow([admins(), people("admin", "approver"), admins()]);
+        const t = await asks();
+        const inputs = (
+          await approvals.check(
+            {},
+            { ticket: t.serialNum, decision: "approve", reviewed: t.reviewed },
+          )
+        ).inputs;
+        // Level 1 goes through; level 2's answer is a 500: the approval stays in state, unfinished.
+        const path = `${TICKETS}${t.id}/approve/`;
+        sb.injectFault({ method: "PATCH", path, kind: "delay", delayMs: 0 });
+        sb.injectFault({ method: "PATCH", path, kind: "error", status: 500 });
+        const failed: any = await approvals.create(inputs).then(
+          () => assert.fail("create passed"),
+          (e) => e,
+        );
+        const partial = failed.initFailed?.properties;
+        assert.equal(partial?.pendingAction, "decide", String(failed));
+        // Meanwhile a person of level 2 approves it, widened (within the guardrails).
+        await approveWithFullGrant(admin(), client(sb, "approver"), t.id, {
+          apply_assets: ids(["web-01", "web-02", "db-01"]),
+          apply_actions: ["connect", "download"],
+        });
+        // The next `up` finishes: level 3 sends the pinned ask, never the widened ticket.
+        const again = (
+          await approvals.check(partial, {
+            ticket: t.serialNum,
+            decision: "approve",
+            reviewed: t.reviewed,
+          })
+        ).inputs;
+        const outs = await approvals.update(t.id, partial, again);
+        assert.equal(outs.state, "approved");
+        const g = await granted(t.id);
+        assert.deepEqual(g.assets, ids(["web-01"]));
+        assert.deepEqual(g.actions, ["connect"]);
+        await approvals.delete(t.id, outs);
+      });
 
     it("TicketApproval approves only what the review saw: an edit between preview and up is refused and named", async () => {
       await setFlow([people("approver", "orgadmin"), admins()]);
