@@ -4,7 +4,7 @@ import { JumpServerClient } from "../client/client";
 import { ProviderError } from "../errors";
 import { UUID } from "../settings";
 import { checkedEach } from "./answers";
-import { noOrgHeader, rootOrg } from "../client/orgScope";
+import { inOrg, rootOrg } from "../client/orgScope";
 
 export interface UserRef {
   id: string;
@@ -44,19 +44,24 @@ function cached<T>(client: JumpServerClient, key: string, load: () => Promise<T>
   return p;
 }
 
-/** Resolves a username (or passes a user id through) to a user reference. */
+/**
+ * Resolves a username or a user id to a user reference, in the org the user is named for (a
+ * ticket's, a flow's): where orgs are scoped (JumpServer Enterprise), a user who is only in Ops is
+ * invisible to the users list asked in any other org but Ops and the root org.
+ */
 export function resolveUser(
   client: JumpServerClient,
   nameOrId: string,
   property: string,
+  orgId: string,
 ): Promise<UserRef> {
-  return cached(client, `user:${nameOrId}`, async () => {
+  return cached(client, `user:${orgId}:${nameOrId}`, async () => {
     const byId = UUID.test(nameOrId);
     const rows = checkedEach(
       "row",
       await client.list<Record<string, unknown>>("/api/v1/users/users/", {
         query: byId ? { id: nameOrId } : { username: nameOrId },
-        org: noOrgHeader,
+        org: inOrg(orgId),
       }),
       "the users list",
     );

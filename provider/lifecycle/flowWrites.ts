@@ -229,12 +229,13 @@ export function toWireOrThrow(
  */
 export async function resolveUsers(
   client: JumpServerClient,
+  orgId: string,
   rules: FlowRule[],
   ccUsers: string[] = [],
 ): Promise<Record<string, string>> {
   const byId = await Promise.all(
     idsIn(rules, ccUsers).map((id) =>
-      resolveUser(client, id, `user ${id} (rules/ccUsers)`).catch((e) => {
+      resolveUser(client, id, `user ${id} (rules/ccUsers)`, orgId).catch((e) => {
         if (e instanceof LookupError) return undefined;
         throw e;
       }),
@@ -243,11 +244,12 @@ export async function resolveUsers(
   const out: Record<string, string> = {};
   for (const ref of byId) if (ref) out[ref.username] = ref.id;
   // A username given as such is looked up by name: the user it names now, whatever the ids say.
-  return { ...out, ...(await resolveNames(client, namesIn(rules, ccUsers), {})) };
+  return { ...out, ...(await resolveNames(client, orgId, namesIn(rules, ccUsers), {})) };
 }
 
 export async function resolveNames(
   client: JumpServerClient,
+  orgId: string,
   names: string[],
   known: Record<string, string>,
 ): Promise<Record<string, string>> {
@@ -255,7 +257,7 @@ export async function resolveNames(
   const needed = names.filter((n) => !own(known, n));
   for (const n of names) if (own(known, n)) out[n] = known[n];
   const refs = await Promise.all(
-    needed.map((n) => resolveUser(client, n, `user "${n}" (rules/ccUsers)`)),
+    needed.map((n) => resolveUser(client, n, `user "${n}" (rules/ccUsers)`, orgId)),
   );
   needed.forEach((n, i) => (out[n] = refs[i].id));
   return out;

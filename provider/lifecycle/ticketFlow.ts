@@ -89,7 +89,9 @@ export async function create(
   const dialect = await patiently(() => dialectOf(client, flows));
   const named = flows.some((f) => f.name !== undefined);
   assertServerSupports(inputs, named);
-  const userIds = await patiently(() => resolveUsers(client, inputs.rules, inputs.ccUsers ?? []));
+  const userIds = await patiently(() =>
+    resolveUsers(client, inputs.orgId, inputs.rules, inputs.ccUsers ?? []),
+  );
   assertGuardrails(inputs, userIds);
   const wire = toWireOrThrow(inputs.rules, dialect, userIds);
   const cc = inputs.ccUsers?.map((u) => own(userIds, u) ?? u).sort();
@@ -281,7 +283,7 @@ export async function update(
   assertServerSupports(news, named);
   // Names are looked up again (once per name and process) rather than taken from state: a user
   // deleted and recreated under the same name has a new id, and the flow must name that one.
-  const userIds = await resolveUsers(client, news.rules, news.ccUsers ?? []);
+  const userIds = await resolveUsers(client, news.orgId, news.rules, news.ccUsers ?? []);
   assertGuardrails(news, userIds);
   const dialect = await dialectNow(client, id, olds);
   const wire = toWireOrThrow(news.rules, dialect, userIds);

@@ -20,7 +20,7 @@ export async function resolveAsked(client: JumpServerClient, inputs: TicketInput
   // Ids in any case are one id (the lookups compare them as the server writes them).
   const asId = (x: string) => (UUID.test(x) ? x.toLowerCase() : x);
   const applicant = inputs.applicant
-    ? await resolveUser(client, asId(inputs.applicant), "applicant")
+    ? await resolveUser(client, asId(inputs.applicant), "applicant", inputs.orgId)
     : { id: me.id, username: me.username, name: me.name };
   const resolvedIds: Record<string, string> = {};
   if (inputs.applicant) {

@@ -62,16 +62,17 @@ async function collecting<T>(fn: () => Promise<T>): Promise<{ value: T; warnings
 const byId = (ids: Record<string, string>) =>
   Object.fromEntries(Object.entries(ids).map(([name, id]) => [id.toLowerCase(), name]));
 
-/** Usernames of user ids, from what the state already knows, then one lookup per unknown id. */
+/** Usernames of user ids (of an org), from what the state already knows, then one lookup per unknown id. */
 async function usernames(
   client: JumpServerClient,
   ids: string[],
   known: Record<string, string>,
+  orgId: string,
 ): Promise<Record<string, string>> {
   const names = byId(known);
   for (const id of new Set(ids.map((i) => i.toLowerCase()))) {
     if (names[id]) continue;
-    names[id] = await resolveUser(client, id, "approver").then(
+    names[id] = await resolveUser(client, id, "approver", orgId).then(
       (u) => u.username,
       () => id, // deleted or not visible: the id says which user
     );
@@ -108,7 +109,12 @@ async function flowEntry(client: JumpServerClient, r: StateResource): Promise<Fl
   if (!read.id || !read.props) return { ...entry(state), deleted: true, changes: true };
   const props = read.props;
   const d = await flowLifecycle.diff(r.id, props, inputs);
-  const names = await usernames(client, idsIn(props.appliedRules ?? []), props.userIds ?? {});
+  const names = await usernames(
+    client,
+    idsIn(props.appliedRules ?? []),
+    props.userIds ?? {},
+    props.orgId,
+  );
   const cc = props.appliedCcUsers?.map((i) => names[i.toLowerCase()] ?? i);
   return {
     ...entry(props),
@@ -146,7 +152,7 @@ async function accessEntry(
     (typeof grant === "object" ? grant.dateExpired : undefined) ??
     approved?.dateExpired ??
     props.dateExpired;
-  const names = await usernames(client, props.currentApprovers ?? [], {});
+  const names = await usernames(client, props.currentApprovers ?? [], {}, props.orgId);
   return {
     name: r.name,
     id: r.id,
