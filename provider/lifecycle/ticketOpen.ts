@@ -11,6 +11,7 @@ import { TICKET_WIRE_NAMES } from "../model/ticketFields";
 import type { TicketInputs } from "../model/ticketInputs";
 import { SYSTEM_ADMIN_ROLE } from "../model/wireRules";
 import { TICKET_OPEN, exactlyOnce } from "./exactlyOnce";
+import { withOpenLock } from "./openLock";
 import { patiently } from "./patience";
 
 export interface OpenContext {
@@ -37,7 +38,11 @@ export async function openExactlyOnce(
 ): Promise<LiveTicket> {
   let visible: boolean | undefined;
   return exactlyOnce(client, TICKET_OPEN, {
-    send: () => client.exclusive("ticket-open", () => openTicket(client, body)),
+    // One open at a time per server: in this process, and across the processes of this machine.
+    send: () =>
+      client.exclusive("ticket-open", () =>
+        withOpenLock(client.settings.url, () => openTicket(client, body)),
+      ),
     // Looking is a read: asked again after a transient failure, so a lost answer costs no run.
     find: () => patiently(() => findByMarker(client, ctx)),
     beforeResend: async (e) => {
