@@ -6,12 +6,15 @@ import { startSandbox } from "./server";
 import type { SandboxOptions } from "./types";
 
 const USAGE = `Usage: jms-sandbox [--port N] [--host ADDR] [--dialect strategy|selector] [--errors legacy|conflict]
+                   [--orgs community|enterprise]
                    [--faults SPEC] [--state FILE] [--rate-limit N/SECONDS|off]
                    [--open-race postgres|mysql|off] [--tls-cert FILE --tls-key FILE] [--strict] [--log]
                    [--now ISO-8601]
 
 Modes: --dialect strategy = JumpServer v3.10.23; --dialect selector --errors legacy = v4.10.16;
 --dialect selector (--errors conflict, the default) = v4.10.19.
+--orgs enterprise scopes every request to the org X-JMS-ORG names (JumpServer Enterprise); the
+default, community, reads any org but Default and the root org as Default.
 --now starts the sandbox's clock at that instant (it then runs on), e.g. to replay a recording.
 Prints one JSON line (url, seed users with credentials, assets, nodes) once it accepts requests.`;
 
@@ -22,6 +25,7 @@ const OPTIONS = {
   host: { type: "string" },
   dialect: { type: "string" },
   errors: { type: "string" },
+  orgs: { type: "string" },
   faults: { type: "string" },
   state: { type: "string" },
   "rate-limit": { type: "string" },
@@ -70,6 +74,8 @@ export function parseArgs(argv: string[]): SandboxOptions & { help?: boolean } {
   const openRace = oneOf("open-race", values["open-race"], ["postgres", "mysql", "off"] as const);
   if (dialect) opts.dialect = dialect;
   if (errors) opts.errors = errors;
+  const orgs = oneOf("orgs", values.orgs, ["community", "enterprise"] as const);
+  if (orgs) opts.orgs = orgs;
   if (openRace) opts.openRace = openRace;
   if (values.faults !== undefined) opts.faults = values.faults;
   if (values.state !== undefined) opts.state = values.state;

@@ -50,6 +50,14 @@ export const SEED_USERS: SeedUserDef[] = [
   },
 ];
 
+/** Seeded in enterprise mode only (SandboxOptions.orgs): a plain user who is a member of Ops only. */
+export const OPS_USER: SeedUserDef = {
+  id: "10000000-0000-0000-0000-0000000000a1",
+  username: "opsuser",
+  name: "Ops User",
+  role: "user",
+};
+
 export const SEED_ASSETS = [
   {
     id: "30000000-0000-0000-0000-000000000001",

@@ -32,6 +32,8 @@ function validateOptions(o: SandboxOptions): void {
     throw new Error(`dialect must be "strategy" or "selector", got "${String(o.dialect)}"`);
   if (o.errors !== undefined && o.errors !== "legacy" && o.errors !== "conflict")
     throw new Error(`errors must be "legacy" or "conflict", got "${String(o.errors)}"`);
+  if (o.orgs !== undefined && o.orgs !== "community" && o.orgs !== "enterprise")
+    throw new Error(`orgs must be "community" or "enterprise", got "${String(o.orgs)}"`);
   if (o.port !== undefined && (!Number.isInteger(o.port) || o.port < 0 || o.port > 65535))
     throw new Error(`port must be an integer 0-65535, got ${String(o.port)}`);
   if (o.openRace !== undefined && !["postgres", "mysql", "off"].includes(o.openRace))
@@ -48,6 +50,7 @@ function seedInfo(url: string, state: State, profile: Profile): SeedInfo {
     dialect: profile.dialect,
     errors: profile.errors,
     version: profile.version,
+    ...(state.mode.orgs === "enterprise" ? { orgsMode: "enterprise" as const } : {}),
     orgs: state.orgs.map((o) => ({ id: o.id, name: o.name })),
     users: state.users.map((u) => ({
       id: u.id,
@@ -111,9 +114,14 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     throw new Error(
       `state: ${options.state} was written by a ${state.mode.dialect}/${state.mode.errors} sandbox; start with the same --dialect/--errors or use another file`,
     );
+  const orgsMode = options.orgs ?? "community";
+  if (state && (state.mode.orgs ?? "community") !== orgsMode)
+    throw new Error(
+      `state: ${options.state} was written by a sandbox with --orgs ${state.mode.orgs ?? "community"}; start with the same --orgs or use another file`,
+    );
   const clockOffsetMs = options.now === undefined ? 0 : options.now - Date.now();
   if (!state) {
-    state = seedState(profile, options.credentials, Date.now() + clockOffsetMs);
+    state = seedState(profile, options.credentials, Date.now() + clockOffsetMs, orgsMode);
     stateFile?.save(state);
   }
   const model = new Model(state, profile, clockOffsetMs);

@@ -3,6 +3,7 @@
 export type Dialect = "strategy" | "selector";
 export type ErrorMode = "legacy" | "conflict";
 export type OpenRace = "postgres" | "mysql" | "off";
+export type OrgsMode = "community" | "enterprise";
 
 export interface SandboxOptions {
   /** Port to listen on; 0 (default) picks a free one. The CLI defaults to 8080. */
@@ -26,6 +27,13 @@ export interface SandboxOptions {
    * `please_try_again` (`mysql`); `off` numbers every open.
    */
   openRace?: OpenRace;
+  /**
+   * How X-JMS-ORG is honoured. `community` (default): any org but Default and the root org is read
+   * as Default, as every community edition does. `enterprise`: every request is scoped to the org
+   * it names (an unknown id is Default), as JumpServer Enterprise and the kit's multi-org mode do;
+   * the seed then also has `opsuser`, a member of Ops only.
+   */
+  orgs?: OrgsMode;
   /** Refuse hazardous requests with a 400 naming the field instead of reproducing the real server. */
   strict?: boolean;
   /** Serve HTTPS with these PEM strings. */
@@ -112,6 +120,8 @@ export interface SeedInfo {
   dialect: Dialect;
   errors: ErrorMode;
   version: string;
+  /** `"enterprise"` when started with `orgs: "enterprise"`; absent on a community edition. */
+  orgsMode?: "enterprise";
   orgs: SeedOrg[];
   users: SeedUser[];
   assets: SeedAsset[];

@@ -9,6 +9,7 @@ import {
   DEFAULT_ORG_ID,
   GLOBAL_FLOW_ID,
   OPS_ORG_ID,
+  OPS_USER,
   ROLE_ORG_ADMIN,
   ROLE_ORG_USER,
   ROLE_SYSTEM_ADMIN,
@@ -132,7 +133,8 @@ export interface PermissionRec {
 }
 
 export interface State {
-  mode: { version: string; dialect: string; errors: string };
+  /** `orgs` absent: a community edition (state files written before the mode existed). */
+  mode: { version: string; dialect: string; errors: string; orgs?: "community" | "enterprise" };
   orgs: OrgRec[];
   users: UserRec[];
   assets: AssetRec[];
@@ -154,8 +156,10 @@ export function seedState(
   profile: Profile,
   overrides: Record<string, SeedCredentials> = {},
   now = Date.now(),
+  orgsMode: "community" | "enterprise" = "community",
 ): State {
   const allUserIds = SEED_USERS.map((u) => u.id);
+  const enterprise = orgsMode === "enterprise";
   const admin = SEED_USERS[0];
   const users: UserRec[] = SEED_USERS.map((u) => ({
     id: u.id,
@@ -173,10 +177,29 @@ export function seedState(
     dateJoined: now,
     createdBy: u.id === admin.id ? "System" : "seed",
   }));
+  // Enterprise mode: `opsuser`, a plain user of Ops only (invisible to Default's user lookups).
+  if (enterprise)
+    users.push({
+      id: OPS_USER.id,
+      username: OPS_USER.username,
+      name: OPS_USER.name,
+      email: `${OPS_USER.username}@example.com`,
+      role: OPS_USER.role,
+      isSuperuser: false,
+      systemRoles: [ROLE_SYSTEM_USER],
+      orgRoles: { [OPS_ORG_ID]: [ROLE_ORG_USER] },
+      creds: credentialsFor(OPS_USER.username, overrides[OPS_USER.username]),
+      dateJoined: now,
+      createdBy: "seed",
+    });
   const orgs: OrgRec[] = [
     { id: DEFAULT_ORG_ID, name: profile.defaultOrgName, members: allUserIds },
-    { id: ROOT_ORG_ID, name: profile.rootOrgName, members: allUserIds },
-    { id: OPS_ORG_ID, name: "Ops", members: [admin.id] },
+    {
+      id: ROOT_ORG_ID,
+      name: profile.rootOrgName,
+      members: enterprise ? [...allUserIds, OPS_USER.id] : allUserIds,
+    },
+    { id: OPS_ORG_ID, name: "Ops", members: enterprise ? [admin.id, OPS_USER.id] : [admin.id] },
   ];
   const nodes: NodeRec[] = SEED_NODES.map((n) => ({
     id: n.id,
@@ -217,7 +240,12 @@ export function seedState(
     },
   ];
   return {
-    mode: { version: profile.version, dialect: profile.dialect, errors: profile.errors },
+    mode: {
+      version: profile.version,
+      dialect: profile.dialect,
+      errors: profile.errors,
+      ...(enterprise ? { orgs: orgsMode } : {}),
+    },
     orgs,
     users,
     assets,

@@ -20,6 +20,7 @@ export function findOrg(state: State, id: string): OrgRec | undefined {
 /**
  * The current org of a request: `?oid=` first, then `X-JMS-ORG`. Community edition: only the
  * root org and Default are honoured; anything else (unknown ids, names, other orgs) is Default.
+ * Enterprise mode: any existing org's id is honoured; unknown ids are Default, silently.
  */
 export function resolveRequestOrg(
   state: State,
@@ -32,6 +33,8 @@ export function resolveRequestOrg(
   if (lower === "root" || raw === ROOT_ORG_ID) return ROOT_ORG_ID;
   const root = findOrg(state, ROOT_ORG_ID);
   if (root && raw === root.name) return ROOT_ORG_ID;
+  // Enterprise (and the kit's multi-org mode): the org named, when it exists; else Default.
+  if (state.mode.orgs === "enterprise" && findOrg(state, lower)) return lower;
   return DEFAULT_ORG_ID;
 }
 
