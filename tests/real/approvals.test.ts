@@ -111,6 +111,7 @@ for (const spec of targetSpecs()) {
           {},
           {
             ticket: t.serialNum,
+            orgId: org.id,
             decision: "approve",
             reviewed: t.reviewed,
             grant: { assets: [org.assets[0], org.outsider], dateExpired: daysFromNow(61) },
@@ -126,6 +127,7 @@ for (const spec of targetSpecs()) {
         const approved = await approvals.create(
           await checked({
             ticket: t.serialNum,
+            orgId: org.id,
             decision: "approve",
             reviewed: t.reviewed,
             grant: {
@@ -163,8 +165,13 @@ for (const spec of targetSpecs()) {
         const r = await approvals.read(t.id, approved.outs);
         assert.equal(r.props.state, "approved");
         assert.equal(
-          (await approvals.diff(t.id, r.props, await checked({ ...r.inputs, ticket: t.id })))
-            .changes,
+          (
+            await approvals.diff(
+              t.id,
+              r.props,
+              await checked({ ...r.inputs, ticket: t.id, orgId: org.id }),
+            )
+          ).changes,
           "none",
         );
         await approvals.delete(t.id, r.props);
@@ -175,11 +182,14 @@ for (const spec of targetSpecs()) {
       it("rejects by id, and refuses a ticket closed by its applicant or one that does not exist", async () => {
         const t = await open();
         const rejected = await approvals.create(
-          await checked({ ticket: t.id, decision: "reject" }),
+          await checked({ ticket: t.id, orgId: org.id, decision: "reject" }),
         );
         assert.equal(rejected.outs.state, "rejected");
         assert.equal(choice((await ticket(t.id)).state), "rejected");
-        const again = await approvals.check({}, { ticket: t.id, decision: "approve" });
+        const again = await approvals.check(
+          {},
+          { ticket: t.id, orgId: org.id, decision: "approve" },
+        );
         assert.match(again.failures[0]?.reason ?? "", /already rejected by this identity/);
 
         const closed = await open();
@@ -191,19 +201,30 @@ for (const spec of targetSpecs()) {
             body: {},
           },
         );
-        const c = await approvals.check({}, { ticket: closed.serialNum, decision: "approve" });
+        const c = await approvals.check(
+          {},
+          { ticket: closed.serialNum, orgId: org.id, decision: "approve" },
+        );
         assert.deepEqual(
           c.failures.map((f) => f.property),
           ["ticket"],
         );
         assert.match(c.failures[0].reason, /was closed/);
-        const missing = await approvals.check({}, { ticket: "209901019999", decision: "approve" });
+        const missing = await approvals.check(
+          {},
+          { ticket: "209901019999", orgId: org.id, decision: "approve" },
+        );
         assert.match(missing.failures[0]?.reason ?? "", /no apply-asset ticket 209901019999/);
       });
 
       it("approves each level once when every approve answer is lost", async () => {
         const t = await open();
-        const inputs = await checked({ ticket: t.id, decision: "approve", reviewed: t.reviewed });
+        const inputs = await checked({
+          ticket: t.id,
+          orgId: org.id,
+          decision: "approve",
+          reviewed: t.reviewed,
+        });
         const mark = proxy.exchanges.length;
         proxy.hold({ method: "PATCH", path: /\/approve\/$/ });
         let made: { id: string; outs: Props };
