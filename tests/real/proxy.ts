@@ -166,6 +166,8 @@ export class RecordingProxy {
       users: this.ready.users.map(({ id, username, name, role }) => ({ id, username, name, role })),
       assets: this.ready.assets,
       nodes: this.ready.nodes,
+      // A multi-org server's transcript replays against the sandbox's `orgs: "enterprise"`.
+      ...(this.ready.multiOrg ? { multiOrg: true } : {}),
     };
     const lines = [
       JSON.stringify({ seed }),
