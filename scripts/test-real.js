@@ -5,6 +5,9 @@
 // file in the same shape. Without ready files it says how to get one and exits 2.
 // --record DIR writes, per server, the provider's traffic as a golden transcript (no credentials);
 // --only runs one of the suites.
+// A ready file with "multiOrg": true (the kit's KIT_MULTI_ORG=1 servers: JumpServer Enterprise's
+// org scoping) runs every suite in Default and again in Ops, with users who exist only in Ops;
+// any other runs them in Default, plus the second-org refresh regression in Ops.
 const { spawnSync } = require("node:child_process");
 const fs = require("node:fs");
 const path = require("node:path");
@@ -54,6 +57,13 @@ for (const f of files) {
     );
     process.exit(2);
   }
+  if (ready.multiOrg !== undefined && typeof ready.multiOrg !== "boolean") {
+    console.error(`test:real: ${f}: "multiOrg" must be true or false`);
+    process.exit(2);
+  }
+  console.log(
+    `test:real: ${ready.url} ${ready.multiOrg ? "multi-org: the suites run in Default and in Ops" : "community: the suites run in Default (Ops: the #18 regression)"}`,
+  );
 }
 
 const root = path.resolve(__dirname, "..");

@@ -40,7 +40,7 @@ let packed: Promise<string> | undefined;
 
 /** Builds and packs this package once per process; returns the tarball path. */
 export function packThisPackage(): Promise<string> {
-  packed ??= (async () => {
+  packed ??= withPackLock(async () => {
     await npm(["run", "build"], REPO_ROOT);
     const dest = fs.mkdtempSync(path.join(os.tmpdir(), "pjt-pack-"));
     // Every suite of this process may install the same tarball; drop it at exit.
@@ -48,8 +48,38 @@ export function packThisPackage(): Promise<string> {
     const { stdout } = await npm(["pack", "--json", "--pack-destination", dest], REPO_ROOT);
     const [info] = JSON.parse(stdout) as { filename: string }[];
     return path.join(dest, info.filename);
-  })();
+  });
   return packed;
+}
+
+/**
+ * One build-and-pack of this repo at a time across processes (.ci/run runs the real layer's
+ * community and multi-org servers in two processes): a build rewriting dist/ while another
+ * process packs it could put a half-written file in the tarball. A lock older than 5 minutes is
+ * a dead process's.
+ */
+async function withPackLock<T>(fn: () => Promise<T>): Promise<T> {
+  const lock = path.join(
+    os.tmpdir(),
+    `pjt-pack-${Buffer.from(REPO_ROOT).toString("hex").slice(-24)}.lock`,
+  );
+  for (;;) {
+    try {
+      fs.mkdirSync(lock);
+      break;
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== "EEXIST") throw e;
+      const age =
+        Date.now() - (fs.statSync(lock, { throwIfNoEntry: false })?.mtimeMs ?? Date.now());
+      if (age > 5 * 60_000) fs.rmSync(lock, { recursive: true, force: true });
+      else await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+  }
+  try {
+    return await fn();
+  } finally {
+    fs.rmSync(lock, { recursive: true, force: true });
+  }
 }
 
 /** The exact versions this repo was tested with, so the scratch project matches it. */

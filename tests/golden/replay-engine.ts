@@ -30,6 +30,8 @@ export interface GoldenSeed {
   users: Array<{ id: string; username: string }>;
   assets: Array<{ id: string; name: string }>;
   nodes: Array<{ id: string; value: string }>;
+  /** Recorded on a multi-org server (JumpServer Enterprise's org scoping): replayed in `orgs: "enterprise"`. */
+  multiOrg?: boolean;
 }
 
 export interface Exchange {
@@ -327,6 +329,7 @@ export async function replay(file: string, mode?: SandboxOptions): Promise<Repla
   const name = path.basename(file);
   const sandbox = await startSandbox({
     ...(mode ?? modeFor(seed.version)),
+    ...(seed.multiOrg && !mode ? { orgs: "enterprise" as const } : {}),
     now: recordedAt(exchanges),
   });
   const ids = new IdMap();

@@ -166,6 +166,8 @@ export class RecordingProxy {
       users: this.ready.users.map(({ id, username, name, role }) => ({ id, username, name, role })),
       assets: this.ready.assets,
       nodes: this.ready.nodes,
+      // A multi-org server's transcript replays against the sandbox's `orgs: "enterprise"`.
+      ...(this.ready.multiOrg ? { multiOrg: true } : {}),
     };
     const lines = [
       JSON.stringify({ seed }),
@@ -218,7 +220,11 @@ export class RecordingProxy {
 
   private scrub(text: string): string {
     let out = text;
-    for (const s of this.secrets) out = out.split(s).join("<redacted>");
+    // Users a suite adds to the ready file later (tests/real/orgs.ts) have credentials too.
+    const later = this.ready.users
+      .map((u) => u.password)
+      .filter((s) => typeof s === "string" && s.length >= 4 && !this.secrets.includes(s));
+    for (const s of [...this.secrets, ...later]) out = out.split(s).join("<redacted>");
     return out;
   }
 }

@@ -1,5 +1,5 @@
 // A scratch Pulumi project with the program the real layer and `npm run bench -- --real` run:
-// one TicketFlow for Default and `count` approved tickets that depend on it, all shaped by stack
+// one TicketFlow for an org (Default unless `orgId` is set) and `count` approved tickets that depend on it, all shaped by stack
 // config. The package comes from its packed tarball, as users install it.
 import * as path from "node:path";
 import { LocalWorkspace, Stack } from "@pulumi/pulumi/automation";
@@ -23,7 +23,10 @@ export const PROGRAM = `import * as pulumi from "@pulumi/pulumi";
 import { AssetAccessTicket, FlowRuleArgs, TicketFlow } from "pulumi-jumpserver-tickets";
 
 const config = new pulumi.Config();
-const DEFAULT_ORG = "${DEFAULT}";
+const DEFAULT_ORG = config.get("orgId") || "${DEFAULT}";
+// The org's assets the tickets take turns asking for, and who applies (Default's by default).
+const assetNames = config.getObject<string[]>("assets") ?? ["web-02", "web-01"];
+const applicant = config.get("applicant") || "requester";
 const prefix = config.require("prefix");
 
 // A resource created in the same run: its outputs are unknown until \`up\` creates it.
@@ -31,7 +34,7 @@ const laterProvider: pulumi.dynamic.ResourceProvider = {
   async create() {
     return {
       id: "later",
-      outs: { start: "${LATER_START}", end: "${LATER_END}", asset: "web-01", who: "admin" },
+      outs: { start: "${LATER_START}", end: "${LATER_END}", asset: assetNames[assetNames.length - 1], who: "admin" },
     };
   },
 };
@@ -72,8 +75,8 @@ for (let i = 0; i < config.requireNumber("count"); i++) {
       {
         title: later ? pulumi.interpolate\`\${prefix} \${i} (\${later.id})\` : \`\${prefix} \${i}\`,
         orgId: DEFAULT_ORG,
-        applicant: "requester",
-        assets: [later ? later.asset : i % 2 ? "web-01" : "web-02"],
+        applicant,
+        assets: [later ? later.asset : assetNames[i % assetNames.length]],
         actions: ["connect"],
         dateStart: later ? later.start : "${START}",
         dateExpired: later ? later.end : "${END}",
@@ -107,6 +110,8 @@ export interface StackShape {
   secretComment?: string;
   /** Use the admin's private token instead of its access key. */
   privateToken?: boolean;
+  /** The org of the flow and the tickets (default Default), the assets they ask for, the applicant. */
+  org?: { id: string; assets: string[]; applicant: string };
 }
 
 export interface RealStack {
@@ -157,6 +162,9 @@ export async function realStack(binDir: string, ready: ReadyFile, url: string): 
         prefix: { value: shape.prefix },
         computed: { value: String(!!shape.computed) },
         dialect: { value: shape.computed?.dialect ?? "" },
+        orgId: { value: shape.org?.id ?? "" },
+        assets: { value: JSON.stringify(shape.org?.assets ?? ["web-02", "web-01"]) },
+        applicant: { value: shape.org?.applicant ?? "" },
       });
     },
     async dispose() {

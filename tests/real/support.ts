@@ -66,10 +66,14 @@ export function canonical(v: unknown): string {
 
 /**
  * What the program suite reads back from JumpServer as an admin: whether a permission exists,
- * the Default org's flow rules in a comparable form, and the tickets a run titled `prefix …`.
+ * the org's flow rules in a comparable form (`defaultFlowRules`: the org's unnamed flow, Default
+ * unless `orgId` is given), and the tickets a run titled `prefix …` (asked in the root org).
  */
-export function runViews(admin: () => JumpServerClient) {
-  const DEFAULT = "00000000-0000-0000-0000-000000000002";
+export function runViews(
+  admin: () => JumpServerClient,
+  orgId = "00000000-0000-0000-0000-000000000002",
+) {
+  const DEFAULT = orgId;
   const ruleShape = (rules: Props[]) =>
     canonical(
       [...rules]
@@ -95,7 +99,7 @@ export function runViews(admin: () => JumpServerClient) {
       (
         await admin().list<Props>("/api/v1/tickets/tickets/", {
           query: { search: prefix, type: "apply_asset" },
-          org: null,
+          org: "00000000-0000-0000-0000-000000000000",
         })
       ).filter((t) => String(t.title).startsWith(prefix + " ")),
   };

@@ -13,13 +13,25 @@ import { sandbox, SERVER_MODES } from "../support/sandbox";
 const run = promisify(execFile);
 
 /** The ready-file shape: the sandbox's ready line (docs/sandbox.md, "Run it"). */
-export type ReadyFile = Pick<SeedInfo, "url" | "dialect" | "orgs" | "users" | "assets" | "nodes">;
+export type ReadyFile = Pick<
+  SeedInfo,
+  "url" | "dialect" | "orgs" | "users" | "assets" | "nodes"
+> & {
+  /**
+   * The server scopes every request to the org X-JMS-ORG names, as JumpServer Enterprise does
+   * (the kit's `KIT_MULTI_ORG=1` servers write it). Absent: a community edition, where only a
+   * ticket body's org_id reaches an org other than Default.
+   */
+  multiOrg?: boolean;
+};
 
 export interface Target {
   /** e.g. "sandbox v4.10.16 (selector, legacy errors)" or "real v4.10.19 at http://127.0.0.1:9182". */
   label: string;
   kind: "sandbox" | "real";
   ready: ReadyFile;
+  /** The ready file's `multiOrg`: the suites also run in Ops (tests/real/orgs.ts). */
+  multiOrg: boolean;
   /**
    * Back to the seeded state: a fresh sandbox, or the kit's reset.sh. Absent for a server the
    * kit did not build: there the suites only create what they can clean up, and skip the probes
@@ -37,6 +49,8 @@ export interface Target {
 
 export interface TargetSpec {
   label: string;
+  /** Known before opening (the ready file's `multiOrg`), so that suites can declare per-org tests. */
+  multiOrg: boolean;
   open(): Promise<Target>;
 }
 
@@ -48,12 +62,14 @@ export function targetSpecs(): TargetSpec[] {
   if (files) return (JSON.parse(files) as string[]).map(realTarget);
   return SERVER_MODES.map((mode) => ({
     label: `sandbox ${mode.label}`,
+    multiOrg: false,
     async open(): Promise<Target> {
       let sb = await sandbox(mode.options);
       const target: Target = {
         label: `sandbox ${mode.label}`,
         kind: "sandbox",
         ready: sb.seed,
+        multiOrg: false,
         providerConfig: { "jumpserver:requestsPerMinute": "0" },
         async reset() {
           // Same port, so that a proxy in front of it keeps working.
@@ -73,16 +89,19 @@ function realTarget(file: string): TargetSpec {
   const abs = path.resolve(file);
   const workdir = path.dirname(abs);
   const tag = kitTag(workdir);
-  const label = `real ${tag ?? "JumpServer"} from ${abs}`;
+  const multiOrg = readMultiOrg(abs);
+  const label = `real ${tag ?? "JumpServer"}${multiOrg ? " multi-org" : ""} from ${abs}`;
   return {
     label,
+    multiOrg,
     async open(): Promise<Target> {
       const ready = JSON.parse(fs.readFileSync(abs, "utf8")) as ReadyFile;
       const kit = tag ? kitDir() : undefined;
       return {
-        label: `real ${tag ?? "JumpServer"} at ${ready.url}`,
+        label: `real ${tag ?? "JumpServer"}${multiOrg ? " multi-org" : ""} at ${ready.url}`,
         kind: "real",
         ready,
+        multiOrg,
         providerConfig: {},
         reset: kit ? () => resetKitServer(kit, workdir) : undefined,
         close: async () => undefined,
@@ -122,6 +141,14 @@ export async function resetKitServer(
 export const AUTOVACUUM_IN_THE_WAY =
   /must be a member of the role whose process is being terminated or member of pg_signal_backend/;
 
+function readMultiOrg(file: string): boolean {
+  try {
+    return (JSON.parse(fs.readFileSync(file, "utf8")) as ReadyFile).multiOrg === true;
+  } catch {
+    return false; // scripts/test-real.js has already said why the file is unreadable
+  }
+}
+
 /** The kit's tag for a workdir it built (its instance.env), or undefined for any other server. */
 function kitTag(workdir: string): string | undefined {
   try {
@@ -153,10 +180,9 @@ export function configFor(
   extra: Record<string, string> = {},
 ): Record<string, string> {
   const u = userOf(ready, username);
-  return {
-    "jumpserver:url": url,
-    "jumpserver:accessKeyId": u.accessKey.id,
-    "jumpserver:accessKeySecret": u.accessKey.secret,
-    ...extra,
-  };
+  // A user the suite created (tests/real/orgs.ts) has a password and no access key.
+  const credential: Record<string, string> = u.accessKey?.id
+    ? { "jumpserver:accessKeyId": u.accessKey.id, "jumpserver:accessKeySecret": u.accessKey.secret }
+    : { "jumpserver:username": u.username, "jumpserver:password": u.password };
+  return { "jumpserver:url": url, ...credential, ...extra };
 }
