@@ -23,6 +23,8 @@ describe("golden replay", function () {
       // recorded by `npm run test:real -- --record` through the proxy (docs/real-servers.md)
       "provider-v3.10.23-strategy.jsonl",
       "provider-v4.10.16-selector.jsonl",
+      // against a multi-org (Enterprise-like) kit server, replayed in orgs: "enterprise"
+      "provider-v4.10.19-multiorg-default.jsonl",
       "provider-v4.10.19-selector.jsonl",
     ]);
   });
