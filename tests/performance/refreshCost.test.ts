@@ -5,6 +5,7 @@ import { strict as assert } from "assert";
 import { PERMISSIONS } from "../../provider/api/permissions";
 import { DEFAULT_ORG } from "../reliability/faultScenario";
 import { SERVER_MODES, client } from "../support/sandbox";
+import { approvedTicket } from "../reliability/faultScenario";
 import { approvedTickets } from "./refreshCost";
 
 const N = 201; // one past a page
@@ -63,4 +64,40 @@ describe("refresh cost: pages, not resources", function () {
       }
     });
   }
+  it(`multi-org (Enterprise) v4.10.19: ${N} approved tickets in Default and Ops, a few pages per list and org`, async () => {
+    // Every other ticket in Ops, for ops-bastion and opsuser (a member of Ops only): the ticket and permission lists are asked once in
+    // the root org (full there), the member relation lists once per org (empty in the root org).
+    const stack = await approvedTickets(
+      { dialect: "selector", errors: "conflict", orgs: "enterprise" },
+      N,
+      undefined,
+      (i, seed) => {
+        const ops = seed.orgs.find((o) => o.name === "Ops")!.id;
+        const t = approvedTicket(`refreshed ${i}`);
+        return i % 2 === 0
+          ? t
+          : { ...t, orgId: ops, applicant: "opsuser", assets: ["ops-bastion"] };
+      },
+    );
+    try {
+      const clean = await stack.refresh();
+      assert.equal(clean.writes, 0, "a refresh writes nothing");
+      assert.deepEqual(
+        Object.keys(clean.routes).sort(),
+        [...LISTS].sort(),
+        JSON.stringify(clean.routes),
+      );
+      assert.equal(clean.routes[LISTS[0]], PAGES, "tickets: one list, in the root org");
+      assert.equal(clean.routes[LISTS[1]], PAGES, "permissions: one list, in the root org");
+      // Each org holds about half the permissions: one page of each relation list per org.
+      assert.equal(clean.routes[LISTS[2]], 2, "users relations: one page per org");
+      assert.equal(clean.routes[LISTS[3]], 2, "assets relations: one page per org");
+      for (const [id, props] of clean.reads) {
+        assert.equal(props.state, "approved", id);
+        assert.deepEqual(props.grant, props.approvedGrant, `no drift on ${id}`);
+      }
+    } finally {
+      await stack.close();
+    }
+  });
 });

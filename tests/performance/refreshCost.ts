@@ -39,6 +39,7 @@ export async function approvedTickets(
   mode: SandboxOptions,
   n: number,
   refreshWith: InstalledProvider | typeof assetAccessTicketProvider = assetAccessTicketProvider,
+  ticketOf: (i: number, seed: Sandbox["seed"]) => Props = (i) => approvedTicket(`refreshed ${i}`),
 ): Promise<Refreshable> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "jms-refresh-"));
   const state = path.join(dir, "state.json");
@@ -49,7 +50,7 @@ export async function approvedTickets(
     created = await pool(
       Array.from({ length: n }, (_, i) => i),
       10,
-      async (i) => maker.create((await maker.check({}, approvedTicket(`refreshed ${i}`))).inputs),
+      async (i) => maker.create((await maker.check({}, ticketOf(i, sb.seed))).inputs),
     );
   } finally {
     await maker.close();
