@@ -20,24 +20,18 @@ export interface Step {
   processor: string;
 }
 
-export interface LiveTicket {
+/** A ticket as read; what it asks for now (`GrantAsk`) is untrusted: any approver may have edited it. */
+export interface LiveTicket extends GrantAsk {
   id: string;
   title: string;
   serialNum: string;
   state: string;
   status: string;
   approvalStep: number;
-  orgId: string;
   orgName: string;
   /** "Name(username)" as the apply-asset serializer renders it. */
   applicantDisplay: string;
   applicantUsername: string;
-  assetIds: string[];
-  nodeIds: string[];
-  accounts: string[];
-  actions: string[];
-  dateStart: string;
-  dateExpired: string;
   comment: string;
   permissionName: string;
   flowId?: string;
@@ -127,19 +121,6 @@ export async function getTicket(client: JumpServerClient, id: string): Promise<L
   return parseTicket(
     await client.get<Record<string, unknown>>(`${APPLY_ASSET}${id}/`, { org: noOrgHeader }),
   );
-}
-
-/** What the live ticket asks for now, as ids: untrusted (any approver may have edited it). */
-export function liveAsk(t: LiveTicket): GrantAsk {
-  return {
-    orgId: t.orgId,
-    assetIds: t.assetIds,
-    nodeIds: t.nodeIds,
-    accounts: t.accounts,
-    actions: t.actions,
-    dateStart: t.dateStart,
-    dateExpired: t.dateExpired,
-  };
 }
 
 /**

@@ -5,14 +5,13 @@ import { JumpServerError } from "../client/errors";
 import {
   LiveTicket,
   approveTicket,
-  liveAsk,
   closeTicket,
   getSuperStatus,
   getTicket,
   superClose,
 } from "../api/tickets";
 import { deletePermission } from "../api/permissions";
-import { GrantAsk, approvalBody } from "../model/approvalBody";
+import { GrantAsk, approvalBody, askOf } from "../model/approvalBody";
 import type { GrantBody } from "../model/grants";
 import type { TicketInputs } from "../model/ticketInputs";
 import { patiently } from "./patience";
@@ -88,7 +87,7 @@ export async function approveWhileAssignee(
     if (t.state !== "pending" || t.status === "closed") return t;
     const step = t.steps.find((s) => s.level === t.approvalStep);
     if (!step || !step.assignees.includes(meId)) return t;
-    const decided = approvalBody(declared, liveAsk(t));
+    const decided = approvalBody(declared, t);
     if ("refused" in decided)
       throw new Error(
         `ticket ${t.serialNum || t.id}: not approved at level ${t.approvalStep}: ${decided.refused}; the pipeline approves only what the program declared`,
@@ -130,16 +129,7 @@ export function afterApproval(t: LiveTicket, meId: string, body: GrantBody): Liv
   const steps = t.steps.map((s) =>
     s.level === t.approvalStep ? { ...s, state: "approved", processor: meId } : s,
   );
-  const granted = {
-    ...t,
-    steps,
-    assetIds: body.apply_assets,
-    nodeIds: body.apply_nodes,
-    accounts: body.apply_accounts,
-    actions: body.apply_actions,
-    dateStart: body.apply_date_start,
-    dateExpired: body.apply_date_expired,
-  };
+  const granted = { ...t, steps, ...askOf(body) };
   const last = t.approvalStep >= t.steps.length;
   return last
     ? { ...granted, state: "approved", status: "closed" }

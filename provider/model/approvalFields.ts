@@ -2,7 +2,7 @@
 // JumpServer (there is no reopen), so every input but the switch asks for another approval; check
 // refuses such a change for a ticket this resource already decided (model/approvalInputs.ts).
 import { input, inputKeys, output, toggle } from "./fields";
-import { names, optional, text } from "./inputShapes";
+import { Z, names, optional, text } from "./inputShapes";
 import { UUID } from "../settings";
 
 /** What a grant narrows: each field left out keeps what the ticket asked for. (A type, not an
@@ -82,6 +82,15 @@ function ticketForm(v: unknown, resolved: Record<string, string>): string {
   return resolved[`ticket:${key}`] ?? key;
 }
 
+/** The lists a grant and a pin share: names or ids of assets and nodes, accounts, actions. */
+const askLists = (z: Z) => ({
+  assets: names(z),
+  nodes: names(z),
+  accounts: names(z),
+  actions: names(z),
+});
+const askDate = (z: Z) => optional(text("expected a date string"))(z);
+
 export const APPROVAL_INPUTS = {
   /** The ticket to decide: its serial number (202612010001) or its id. An apply-asset ticket. */
   ticket: input<string, "required">({
@@ -110,13 +119,7 @@ export const APPROVAL_INPUTS = {
   grant: input<Grant, "optional">({
     shape: optional((z) =>
       z.strictObject(
-        {
-          assets: names(z),
-          nodes: names(z),
-          accounts: names(z),
-          actions: names(z),
-          dateExpired: optional(text("expected a date string"))(z),
-        },
+        { ...askLists(z), dateExpired: askDate(z) },
         { error: "expected { assets?, nodes?, accounts?, actions?, dateExpired? }" },
       ),
     ),
@@ -128,14 +131,7 @@ export const APPROVAL_INPUTS = {
   reviewed: input<Reviewed, "optional">({
     shape: optional((z) =>
       z.strictObject(
-        {
-          assets: names(z),
-          nodes: names(z),
-          accounts: names(z),
-          actions: names(z),
-          dateStart: optional(text("expected a date string"))(z),
-          dateExpired: optional(text("expected a date string"))(z),
-        },
+        { ...askLists(z), dateStart: askDate(z), dateExpired: askDate(z) },
         {
           error:
             "expected { assets?, nodes?, accounts?, actions?, dateStart?, dateExpired? }, the ticket's ask as preview printed it",
