@@ -7,7 +7,7 @@ import { isoSeconds, parseDate } from "../model/dates";
 import type { GrantAsk } from "../model/approvalBody";
 import type { GrantBody } from "../model/grants";
 import { checked, checkedEach, relatedId } from "./answers";
-import { inOrg, noOrgHeader } from "../client/orgScope";
+import { OrgScope, inOrg, noOrgHeader } from "../client/orgScope";
 
 export const APPLY_ASSET = "/api/v1/tickets/apply-asset-tickets/";
 export const TICKETS = "/api/v1/tickets/tickets/";
@@ -126,15 +126,23 @@ export async function getTicket(client: JumpServerClient, id: string): Promise<L
 /**
  * Approves the current step by PATCH (a PUT resets omitted fields). The body is the grant, every
  * field of it: build it with `approvalBody` (model/approvalBody.ts), never from the live ticket.
+ *
+ * `scope` is the org the server applies the body in. JumpServer sets the ticket's assets and nodes
+ * through org-scoped managers: on v4.10.16, an approve of a second org's ticket asked in another
+ * org (no header, or any header a community edition reads as Default) cannot remove that org's
+ * nodes (`apply_nodes: []` kept the ticket's Ops node, on a community and a multi-org server,
+ * 2026-12-07), so the permission got a node the body left out. In the root org every object is
+ * visible and the body is applied whole; a system admin approves there.
  */
 export async function approveTicket(
   client: JumpServerClient,
   id: string,
   grant: GrantBody,
+  scope: OrgScope,
 ): Promise<void> {
   await client.request("PATCH", `${APPLY_ASSET}${id}/approve/`, {
     body: grant,
-    org: noOrgHeader,
+    org: scope,
     retry: "never",
   });
 }

@@ -14,6 +14,8 @@ import { deletePermission } from "../api/permissions";
 import { GrantAsk, approvalBody, askOf } from "../model/approvalBody";
 import type { GrantBody } from "../model/grants";
 import type { TicketInputs } from "../model/ticketInputs";
+import { noOrgHeader, rootOrg } from "../client/orgScope";
+import { isSystemAdmin } from "../model/wireRules";
 import { patiently } from "./patience";
 import { warn } from "./warn";
 
@@ -83,6 +85,9 @@ export async function approveWhileAssignee(
   declared: GrantAsk,
 ): Promise<LiveTicket> {
   let t = ticket;
+  // A system admin approves in the root org, where the body applies to every org's objects
+  // (api/tickets.ts approveTicket); anyone else as before, without a header.
+  const scope = isSystemAdmin(await client.profile()) ? rootOrg : noOrgHeader;
   for (let guard = 0; guard < 12; guard++) {
     if (t.state !== "pending" || t.status === "closed") return t;
     const step = t.steps.find((s) => s.level === t.approvalStep);
@@ -97,7 +102,7 @@ export async function approveWhileAssignee(
         `ticket ${t.serialNum || t.id}: the ticket asks for more ${decided.narrowed.join(", ")} than the program declared (edited in JumpServer since it was opened); approving level ${t.approvalStep} with the declared grant only`,
       );
     try {
-      await approveTicket(client, t.id, decided.body);
+      await approveTicket(client, t.id, decided.body, scope);
     } catch (e) {
       if (!(e instanceof JumpServerError)) throw e;
       if (e.status === 403) return t;

@@ -9,7 +9,7 @@ import { normalizeActions } from "../model/actions";
 import { parseDate } from "../model/dates";
 import { TICKET_WIRE_NAMES } from "../model/ticketFields";
 import type { TicketInputs } from "../model/ticketInputs";
-import { SYSTEM_ADMIN_ROLE } from "../model/wireRules";
+import { SYSTEM_ADMIN_ROLE, isSystemAdmin } from "../model/wireRules";
 import { TICKET_OPEN, exactlyOnce } from "./exactlyOnce";
 import { withOpenLock } from "./openLock";
 import { patiently } from "./patience";
@@ -120,13 +120,7 @@ export async function identityApproves(
   flowId: string | undefined,
   meId: string,
 ): Promise<boolean> {
-  const me = (await client.profile()) as Record<string, unknown>;
-  const isAdmin =
-    me.is_superuser === true ||
-    (Array.isArray(me.system_roles) &&
-      (me.system_roles as unknown[]).some(
-        (r) => (r && typeof r === "object" ? (r as { id?: unknown }).id : r) === SYSTEM_ADMIN_ROLE,
-      ));
+  const isAdmin = isSystemAdmin(await client.profile());
   let flows: LiveFlow[];
   try {
     flows = await listFlows(client, orgId);

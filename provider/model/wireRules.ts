@@ -4,6 +4,17 @@
 export type Dialect = "strategy" | "selector";
 
 export const SYSTEM_ADMIN_ROLE = "00000000-0000-0000-0000-000000000001";
+
+/** Whether a user (its `/api/v1/users/profile/` answer) is a system administrator. */
+export function isSystemAdmin(profile: Record<string, unknown>): boolean {
+  return (
+    profile.is_superuser === true ||
+    (Array.isArray(profile.system_roles) &&
+      (profile.system_roles as unknown[]).some(
+        (r) => (r && typeof r === "object" ? (r as { id?: unknown }).id : r) === SYSTEM_ADMIN_ROLE,
+      ))
+  );
+}
 export const ORG_ADMIN_ROLE = "00000000-0000-0000-0000-000000000005";
 
 export type Selector =

@@ -3,6 +3,7 @@
 // the ticket list's filter set, and how each decision moves the ticket. Routes parse the request
 // into these inputs, call, and render.
 import { dayStamp } from "../dates";
+import { ROOT_ORG_ID } from "../seed";
 import { ApiError, detail, permissionDenied, serverError } from "../errors";
 import type { Model } from "./model";
 import { FlowRec, StepRec, TicketRec, UserRec, newId } from "./state";
@@ -165,10 +166,28 @@ export class TicketsBackend {
     throw permissionDenied();
   }
 
-  applyGrant(t: TicketRec, grant: GrantInput): void {
+  /**
+   * The approve body becomes the ticket's grant. On v4.10.16 the nodes are set through the
+   * request org's manager, which can't see another org's nodes: approved in any org but the
+   * ticket's own or the root org (no header, or a header a community edition reads as Default),
+   * a ticket's own-org nodes can't be removed (observed on real v4.10.16, community and multi-org,
+   * 2026-12-07: `apply_nodes: []` kept an Ops ticket's Ops node; v3.10.23 and v4.10.19 remove it).
+   */
+  applyGrant(t: TicketRec, grant: GrantInput, requestOrgId: string): void {
     t.orgId = grant.orgId;
     if (grant.assets !== undefined) t.applyAssets = grant.assets;
-    if (grant.nodes !== undefined) t.applyNodes = grant.nodes;
+    if (grant.nodes !== undefined) {
+      const blind =
+        this.m.profile.version === "v4.10.16" &&
+        requestOrgId !== ROOT_ORG_ID &&
+        requestOrgId !== t.orgId;
+      const kept = blind
+        ? t.applyNodes.filter(
+            (id) => this.m.state.nodes.find((n) => n.id === id)?.orgId !== requestOrgId,
+          )
+        : [];
+      t.applyNodes = [...new Set([...grant.nodes, ...kept])];
+    }
     t.applyAccounts = grant.accounts;
     t.applyActions = grant.actions;
     t.dateStart = grant.dateStart;

@@ -313,7 +313,7 @@ export function approveTicket(ctx: Ctx): Reply {
     dateStart: grant.dateStart ?? null,
     dateExpired: grant.dateExpired ?? null,
   };
-  m.tickets.applyGrant(t, input);
+  m.tickets.applyGrant(t, input, ctx.orgId);
   m.tickets.approve(t, ctx.user);
   ctx.mutated = true;
   return ok("ok");

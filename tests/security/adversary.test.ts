@@ -27,6 +27,7 @@ const DEFAULT = "00000000-0000-0000-0000-000000000002";
 const FLOWS = "/api/v1/tickets/flows/";
 const TICKETS = "/api/v1/tickets/apply-asset-tickets/";
 const PERMS = "/api/v1/perms/asset-permissions/";
+const ROOT = "00000000-0000-0000-0000-000000000000";
 const DAY = 86_400_000;
 const iso = (ms: number) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, "Z");
 /** Whole days from the start of today (UTC), so inputs stay the same within a run. */
@@ -72,11 +73,12 @@ for (const mode of SERVER_MODES) {
         ? { strategy: "custom_user", assignees: list }
         : { users: { type: "ids", ids: list } };
     };
-    async function setFlow(rules: unknown[]): Promise<void> {
-      const flows = await admin().list<Record<string, any>>(FLOWS, { org: DEFAULT });
-      const own = flows.find((f) => !f.name) ?? flows[0];
+    /** The org's own flow (Default's by default; the root org's is the global one other orgs use). */
+    async function setFlow(rules: unknown[], org = DEFAULT): Promise<void> {
+      const flows = await admin().list<Record<string, any>>(FLOWS, { org });
+      const own = flows.find((f) => !f.name && f.org_id === org) ?? flows[0];
       await admin().request("PATCH", `${FLOWS}${own.id}/`, {
-        org: DEFAULT,
+        org,
         body: { type: "apply_asset", rules, approval_level: rules.length },
       });
     }
@@ -173,6 +175,28 @@ for (const mode of SERVER_MODES) {
       const d = await tickets.diff(id, r.props, (await tickets.check(r.inputs!, news)).inputs);
       assert.equal(d.changes, "none");
       await tickets.delete(id, r.props);
+    });
+
+    it("a second org's ticket: a node an earlier approver added is removed when the pipeline approves (v4.10.16 keeps it unless approved in the root org)", async () => {
+      // Ops has no flow of its own: the global one (the root org's) governs its tickets.
+      await setFlow([people("approver", "orgadmin"), admins()], ROOT);
+      const ops = sb.seed.orgs.find((o) => o.name === "Ops")!.id;
+      const opsNode = sb.seed.nodes.find((x) => x.orgId === ops)!.id;
+      const asked = declared({ orgId: ops, assets: ["ops-bastion"], approve: false });
+      const { inputs } = await tickets.check({}, asked);
+      const { id, outs } = await tickets.create(inputs);
+      // The level-1 approver adds Ops's root node (every asset of Ops) to the ticket.
+      await approveWithFullGrant(admin(), client(sb, "approver"), id, { apply_nodes: [opsNode] });
+      const news = (await tickets.check(inputs, { ...asked, approve: true })).inputs;
+      const after = await tickets.update(id, outs, news);
+      assert.equal(after.state, "approved");
+      const p = await admin().get<Record<string, any>>(`${PERMS}${id}/`, { org: ROOT });
+      assert.deepEqual(p.nodes, [], "the pipeline granted no node");
+      assert.deepEqual(
+        (p.assets as Array<{ name: string }>).map((a) => a.name),
+        ["ops-bastion"],
+      );
+      await tickets.delete(id, after);
     });
 
     it("an earlier approver's narrowing stays theirs: the pipeline never widens it back", async () => {
