@@ -48,7 +48,8 @@ export async function openExactlyOnce(
     beforeResend: async (e) => {
       visible ??=
         ctx.applicantId === ctx.meId ||
-        (await identityApproves(client, ctx.inputs.orgId, body.flow_id, ctx.meId));
+        // A read: asked again after a transient failure, like the marker lookup.
+        (await patiently(() => identityApproves(client, ctx.inputs.orgId, body.flow_id, ctx.meId)));
       if (!visible) {
         throw new Error(
           `opening ticket "${ctx.inputs.title}" for applicant ${ctx.applicantId} failed without a clear answer (${e.message.split("\n")[0]}), and this identity cannot see that applicant's tickets to check whether it was created; look for a ticket whose comment contains ${ctx.marker} before retrying`,
