@@ -29,10 +29,14 @@ export interface FlowKey {
   name?: string;
 }
 
-/** The folder, beside Pulumi's own per-user files (PULUMI_HOME, by default ~/.pulumi). */
-export function adoptionsDir(): string {
+/** A folder of this package's, beside Pulumi's own per-user files (PULUMI_HOME, by default ~/.pulumi). */
+export function besidePulumi(name: string): string {
   const home = process.env.PULUMI_HOME || path.join(os.homedir(), ".pulumi");
-  return path.join(home, "jumpserver-tickets", "adoptions");
+  return path.join(home, "jumpserver-tickets", name);
+}
+
+export function adoptionsDir(): string {
+  return besidePulumi("adoptions");
 }
 
 function fileFor(key: FlowKey): string {

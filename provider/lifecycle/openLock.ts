@@ -7,16 +7,10 @@
 // its marker, send again after a jittered pause).
 import { createHash } from "node:crypto";
 import * as fs from "node:fs";
-import * as os from "node:os";
 import * as path from "node:path";
 import * as lockfile from "proper-lockfile";
+import { besidePulumi } from "./adoptions";
 import { warn } from "./warn";
-
-/** The folder, beside Pulumi's own per-user files (PULUMI_HOME, by default ~/.pulumi). */
-export function locksDir(): string {
-  const home = process.env.PULUMI_HOME || path.join(os.homedir(), ".pulumi");
-  return path.join(home, "jumpserver-tickets", "locks");
-}
 
 /**
  * Runs `fn` holding this machine's open lock for the server at `url`. A lock that can't be had
@@ -25,7 +19,7 @@ export function locksDir(): string {
  */
 export async function withOpenLock<T>(url: string, fn: () => Promise<T>): Promise<T> {
   const file = path.join(
-    locksDir(),
+    besidePulumi("locks"),
     createHash("sha256").update(url.toLowerCase().replace(/\/+$/, "")).digest("hex").slice(0, 32),
   );
   let release: (() => Promise<void>) | undefined;

@@ -5,9 +5,11 @@
 //
 // The `requestId` is derived in `check`, where the resource's old inputs are at hand:
 // hash(the resource's project/stack/name, what the ticket asks for, the previous requestId). The
-// same resource asking for the same ticket after a kill gets the same one. A replacement, forced
-// or not, chains from the previous one, so it never matches the ticket it replaces (the engine
-// checks a replacement again with no old inputs: `chainFor` remembers them for that second check).
+// same resource asking for the same ticket after a kill gets the same one. A replacement chains
+// from the previous one, so it never matches the ticket it replaces (the engine checks a
+// replacement again with no old inputs: `chainFor` remembers them for that second check). A forced
+// one (`up --replace`) is checked with no old inputs only, so it finds and keeps the ticket it
+// replaces (`takenOverHere`).
 //
 // Everything in the requestId is in the repository, and it shows in previews. So the marker the
 // ticket carries is keyed with the identity's credential (HMAC): a requester can't open a ticket
