@@ -90,6 +90,13 @@ export class YamlProject {
     return r;
   }
 
+  /** `pulumi stack init <name>` and its config (`secret` keys set with --secret). */
+  async init(stack: string, config: Record<string, string>, secret: string[] = []): Promise<void> {
+    await this.expect(0, "stack", "init", stack);
+    for (const [k, v] of Object.entries(config))
+      await this.expect(0, "config", "set", ...(secret.includes(k) ? ["--secret"] : []), k, v);
+  }
+
   cleanup(): void {
     fs.rmSync(this.dir, { recursive: true, force: true });
   }
