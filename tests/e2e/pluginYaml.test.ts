@@ -53,7 +53,7 @@ outputs:
 const writes = (sb: Sandbox) =>
   Object.entries(sb.stats().byRoute).filter(([route]) => !route.startsWith("GET "));
 
-describe("e2e: the provider plugin with a YAML program through the Pulumi CLI", function () {
+describe("e2e: the provider plugin with a YAML program through the Pulumi CLI (plugin installed from the packed package)", function () {
   this.timeout(300_000);
   let sb: Sandbox;
   let project: YamlProject | undefined;
@@ -88,6 +88,8 @@ describe("e2e: the provider plugin with a YAML program through the Pulumi CLI", 
     hostDir = (host as { dir: string }).dir;
     sb = await sandbox({ dialect: "selector", errors: "conflict" });
     project = new YamlProject(binDir, hostDir, "life");
+    // The life project installs the packed package and finds the plugin in its node_modules.
+    await project.installPackage();
     project.write(program("yaml: requester on web-01"));
     await stackInit(project, "e2e");
   });
@@ -178,6 +180,7 @@ describe("e2e: the provider plugin with a YAML program through the Pulumi CLI", 
     const code: string[] = [];
     for (const [type, name, id] of [
       ["TicketFlow", "flow", `${DEFAULT_ORG}/apply_asset`],
+      ["TicketFlow", "flowById", seen.flowId!],
       ["AssetAccessTicket", "access", seen.serialNum!],
       ["TicketApproval", "approval", seen.ticketId!],
     ]) {
