@@ -294,6 +294,19 @@ for (const mode of SERVER_MODES) {
       assert.equal(plain.code, 2);
     });
 
+    it("an identity that can't list the ticket names its adoption by the ticket id", async function () {
+      // The org admin reads permissions but is not related to the requester's ticket.
+      const run = await readOnly(() =>
+        report(["report", "--all", "--format", "json"], stackExport([], ""), "orgadmin"),
+      );
+      assert.equal(run.code, 0, run.stderr);
+      const r = JSON.parse(run.stdout);
+      const t = r.permissions.find((p: { id: string }) => p.id === kinds.ticket.id);
+      assert.equal(t.kind, "ticket");
+      assert.equal(t.adoptAs.name, `ticket-${kinds.ticket.id}`);
+      assert.match(t.adoption, /not in this identity's ticket list: the import reads it by id/);
+    });
+
     it("bad flags fail before any request", async function () {
       for (const args of [
         ["report", "--adopt", "ticket", "--import-file", "x.json"],

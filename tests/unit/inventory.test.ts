@@ -2,7 +2,11 @@
 // rule (only the state says "managed"; only JumpServer's read-only markers say "made by a
 // ticket"), stable and unique resource names, and the refusals.
 import * as assert from "node:assert/strict";
-import type { ListedPermission } from "../../provider/api/permissions";
+import { ListedPermission, PERMISSIONS, listEveryPermission } from "../../provider/api/permissions";
+import type { JumpServerClient } from "../../provider/client/client";
+import { JumpServerError } from "../../provider/client/errors";
+import { OrgScope, orgHeader } from "../../provider/client/orgScope";
+import { ROOT_ORG_ID } from "../../provider/settings";
 import {
   AdoptionRefused,
   classify,
@@ -164,5 +168,43 @@ describe("report --all: what the state manages", function () {
   it("an empty stack is refused, unless --all asks (a stack about to adopt)", function () {
     assert.throws(() => parseStackExport(exportOf([])), /no TicketFlow or AssetAccessTicket/);
     assert.equal(parseStackExport(exportOf([]), true).managed.size, 0);
+  });
+});
+
+describe("report --all: which orgs are listed", function () {
+  it("the root org (every org); when it refuses the identity, the identity's own org, said so", async function () {
+    const asked: string[] = [];
+    const refusing = {
+      list: async (path: string, options: { org: OrgScope }) => {
+        const header = orgHeader(options.org) ?? "none";
+        asked.push(`${path} ${header}`);
+        if (header === ROOT_ORG_ID) {
+          throw new JumpServerError("403", {
+            status: 403,
+            request: { method: "GET", url: path, headers: {} },
+          });
+        }
+        return path === PERMISSIONS
+          ? [
+              {
+                id: id(1),
+                name: "p",
+                org_id: DEFAULT,
+                users_amount: 0,
+                user_groups_amount: 0,
+                assets_amount: 0,
+                nodes_amount: 0,
+              },
+            ]
+          : [];
+      },
+    } as unknown as JumpServerClient;
+    const got = await listEveryPermission(refusing, DEFAULT);
+    assert.equal(got.scope, DEFAULT);
+    assert.deepEqual(
+      got.permissions.map((p) => p.id),
+      [id(1)],
+    );
+    assert.deepEqual(asked, [`${PERMISSIONS} ${ROOT_ORG_ID}`, `${PERMISSIONS} ${DEFAULT}`]);
   });
 });
