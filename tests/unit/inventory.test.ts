@@ -14,7 +14,9 @@ import {
   resourceName,
 } from "../../provider/report/inventory";
 import { parseStackExport } from "../../provider/report/state";
-import { exportOf, urn } from "./reportFixtures";
+import { permissionProblems } from "../../provider/report/model";
+import { renderMarkdown } from "../../provider/report/markdown";
+import { exportOf, reportOf, urn } from "./reportFixtures";
 
 const NOW = Date.parse("2030-01-01T00:00:00Z");
 const DEFAULT = "00000000-0000-0000-0000-000000000002";
@@ -206,5 +208,30 @@ describe("report --all: which orgs are listed", function () {
       [id(1)],
     );
     assert.deepEqual(asked, [`${PERMISSIONS} ${ROOT_ORG_ID}`, `${PERMISSIONS} ${DEFAULT}`]);
+  });
+});
+
+describe("report --all: the Markdown of untrusted names", function () {
+  it("names, members and creators can't break the table, mention, or link", function () {
+    const hostile = perm(20, {
+      name: "@team | `x` <img src=x> https://evil.example",
+      users: ["Mallory(@admins)"],
+      assets: ["a|b"],
+      createdBy: "@security",
+    });
+    const entries = classify([hostile], new Map(), new Map(), new Set(), NOW);
+    const report = {
+      ...reportOf([], []),
+      permissions: entries,
+      scope: "every org",
+      problems: entries.flatMap(permissionProblems),
+    };
+    const md = renderMarkdown(report);
+    const row = md.split("\n").find((l) => l.startsWith("| ") && l.includes(id(20)))!;
+    // 9 columns: 10 unescaped pipes.
+    assert.equal(row.replace(/\\\|/g, "").split("|").length - 1, 10, row);
+    // Outside code spans (shown as written), no mention, tag or link.
+    const prose = md.replace(/`[^`]*`/g, "");
+    assert.ok(!/@admins|@security|<img|https:\/\//.test(prose), prose);
   });
 });
