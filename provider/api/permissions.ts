@@ -197,3 +197,112 @@ export async function listGrants(
   }
   return { grants: new Map([...grants].map(([id, g]) => [id, normalGrant(g)])), unsure };
 }
+
+/** One asset permission of the server as a list reads it: its scalars and who/what it names. */
+export interface ListedPermission {
+  id: string;
+  /** Free text a person may set: shown, never trusted. */
+  name: string;
+  orgId: string;
+  orgName: string;
+  /**
+   * `from_ticket` and `created_by`: read-only through the API (perms/serializers/permission.py),
+   * set only by a ticket's final approval (tickets/handlers/apply_asset.py) and checked as such
+   * on real v4.10.19 (a POST that sends them is answered with `false` and the requester's name).
+   */
+  fromTicket: boolean;
+  createdBy: string;
+  active: boolean;
+  dateStart: string;
+  dateExpired: string;
+  accounts: string[];
+  actions: string[];
+  /** Members as the relation lists display them ("Name(username)", "web-01(10.0.0.11)", node value). */
+  users: string[];
+  userGroups: string[];
+  assets: string[];
+  nodes: string[];
+  /** The list's member counts, where the relation rows did not add up to them (a community edition's second org). */
+  unsureMembers?: Record<string, number>;
+}
+
+/**
+ * Every asset permission the identity can see, in pages: the list from the root org (every org),
+ * then each member-relation list per org that has permissions. Pages, not a request per
+ * permission. An identity the root org refuses (an org admin) gets its own org's list instead,
+ * and `scope` says so.
+ */
+export async function listEveryPermission(
+  client: JumpServerClient,
+  ownOrgId: string,
+): Promise<{ permissions: ListedPermission[]; scope: "every org" | string }> {
+  let rows: Record<string, unknown>[];
+  let scope: "every org" | string = "every org";
+  try {
+    rows = await client.list<Record<string, unknown>>(PERMISSIONS, { org: rootOrg });
+  } catch (e) {
+    if (!(e instanceof JumpServerError && e.status === 403)) throw e;
+    rows = await client.list<Record<string, unknown>>(PERMISSIONS, { org: inOrg(ownOrgId) });
+    scope = ownOrgId;
+  }
+  const byId = new Map<string, ListedPermission>();
+  const amounts = new Map<string, Record<string, number | undefined>>();
+  /** org → the member kinds some permission of it has (a kind none has is not listed). */
+  const needed = new Map<string, Set<string>>();
+  for (const r of checkedEach("row", rows, "the asset permissions list")) {
+    const id = String(r.id).toLowerCase();
+    const orgId = String(r.org_id ?? "").toLowerCase();
+    const kinds = needed.get(orgId) ?? new Set<string>();
+    needed.set(orgId, kinds);
+    const s = scalars(r);
+    byId.set(id, {
+      id,
+      name: String(r.name ?? ""),
+      orgId,
+      orgName: String(r.org_name ?? ""),
+      fromTicket: r.from_ticket === true,
+      createdBy: String(r.created_by ?? ""),
+      active: s.active,
+      dateStart: s.dateStart,
+      dateExpired: s.dateExpired,
+      accounts: s.accounts,
+      actions: s.actions,
+      users: [],
+      userGroups: [],
+      assets: [],
+      nodes: [],
+    });
+    const counts: Record<string, number | undefined> = {};
+    for (const k of MEMBER_KINDS) {
+      const n = typeof r[k.amount] === "number" ? (r[k.amount] as number) : undefined;
+      counts[k.key] = n;
+      if (n === undefined || n > 0) kinds.add(k.key);
+    }
+    amounts.set(id, counts);
+  }
+  for (const [org, kinds] of needed) {
+    for (const kind of MEMBER_KINDS.filter((k) => kinds.has(k.key))) {
+      const path = `/api/v1/perms/asset-permissions-${kind.route}-relations/`;
+      const relations = await client.list<Record<string, unknown>>(path, { org: inOrg(org) });
+      for (const row of checkedEach("relation", relations, `the permission ${kind.route} list`)) {
+        const p = byId.get(String(row.assetpermission).toLowerCase());
+        // A community edition answers a second org's header with Default's rows: keep the asked org's.
+        if (!p || p.orgId !== org) continue;
+        const display = row[`${kind.field}_display`];
+        p[kind.key].push(
+          typeof display === "string" && display !== "" ? display : relatedId(row[kind.field]),
+        );
+      }
+    }
+  }
+  for (const [id, p] of byId) {
+    const counts = amounts.get(id)!;
+    const off = MEMBER_KINDS.filter(
+      (k) => counts[k.key] !== undefined && counts[k.key] !== p[k.key].length,
+    );
+    if (off.length > 0) {
+      p.unsureMembers = Object.fromEntries(off.map((k) => [k.key, counts[k.key] as number]));
+    }
+  }
+  return { permissions: [...byId.values()], scope };
+}

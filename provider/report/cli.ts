@@ -8,6 +8,7 @@ import { parseArgs as parseCommandLine } from "node:util";
 import { buildReport } from "./live";
 import { renderMarkdown } from "./markdown";
 import { StateInputError, parseStackExport } from "./state";
+import { AdoptionRefused, importDocument } from "./inventory";
 
 const USAGE = `Usage: pulumi stack export | jms-tickets report [--format markdown|json] [--fail-on-problems]
        jms-tickets report [options] STATE.json
@@ -20,13 +21,21 @@ JUMPSERVER_ACCESS_KEY_SECRET (or another credential; see docs/configuration.md).
 JUMPSERVER_EXPIRY_WARNING_DAYS (default 7; 0 = off): access ending within N days is a problem.
 
 Exit codes: 0 report written; 1 report written and --fail-on-problems found problems;
-2 bad arguments or state input; 3 JumpServer could not be read.`;
+2 bad arguments or state input; 3 JumpServer could not be read.
+
+--all also lists every asset permission of the server (every org the identity can see), each
+managed by this stack, made by a ticket but not managed, standing access made by hand, or expired.
+--adopt ticket|ID|SERIAL[,...] --import-file PATH (with --all) writes a \`pulumi import --file\`
+document for the chosen ticket-made permissions; then run \`pulumi import --file PATH\`.`;
 
 const OPTIONS = {
   help: { type: "boolean", short: "h" },
   format: { type: "string" },
   "fail-on-problems": { type: "boolean" },
   "expiry-warning-days": { type: "string" },
+  all: { type: "boolean" },
+  adopt: { type: "string", multiple: true },
+  "import-file": { type: "string" },
 } as const;
 
 export interface ReportArgs {
@@ -37,6 +46,12 @@ export interface ReportArgs {
   expiryWarningDays?: string;
   /** The state file; undefined = stdin. */
   file?: string;
+  /** `--all`: every asset permission of the server. */
+  all?: boolean;
+  /** `--adopt`: kinds, ids or serial numbers (commas split). */
+  adopt?: string[];
+  /** `--import-file`: where the import document goes. */
+  importFile?: string;
 }
 
 /** A usage error: one line and exit 2. */
@@ -92,6 +107,26 @@ export function parseArgs(argv: string[]): ReportArgs {
   }
   const days = values["expiry-warning-days"];
   if (days !== undefined) warningDays(days, undefined, {}); // its message before any input is read
+  const adopt = (values.adopt ?? []).flatMap((a) => a.split(",")).map((a) => a.trim());
+  const importFile = values["import-file"];
+  if (values.adopt !== undefined && adopt.every((a) => a === "")) {
+    throw new UsageError(
+      "--adopt needs a kind (ticket), a permission or ticket id, or a serial number",
+    );
+  }
+  if ((values.adopt !== undefined || importFile !== undefined) && !values.all) {
+    throw new UsageError(
+      "--adopt and --import-file need --all (they choose among every permission)",
+    );
+  }
+  if (values.adopt !== undefined && !importFile) {
+    throw new UsageError(
+      "--adopt needs --import-file PATH (where the pulumi import document goes)",
+    );
+  }
+  if (importFile !== undefined && values.adopt === undefined) {
+    throw new UsageError("--import-file needs --adopt (which permissions to write into it)");
+  }
   return {
     format,
     failOnProblems: values["fail-on-problems"] === true,
@@ -99,10 +134,13 @@ export function parseArgs(argv: string[]): ReportArgs {
       ? { expiryWarningDays: values["expiry-warning-days"] }
       : {}),
     ...(file !== undefined && file !== "-" ? { file } : {}),
+    ...(values.all ? { all: true } : {}),
+    ...(values.adopt !== undefined ? { adopt: adopt.filter((a) => a !== "") } : {}),
+    ...(importFile !== undefined ? { importFile } : {}),
   };
 }
 
-function readState(file: string | undefined): string {
+async function readState(file: string | undefined): Promise<string> {
   if (file !== undefined) {
     try {
       return fs.readFileSync(file, "utf8");
@@ -112,7 +150,11 @@ function readState(file: string | undefined): string {
   }
   if (process.stdin.isTTY)
     throw new StateInputError("no state on stdin: pipe `pulumi stack export` into it");
-  return fs.readFileSync(0, "utf8");
+  // A stream, not readFileSync(0): a pipe a parent process left non-blocking answers a
+  // synchronous read with EAGAIN before the writer has written.
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(Buffer.from(chunk as Buffer));
+  return Buffer.concat(chunks).toString("utf8");
 }
 
 /** Runs the command; returns the exit code. Output goes to `out`, the one-line errors to `err`. */
@@ -134,7 +176,7 @@ export async function main(
       out(`${USAGE}\n`);
       return 0;
     }
-    state = parseStackExport(readState(args.file));
+    state = parseStackExport(await readState(args.file), args.all === true);
     days = warningDays(args.expiryWarningDays, state.expiryWarningDays, process.env);
   } catch (e) {
     if (e instanceof UsageError || e instanceof StateInputError) return fail(2, e.message);
@@ -142,10 +184,22 @@ export async function main(
   }
   let report;
   try {
-    report = await buildReport(state, { expiryWarningDays: days });
+    report = await buildReport(state, { expiryWarningDays: days, all: args.all === true });
   } catch (e) {
     // Settings and client errors are written without credentials (settings.ts, client/errors.ts).
     return fail(3, `cannot read JumpServer: ${e instanceof Error ? e.message : String(e)}`);
+  }
+  if (args.adopt && args.importFile) {
+    try {
+      const doc = importDocument(report.permissions ?? [], args.adopt);
+      fs.writeFileSync(args.importFile, `${JSON.stringify(doc, null, 2)}\n`);
+      report = { ...report, adopted: { file: args.importFile, resources: doc.resources } };
+    } catch (e) {
+      if (e instanceof AdoptionRefused) return fail(2, e.message);
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code) return fail(2, `cannot write ${args.importFile}: ${code}`);
+      throw e;
+    }
   }
   out(args.format === "json" ? `${JSON.stringify(report, null, 2)}\n` : renderMarkdown(report));
   return args.failOnProblems && report.problems.length > 0 ? 1 : 0;

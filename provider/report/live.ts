@@ -14,12 +14,16 @@ import { TICKET_INPUTS, TICKET_INPUT_KEYS } from "../model/ticketFields";
 import { expiry } from "../model/grants";
 import { normalizeDate } from "../model/dates";
 import { approverLevels, idsIn } from "./approvers";
+import { listEveryPermission } from "../api/permissions";
+import { findTickets } from "../api/tickets";
+import { classify, madeByTicket, PermissionEntry, TicketFacts } from "./inventory";
 import {
   AccessEntry,
   FlowEntry,
   Report,
   accessProblems,
   flowProblems,
+  permissionProblems,
   sortProblems,
 } from "./model";
 import { StackState, StateResource } from "./state";
@@ -30,6 +34,8 @@ type Ticket = ticketLifecycle.TicketOutputs;
 export interface ReportOptions {
   expiryWarningDays: number;
   now?: number;
+  /** `--all`: list every asset permission of the server too. */
+  all?: boolean;
 }
 
 const message = (e: unknown) => (e instanceof Error ? e.message : String(e));
@@ -203,6 +209,7 @@ export async function buildReport(state: StackState, options: ReportOptions): Pr
   // A stable order, whatever order the engine wrote the state in: flows per org, then by name.
   flows.sort((a, b) => a.org.localeCompare(b.org) || a.name.localeCompare(b.name));
   access.sort((a, b) => a.name.localeCompare(b.name));
+  const inventory = options.all ? await readInventory(client, state, now) : undefined;
   const problems = sortProblems([
     ...state.interrupted.map((op) => ({
       kind: "interrupted" as const,
@@ -211,6 +218,7 @@ export async function buildReport(state: StackState, options: ReportOptions): Pr
     })),
     ...flows.flatMap(flowProblems),
     ...access.flatMap((a) => accessProblems(a, options.expiryWarningDays, now)),
+    ...(inventory?.permissions ?? []).flatMap(permissionProblems),
   ]);
   return {
     stack: state.stack,
@@ -221,5 +229,37 @@ export async function buildReport(state: StackState, options: ReportOptions): Pr
     problems,
     flows,
     access,
+    ...(inventory ? { permissions: inventory.permissions, scope: inventory.scope } : {}),
   };
+}
+
+/** A value of the generic ticket serializer's `{id, name}` or a plain string. */
+const nameOf = (v: unknown): string =>
+  v && typeof v === "object" ? String((v as { name?: unknown }).name ?? "") : String(v ?? "");
+
+/**
+ * `--all`: every permission the identity can see, classified. Reads pages only: the permission
+ * list, its member-relation lists, and (when some permission was made by a ticket) the list of
+ * approved tickets, for their serial numbers and titles.
+ */
+async function readInventory(
+  client: JumpServerClient,
+  state: StackState,
+  now: number,
+): Promise<{ permissions: PermissionEntry[]; scope: string }> {
+  const { permissions, scope } = await listEveryPermission(client, client.settings.orgId);
+  const fromTickets = new Set(permissions.filter(madeByTicket).map((p) => p.id));
+  const tickets = new Map<string, TicketFacts>();
+  if (fromTickets.size > 0) {
+    for (const row of await findTickets(client, { type: "apply_asset", state: "approved" })) {
+      const id = String(row.id).toLowerCase();
+      if (!fromTickets.has(id)) continue;
+      tickets.set(id, {
+        serialNum: String(row.serial_num ?? ""),
+        title: String(row.title ?? ""),
+        applicant: nameOf(row.applicant),
+      });
+    }
+  }
+  return { permissions: classify(permissions, state.managed, tickets, state.names, now), scope };
 }

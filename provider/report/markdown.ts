@@ -2,6 +2,7 @@
 // heading, one summary line, the problems first, then the Flows and Access tables. It stays under
 // a PR comment's limit (65,536 characters) by cutting long lists ("… and N more").
 import type { AccessEntry, FlowEntry, Problem, ProblemKind, Report } from "./model";
+import { KIND_WORDS as PERMISSION_KINDS, PermissionEntry } from "./inventory";
 
 /** GitHub refuses comments over 65,536 characters; keep a margin for a wrapper's own text. */
 export const MAX_CHARS = 60_000;
@@ -23,6 +24,9 @@ const KIND_WORDS: Record<ProblemKind, string> = {
   notGranted: "not granted",
   expiring: "expiring",
   waitingForApproval: "waiting",
+  permissionReplaced: "access made by hand",
+  unmanagedAccess: "not managed",
+  standingAccess: "standing access",
 };
 
 /** A word joiner: invisible, and it ends a mention, a reference or an autolink where it stands. */
@@ -203,7 +207,73 @@ function render(r: Report, l: Limits): string {
       ),
     );
   }
+  if (r.permissions) lines.push("", ...permissionsSection(r, l));
+  if (r.adopted) lines.push("", ...adoptionSection(r.adopted));
   return lines.join("\n") + "\n";
+}
+
+function permissionRow(e: PermissionEntry, l: Limits): string[] {
+  const members = e.unsureMembers
+    ? ` (of ${Object.entries(e.unsureMembers)
+        .map(([k, n]) => `${n} ${k}`)
+        .join(", ")})`
+    : "";
+  return [
+    `${code(e.name)}<br>${code(e.id)}`,
+    text(e.org),
+    text(PERMISSION_KINDS[e.kind]) + (e.active ? "" : " (disabled)"),
+    some([...e.users, ...e.userGroups], l.items, text) + text(members),
+    some(e.assets, l.items),
+    some(e.nodes, l.items),
+    some(e.actions, l.items, text),
+    day(e.dateExpired),
+    words(e.adoption),
+  ];
+}
+
+/** `--all`: every permission, by kind (managed, ticket-made, hand-made, expired). */
+function permissionsSection(r: Report, l: Limits): string[] {
+  const all = r.permissions ?? [];
+  const order = Object.keys(PERMISSION_KINDS);
+  const sorted = [...all].sort((a, b) => order.indexOf(a.kind) - order.indexOf(b.kind));
+  const counts = order
+    .map((k) => [k, all.filter((e) => e.kind === k).length] as const)
+    .map(([k, n]) => `${n} ${PERMISSION_KINDS[k as PermissionEntry["kind"]]}`);
+  const where =
+    r.scope && r.scope !== "every org"
+      ? ` (org ${code(r.scope)} only: the root org refused this identity)`
+      : "";
+  const lines = ["### All asset permissions", "", `${counts.join(" · ")}${where}.`, ""];
+  if (all.length === 0) return [...lines, "None."];
+  return [
+    ...lines,
+    ...table(
+      ["Permission", "Org", "Kind", "Who", "Assets", "Nodes", "Actions", "Until", "Adoption"],
+      sorted.map((e) => permissionRow(e, l)),
+      sorted.length,
+      l.rows,
+    ),
+  ];
+}
+
+function adoptionSection(a: NonNullable<Report["adopted"]>): string[] {
+  return [
+    "### Adopting",
+    "",
+    `${a.resources.length} resource${a.resources.length === 1 ? "" : "s"} written to ${code(a.file)}: ${some(
+      a.resources.map((x) => x.name),
+      a.resources.length,
+    )}. Import them with:`,
+    "",
+    "```sh",
+    `pulumi import --file ${shellWord(a.file)}`,
+    "```",
+  ];
+}
+
+/** A path as one shell word (it is shown in a code block, where nothing formats). */
+function shellWord(s: string): string {
+  return /^[\w./-]+$/.test(s) ? s : `'${s.replace(/'/g, "'\\''").replace(/[\r\n]/g, "")}'`;
 }
 
 /** The report in Markdown, cut down (fewer rows, shorter lists) until it fits `maxChars`. */

@@ -1,6 +1,7 @@
 // What the report says, before it is rendered (markdown.ts) or written as JSON: one entry per
 // resource of the stack, and the problems found in them, worst first. No network here.
 import { endsWithin } from "../model/grants";
+import type { ImportResource, PermissionEntry } from "./inventory";
 
 export interface FlowLevel {
   level: number;
@@ -76,7 +77,10 @@ export type ProblemKind =
   | "interrupted"
   | "expiring"
   | "waitingForApproval"
-  | "notGranted";
+  | "notGranted"
+  | "permissionReplaced"
+  | "unmanagedAccess"
+  | "standingAccess";
 
 export interface Problem {
   kind: ProblemKind;
@@ -96,6 +100,12 @@ export interface Report {
   problems: Problem[];
   flows: FlowEntry[];
   access: AccessEntry[];
+  /** `--all`: every asset permission the identity can see, each in its kind. */
+  permissions?: PermissionEntry[];
+  /** `--all`: "every org", or the one org id listed when the root org refused the identity. */
+  scope?: string;
+  /** `--adopt`: what the import file holds, and where it was written. */
+  adopted?: { file: string; resources: ImportResource[] };
 }
 
 /** The order problems are listed in: what is broken now first, what only needs watching last. */
@@ -105,10 +115,13 @@ const ORDER: ProblemKind[] = [
   "permissionDeleted",
   "permissionDisabled",
   "permissionChanged",
+  "permissionReplaced",
   "drift",
   "pendingAction",
   "interrupted",
   "notGranted",
+  "standingAccess",
+  "unmanagedAccess",
   "expiring",
   "waitingForApproval",
 ];
@@ -227,4 +240,50 @@ export function sortProblems(problems: Problem[]): Problem[] {
     .map((p, i) => ({ p, i }))
     .sort((x, y) => ORDER.indexOf(x.p.kind) - ORDER.indexOf(y.p.kind) || x.i - y.i)
     .map(({ p }) => p);
+}
+
+/** A permission's own words: who, on what, until when (names quoted). */
+function grantWords(e: PermissionEntry): string {
+  const who =
+    e.users.length + e.userGroups.length > 0 ? list([...e.users, ...e.userGroups]) : "no one";
+  const what = [...e.assets, ...e.nodes];
+  const until = e.dateExpired ? ` until ${when(e.dateExpired)}` : "";
+  return `${who} on ${what.length > 0 ? list(what) : "nothing"}${until}${e.active ? "" : " (disabled)"}`;
+}
+
+/** `--all`: access outside the stack is a problem; expired grants are listed, not problems. */
+export function permissionProblems(e: PermissionEntry): Problem[] {
+  const resource = `permission ${e.id}`;
+  if (e.kind === "managed") {
+    // The stack's id, but JumpServer says no ticket made it: someone deleted the grant and made
+    // one by hand with the same id (the id is writable on create).
+    return e.byTicket
+      ? []
+      : [
+          {
+            kind: "permissionReplaced",
+            resource: e.managedBy ?? resource,
+            message: `its permission was made by hand (created by ${list([e.createdBy])}), not by the ticket's approval: ${grantWords(e)}`,
+          },
+        ];
+  }
+  if (e.kind === "ticket") {
+    return [
+      {
+        kind: "unmanagedAccess",
+        resource,
+        message: `access from ${e.ticket ? `ticket ${e.ticket.serialNum}` : "a ticket"} that no stack resource manages: ${grantWords(e)}; ${e.adoption}`,
+      },
+    ];
+  }
+  if (e.kind === "handMade") {
+    return [
+      {
+        kind: "standingAccess",
+        resource,
+        message: `standing access made by hand (no ticket): ${grantWords(e)}`,
+      },
+    ];
+  }
+  return [];
 }

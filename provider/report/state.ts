@@ -9,6 +9,17 @@ export const SECRET = "[secret]";
 export const FLOW_TYPE = "pulumi-nodejs:dynamic/jumpserver:TicketFlow";
 export const TICKET_TYPE = "pulumi-nodejs:dynamic/jumpserver:AssetAccessTicket";
 
+/**
+ * The resources whose id is a ticket's id, and so its permission's (the permission an approval
+ * creates has the ticket's id): the dynamic resources and the provider plugin's.
+ */
+const GRANTING_TYPES: Record<string, string> = {
+  [TICKET_TYPE]: "AssetAccessTicket",
+  "pulumi-nodejs:dynamic/jumpserver:TicketApproval": "TicketApproval",
+  "jumpserver:index:AssetAccessTicket": "AssetAccessTicket",
+  "jumpserver:index:TicketApproval": "TicketApproval",
+};
+
 export interface StateResource {
   urn: string;
   /** The resource's name in the program (the URN's last part). */
@@ -27,6 +38,13 @@ export interface StackState {
   interrupted: string[];
   /** `jumpserver:expiryWarningDays` from the stack config the engine recorded, if set in plain text. */
   expiryWarningDays?: string;
+  /**
+   * Ticket id (lower case) → "AssetAccessTicket web-access": the permissions this stack manages.
+   * Only the state says what is managed; nothing read from JumpServer can add to it.
+   */
+  managed: Map<string, string>;
+  /** Every resource name in the stack, of any type (an adopted resource must not take one). */
+  names: Set<string>;
 }
 
 /** Bad state input: the CLI prints the message as one line and exits 2. */
@@ -56,8 +74,12 @@ function urnParts(urn: string): { stack: string; project: string; name: string }
   return { stack: head.replace(/^urn:pulumi:/, ""), project, name: rest.join("::") };
 }
 
-/** Parses the export's text; throws StateInputError with one clear line when it isn't one. */
-export function parseStackExport(text: string): StackState {
+/**
+ * Parses the export's text; throws StateInputError with one clear line when it isn't one.
+ * `allowEmpty`: a stack without any of our resources is fine (`report --all` on a stack that is
+ * about to adopt its first ones).
+ */
+export function parseStackExport(text: string, allowEmpty = false): StackState {
   const hint = "pipe `pulumi stack export` into it";
   if (text.trim() === "") throw new StateInputError(`no state on stdin: ${hint}`);
   let doc: unknown;
@@ -79,8 +101,15 @@ export function parseStackExport(text: string): StackState {
     );
   }
   const resources: StateResource[] = [];
+  const managed = new Map<string, string>();
+  const names = new Set<string>();
   for (const r of raw) {
     if (!isObj(r) || typeof r.urn !== "string") continue;
+    names.add(urnParts(r.urn).name);
+    const granting = typeof r.type === "string" ? GRANTING_TYPES[r.type] : undefined;
+    if (granting && r.delete !== true && typeof r.id === "string" && r.id !== "") {
+      managed.set(r.id.toLowerCase(), `${granting} ${urnParts(r.urn).name}`);
+    }
     const kind = kindOf(r.type);
     if (!kind || r.delete === true) continue; // a resource pending deletion is not the stack's any more
     resources.push({
@@ -92,7 +121,7 @@ export function parseStackExport(text: string): StackState {
       outputs: (scrub(r.outputs) as Record<string, unknown>) ?? {},
     });
   }
-  if (resources.length === 0) {
+  if (resources.length === 0 && !allowEmpty) {
     throw new StateInputError(
       "the stack has no TicketFlow or AssetAccessTicket resources (is it the right stack?)",
     );
@@ -108,11 +137,15 @@ export function parseStackExport(text: string): StackState {
     .filter((r) => isObj(r) && r.type === "pulumi:providers:pulumi-nodejs" && isObj(r.inputs))
     .map((r) => (r as { inputs: Record<string, unknown> }).inputs["jumpserver:expiryWarningDays"])
     .find((v) => typeof v === "string" || typeof v === "number");
-  const { stack, project } = urnParts(resources[0].urn);
+  const first = raw.find((r) => isObj(r) && typeof r.urn === "string") as
+    { urn: string } | undefined;
+  const { stack, project } = urnParts(first?.urn ?? "");
   return {
-    stack: `${project}/${stack}`,
+    stack: first ? `${project}/${stack}` : "(empty stack)",
     resources,
     interrupted,
+    managed,
+    names,
     ...(configured !== undefined ? { expiryWarningDays: String(configured) } : {}),
   };
 }

@@ -36,6 +36,7 @@ export class PermissionsBackend {
       isActive: true,
       dateCreated: this.m.now(),
       createdBy: `ApplyAssetTicket:${t.id}`,
+      fromTicket: true,
       comment: this.m.profile.messages.permissionComment(
         t.title,
         applicant ? displayName(applicant) : "",

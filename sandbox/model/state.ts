@@ -130,6 +130,11 @@ export interface PermissionRec {
   dateCreated: number;
   createdBy: string;
   comment: string;
+  /**
+   * Made by a ticket's final approval (read-only through the API: only the approval sets it).
+   * Absent in state files written before hand-made permissions existed: those were all a ticket's.
+   */
+  fromTicket?: boolean;
 }
 
 export interface State {

@@ -52,7 +52,7 @@ function parts(state: State, perm: PermissionRec, p: Profile, now: number) {
       is_active: perm.isActive !== false,
       is_expired: isExpired,
       is_valid: perm.isActive !== false && !isExpired,
-      from_ticket: true,
+      from_ticket: perm.fromTicket !== false,
       date_created: formatDate(perm.dateCreated),
       date_start: perm.dateStart === null ? null : formatDate(perm.dateStart),
       date_expired: perm.dateExpired === null ? null : formatDate(perm.dateExpired),

@@ -70,7 +70,7 @@ export const ROUTES: Route[] = [
     GET: tickets.getSuperTicket,
     DELETE: tickets.deleteSuperTicket,
   }),
-  r("perms/asset-permissions", { GET: perms.listPermissions }),
+  r("perms/asset-permissions", { GET: perms.listPermissions, POST: perms.createPermission }),
   r("perms/asset-permissions/:id", {
     GET: perms.getPermission,
     PUT: perms.updatePermission,

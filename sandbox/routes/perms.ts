@@ -1,12 +1,14 @@
-// /api/v1/perms/asset-permissions/: the grants final approvals create (id = ticket id), in the
-// current org (the root org sees every org); org admins read, edit and delete them. The list
+// /api/v1/perms/asset-permissions/: the grants final approvals create (id = ticket id) and those
+// admins make by hand, in the current org (the root org sees every org); org admins create, read,
+// edit and delete them. The list
 // renders member counts only; members come from the relation routes, one per kind.
 import type { Ctx, Reply } from "../http/context";
 import { bodyObject, ok } from "../http/context";
 import { exactFilters, paginate, searchFilter } from "../http/lists";
 import { ApiError, notFound } from "../errors";
 import { DATE_FORMAT_ERROR, parseDate } from "../dates";
-import type { PermissionRec } from "../model/state";
+import { newId, type PermissionRec } from "../model/state";
+import { ROOT_ORG_ID } from "../seed";
 import { inOrg } from "../render/assets";
 import {
   RELATION_KINDS,
@@ -16,7 +18,8 @@ import {
   renderPermissionRow,
   renderRelation,
 } from "../render/permissions";
-import { actionBits, pkOf, pythonType, requireOrgAdmin, requireUuid } from "./common";
+import { ALL_ACTIONS } from "../model/model";
+import { UUID_RE, actionBits, pkOf, pythonType, requireOrgAdmin, requireUuid } from "./common";
 
 function visible(ctx: Ctx) {
   return ctx.model.state.permissions.filter((p) => inOrg(ctx.orgId, p.orgId));
@@ -28,7 +31,7 @@ export function listPermissions(ctx: Ctx): Reply {
   perms = exactFilters(ctx, perms, {
     id: (p) => p.id,
     name: (p) => p.name,
-    from_ticket: () => "true",
+    from_ticket: (p) => (p.fromTicket !== false ? "true" : "false"),
   });
   const ids = ctx.query.get("ids");
   if (ids) {
@@ -55,10 +58,8 @@ export function getPermission(ctx: Ctx): Reply {
   return ok(renderPermission(ctx.model.state, find(ctx), ctx.profile, ctx.model.now()));
 }
 
-/** PATCH (partial) or PUT: what an admin's hand edit in the UI sends. */
-export function updatePermission(ctx: Ctx): Reply {
-  const perm = find(ctx);
-  const body = bodyObject(ctx);
+/** The writable fields of a body (perms/serializers/permission.py): what they set, and the field errors. */
+function writableFields(ctx: Ctx, body: Record<string, unknown>) {
   const p = ctx.profile;
   const errors: Record<string, unknown> = {};
   const next: Partial<PermissionRec> = {};
@@ -103,10 +104,79 @@ export function updatePermission(ctx: Ctx): Reply {
     if (typeof body.is_active !== "boolean") errors.is_active = ["Must be a valid boolean."];
     else next.isActive = body.is_active;
   }
+  if (typeof body.comment === "string") next.comment = body.comment;
+  return { next, errors };
+}
+
+/** PATCH (partial) or PUT: what an admin's hand edit in the UI sends. */
+export function updatePermission(ctx: Ctx): Reply {
+  const perm = find(ctx);
+  const { next, errors } = writableFields(ctx, bodyObject(ctx));
   if (Object.keys(errors).length > 0) throw new ApiError(400, errors);
   Object.assign(perm, next);
   ctx.mutated = true;
-  return ok(renderPermission(state, perm, p, ctx.model.now()));
+  return ok(renderPermission(ctx.model.state, perm, ctx.profile, ctx.model.now()));
+}
+
+/** ASSET_PERMISSION_DEFAULT_EXPIRED_DAYS (common/utils/django.py): a hand-made grant lasts 70 years unless told. */
+const DEFAULT_EXPIRED_DAYS = 25550;
+
+/**
+ * POST: a permission made by hand, as an admin makes one in the UI (or a script, bypassing tickets).
+ * Checked on real v4.10.19 (2026-12-07): `from_ticket` and `created_by` are read-only (ignored in
+ * the body; `created_by` is the requester's name, cut to 30), but `id` is writable, so a hand-made
+ * permission may carry any id, a ticket's included. Defaults: every action, no accounts, from now
+ * for 70 years. A name is unique per org; the root org can't hold one.
+ */
+export function createPermission(ctx: Ctx): Reply {
+  requireOrgAdmin(ctx);
+  const body = bodyObject(ctx);
+  const p = ctx.profile;
+  const state = ctx.model.state;
+  if (ctx.orgId === ROOT_ORG_ID) {
+    throw new ApiError(400, [
+      p.namedFlows ? "Please select an organization before saving" : "Please save in a org",
+    ]);
+  }
+  const { next, errors } = writableFields(ctx, body);
+  const name = typeof body.name === "string" ? body.name.trim() : "";
+  if (body.name === undefined || body.name === null) errors.name = ["This field is required."];
+  else if (name === "") errors.name = ["This field may not be blank."];
+  else if (state.permissions.some((x) => x.orgId === ctx.orgId && x.name === name)) {
+    errors.name = ["Field must be unique"];
+  }
+  let id = newId();
+  if (body.id !== undefined) {
+    if (typeof body.id !== "string" || !UUID_RE.test(body.id)) {
+      errors.id = ["Must be a valid UUID."];
+    } else if (state.permissions.some((x) => x.id === (body.id as string).toLowerCase())) {
+      errors.id = ["asset permission with this id already exists."];
+    } else id = (body.id as string).toLowerCase();
+  }
+  if (Object.keys(errors).length > 0) throw new ApiError(400, errors);
+  const now = ctx.model.now();
+  const perm: PermissionRec = {
+    id,
+    name,
+    orgId: ctx.orgId,
+    userIds: [],
+    userGroupIds: [],
+    assetIds: [],
+    nodeIds: [],
+    accounts: [],
+    actions: ALL_ACTIONS,
+    dateStart: now,
+    dateExpired: now + DEFAULT_EXPIRED_DAYS * 86_400_000,
+    isActive: true,
+    dateCreated: now,
+    createdBy: ctx.user.name.slice(0, 30),
+    comment: "",
+    ...next,
+    fromTicket: false,
+  };
+  state.permissions.push(perm);
+  ctx.mutated = true;
+  return ok(renderPermission(state, perm, p, now), 201);
 }
 
 export function deletePermission(ctx: Ctx): Reply {
