@@ -23,28 +23,90 @@ export interface Settings {
   requestsPerMinute: number | "auto";
 }
 
-/** A setting's stack-config key and environment variable. */
+/** A setting's stack-config key and environment variable; `doc` and `type` describe it in the plugin's schema. */
 interface Key {
   config: string;
   env: string;
+  doc: string;
+  type: "string" | "number" | "boolean";
 }
 
-const key = (name: string, env: string): Key => ({ config: `jumpserver:${name}`, env });
+const key = (name: string, env: string, type: Key["type"], doc: string): Key => ({
+  config: `jumpserver:${name}`,
+  env,
+  doc,
+  type,
+});
 
 export const SETTING_KEYS = {
-  url: key("url", "JUMPSERVER_URL"),
-  accessKeyId: key("accessKeyId", "JUMPSERVER_ACCESS_KEY_ID"),
-  accessKeySecret: key("accessKeySecret", "JUMPSERVER_ACCESS_KEY_SECRET"),
-  privateToken: key("privateToken", "JUMPSERVER_PRIVATE_TOKEN"),
-  token: key("token", "JUMPSERVER_TOKEN"),
-  username: key("username", "JUMPSERVER_USERNAME"),
-  password: key("password", "JUMPSERVER_PASSWORD"),
-  orgId: key("orgId", "JUMPSERVER_ORG_ID"),
-  insecure: key("insecure", "JUMPSERVER_INSECURE"),
-  caCert: key("caCert", "JUMPSERVER_CA_CERT"),
-  timeoutSeconds: key("timeoutSeconds", "JUMPSERVER_TIMEOUT_SECONDS"),
-  maxRetries: key("maxRetries", "JUMPSERVER_MAX_RETRIES"),
-  requestsPerMinute: key("requestsPerMinute", "JUMPSERVER_REQUESTS_PER_MINUTE"),
+  url: key("url", "JUMPSERVER_URL", "string", "Base URL of JumpServer (required)."),
+  accessKeyId: key(
+    "accessKeyId",
+    "JUMPSERVER_ACCESS_KEY_ID",
+    "string",
+    "Access key id (HTTP signature, preferred); goes with accessKeySecret.",
+  ),
+  accessKeySecret: key(
+    "accessKeySecret",
+    "JUMPSERVER_ACCESS_KEY_SECRET",
+    "string",
+    "Access key secret; goes with accessKeyId.",
+  ),
+  privateToken: key(
+    "privateToken",
+    "JUMPSERVER_PRIVATE_TOKEN",
+    "string",
+    "Private token, sent as `Authorization: Token …`.",
+  ),
+  token: key(
+    "token",
+    "JUMPSERVER_TOKEN",
+    "string",
+    "Bearer token, sent as `Authorization: Bearer …`.",
+  ),
+  username: key(
+    "username",
+    "JUMPSERVER_USERNAME",
+    "string",
+    "User whose password is exchanged for a token; goes with password.",
+  ),
+  password: key("password", "JUMPSERVER_PASSWORD", "string", "That user's password."),
+  orgId: key(
+    "orgId",
+    "JUMPSERVER_ORG_ID",
+    "string",
+    "Org of every resource that gives no orgId (default the Default org, 00000000-0000-0000-0000-000000000002).",
+  ),
+  insecure: key(
+    "insecure",
+    "JUMPSERVER_INSECURE",
+    "boolean",
+    "Skip TLS certificate verification (default false).",
+  ),
+  caCert: key(
+    "caCert",
+    "JUMPSERVER_CA_CERT",
+    "string",
+    "PEM text of the CA certificate(s) to trust, for a self-signed JumpServer.",
+  ),
+  timeoutSeconds: key(
+    "timeoutSeconds",
+    "JUMPSERVER_TIMEOUT_SECONDS",
+    "number",
+    "Timeout of each HTTP attempt, in seconds (default 30).",
+  ),
+  maxRetries: key(
+    "maxRetries",
+    "JUMPSERVER_MAX_RETRIES",
+    "number",
+    "Retries of a request that is safe to resend (default 4).",
+  ),
+  requestsPerMinute: key(
+    "requestsPerMinute",
+    "JUMPSERVER_REQUESTS_PER_MINUTE",
+    "string",
+    'Client-side request budget over a sliding minute: "auto" (default, learned from 429s), a number, or 0 for none.',
+  ),
 } as const;
 
 /** Keys whose values are credentials: they must be set with `pulumi config set --secret`. */

@@ -497,7 +497,8 @@ function displaysOf(t: LiveTicket, level: number): string[] {
   return Array.isArray(s?.assignees_display) ? s.assignees_display.map(String) : [];
 }
 
-function askedOf(t: LiveTicket): Asked {
+/** What a ticket asks for now (exported for the plugin's import). */
+export function askedOf(t: LiveTicket): Asked {
   const named = (v: unknown) =>
     (Array.isArray(v) ? v : []).map((x) =>
       x && typeof x === "object" ? String((x as { name?: unknown }).name ?? "") : String(x),

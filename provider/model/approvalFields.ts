@@ -149,7 +149,9 @@ export const APPROVAL_INPUTS = {
 export const APPROVAL_OUTPUTS = {
   /** The ticket id (also the resource id). */
   ticketId: output<string>(),
+  /** The ticket's serial number (as JumpServer's UI shows it). */
   serialNum: output<string>(),
+  /** The ticket's title. */
   title: output<string>(),
   /** "Name(username)" of the person who opened the ticket. */
   applicant: output<string>(),
@@ -159,6 +161,7 @@ export const APPROVAL_OUTPUTS = {
   state: output<string>(),
   /** open or closed. */
   status: output<string>(),
+  /** The level the ticket waits at (or was decided at). */
   approvalStep: output<number>(),
   /** Ids of the users who can act on the current step (empty once the ticket is closed). */
   currentApprovers: output<string[]>(),

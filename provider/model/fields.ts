@@ -44,12 +44,16 @@ export interface InputSpec<T = unknown, P extends Presence = Presence> {
   presence: P;
   /** The value's shape, checked with zod before its meaning (model/inputShapes.ts). */
   shape: Shape;
+  /** The provider plugin keeps the value secret in state (schema `secret`). */
+  secret?: boolean;
   /** Type-level only: the value's type once known (a function type, so `undefined` stays exact). */
   readonly type?: () => T;
 }
 
 /** An output the provider computes (declared on the resource, absent from its inputs). */
 export interface OutputSpec<T = unknown> {
+  /** The provider plugin keeps the value secret in state (schema `secret`). */
+  secret?: boolean;
   readonly type?: () => T;
 }
 
@@ -64,8 +68,8 @@ export function toggle(whenAbsent: boolean): InputSpec<boolean, "defaulted"> {
   return input<boolean>({ shape: flag, replaces: false, compare: "exact", whenAbsent });
 }
 
-export function output<T>(): OutputSpec<T> {
-  return {};
+export function output<T>(options: { secret?: boolean } = {}): OutputSpec<T> {
+  return options.secret ? { secret: true } : {};
 }
 
 /** The value type a field describes. */

@@ -94,19 +94,23 @@ export const FLOW_INPUTS = {
 export const FLOW_OUTPUTS = {
   /** The JumpServer flow id (for an org that inherited the global flow: its own copy's id). */
   flowId: output<string>(),
+  /** The org's name, as JumpServer shows it. */
   orgName: output<string>(),
   /** "strategy" (v3/v4.0) or "selector" (v4.1+), learned from the server. */
   dialect: output<Dialect>(),
   /** The server has named flows, CC users and up to 5 levels (v4.10.19+). */
   namedFlows: output<boolean>(),
+  /** The number of approval levels the flow has now. */
   approvalLevel: output<number>(),
   /** How the flow was obtained: the org's own, a copy of the global flow, the global flow itself, or created (named). */
   adopted: output<"own" | "global-copy" | "global" | "created">(),
   /** The rules last written, in the server's shape (drift is judged against these). */
   appliedRules: output<WireRule[]>(),
+  /** The CC users last written, as ids (v4.10.19+). */
   appliedCcUsers: output<string[] | undefined>(),
   /** The rules (and CC users) the flow had before adoption; delete restores them. */
   previousRules: output<WireRule[]>(),
+  /** The CC users the flow had before adoption (v4.10.19+). */
   previousCcUsers: output<string[] | undefined>(),
   /** Usernames resolved to ids, so usernames and ids compare equal without network. */
   userIds: output<Record<string, string>>(),

@@ -32,16 +32,35 @@ export type TicketGuardrails = Pick<
 export type FlowGuardrails = Pick<Guardrails, "minApprovalLevels" | "forbidSelfApproval">;
 
 export const GUARDRAIL_KEYS = {
-  maxAccessDays: { config: "jumpserver:maxAccessDays", env: "JUMPSERVER_MAX_ACCESS_DAYS" },
-  requireComment: { config: "jumpserver:requireComment", env: "JUMPSERVER_REQUIRE_COMMENT" },
-  allowedActions: { config: "jumpserver:allowedActions", env: "JUMPSERVER_ALLOWED_ACTIONS" },
+  maxAccessDays: {
+    config: "jumpserver:maxAccessDays",
+    env: "JUMPSERVER_MAX_ACCESS_DAYS",
+    type: "number",
+    doc: "The longest access a ticket may ask for (dateExpired - dateStart), in days.",
+  },
+  requireComment: {
+    config: "jumpserver:requireComment",
+    env: "JUMPSERVER_REQUIRE_COMMENT",
+    type: "boolean",
+    doc: "A ticket must say why: a non-empty comment.",
+  },
+  allowedActions: {
+    config: "jumpserver:allowedActions",
+    env: "JUMPSERVER_ALLOWED_ACTIONS",
+    type: "array",
+    doc: "The only actions a ticket may ask for.",
+  },
   minApprovalLevels: {
     config: "jumpserver:minApprovalLevels",
     env: "JUMPSERVER_MIN_APPROVAL_LEVELS",
+    type: "integer",
+    doc: "The fewest approval levels a TicketFlow may have (1 to 5).",
   },
   forbidSelfApproval: {
     config: "jumpserver:forbidSelfApproval",
     env: "JUMPSERVER_FORBID_SELF_APPROVAL",
+    type: "boolean",
+    doc: "Never approve a ticket whose applicant is the provider's own identity, and refuse a flow level whose only approver is one user (default true).",
   },
 } as const;
 

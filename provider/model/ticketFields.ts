@@ -129,28 +129,36 @@ export const TICKET_INPUTS = {
 export const TICKET_OUTPUTS = {
   /** The ticket id (also the resource id). */
   ticketId: output<string>(),
+  /** The ticket's serial number (as JumpServer's UI shows it). */
   serialNum: output<string>(),
   /** pending, approved, rejected or closed. */
   state: output<string>(),
   /** open or closed. */
   status: output<string>(),
+  /** The level the ticket waits at (or was decided at). */
   approvalStep: output<number>(),
   /** Ids of the users who can act on the current step (empty once the ticket is closed). */
   currentApprovers: output<string[]>(),
+  /** The applicant's user id. */
   applicantId: output<string>(),
+  /** The applicant as JumpServer shows them: "Name(username)". */
   applicantDisplay: output<string>(),
+  /** The org's name, as JumpServer shows it. */
   orgName: output<string>(),
+  /** The name of the asset permission an approval creates. */
   permissionName: output<string>(),
   /** The asset permission the final approval created (its id is the ticket id); "" until approved. */
   permissionId: output<string>(),
+  /** The asset ids the ticket asks for. */
   assetIds: output<string[]>(),
+  /** The node ids the ticket asks for. */
   nodeIds: output<string[]>(),
   /** The flow the ticket was opened under (v4.10.19+; otherwise ""). */
   flowId: output<string>(),
   /** Stable for one resource asking for one ticket (from its name, its ask and the previous one); the marker is derived from it. */
   requestId: output<string>(),
-  /** The `[pulumi:…]` marker in the ticket's comment: the requestId keyed with the identity's credential, so no one else can make a ticket look like this resource's. Used to find the ticket after a lost answer or a killed run. */
-  marker: output<string | undefined>(),
+  /** The `[pulumi:…]` marker in the ticket's comment: the requestId keyed with the identity's credential, so no one else can make a ticket look like this resource's. Used to find the ticket after a lost answer or a killed run. (Secret in the plugin's state: a stack reader can't copy it into a ticket of their own.) */
+  marker: output<string | undefined>({ secret: true }),
   /** Names resolved to ids at create, so names and ids compare equal without network. */
   resolvedIds: output<Record<string, string>>(),
   /** Work a failed create left for the next update: "approve", "close" or "". */
