@@ -60,4 +60,3 @@ pulumi.runtime.registerResourcePackage("jumpserver", {
         return new Provider(name, <any>undefined, { urn });
     },
 });
-# x
