@@ -8,6 +8,8 @@ import { currentClient } from "../../lifecycle/context";
 import { read, TicketOutputs } from "../../lifecycle/assetAccessTicket";
 import type { TicketInputs } from "../../model/ticketInputs";
 import { relatedId } from "../../api/answers";
+import { resolveUser } from "../../api/lookups";
+import { UUID } from "../../settings";
 import { parseTicketRef } from "./ids";
 
 export async function importTicket(id: string) {
@@ -28,7 +30,11 @@ export async function importTicket(id: string) {
       return name;
     });
   };
-  const applicantId = relatedId(t.raw.applicant);
+  // The apply-asset serializer shows the applicant as "Name(username)": its id is looked up.
+  const listed = relatedId(t.raw.applicant);
+  const applicantId = UUID.test(listed)
+    ? listed
+    : (await resolveUser(currentClient(), t.applicantUsername, "applicant", t.orgId)).id;
   const inputs: TicketInputs = {
     title: t.title,
     orgId: t.orgId,
