@@ -256,5 +256,6 @@ if (require.main === module) {
   const out = path.join(ROOT, "dist", "schema.json");
   fs.mkdirSync(path.dirname(out), { recursive: true });
   fs.writeFileSync(out, JSON.stringify(generateSchema(), null, 2) + "\n");
-  console.log(`wrote ${path.relative(ROOT, out)}`);
+  // stderr: `npm pack --json` runs this (prepare) and its stdout must stay JSON.
+  console.error(`wrote ${path.relative(ROOT, out)}`);
 }
