@@ -256,6 +256,6 @@ if (require.main === module) {
   const out = path.join(ROOT, "dist", "schema.json");
   fs.mkdirSync(path.dirname(out), { recursive: true });
   fs.writeFileSync(out, JSON.stringify(generateSchema(), null, 2) + "\n");
-  // stderr: `npm pack --json` runs this (prepare) and its stdout must stay JSON.
+  // stderr: `npm pack --json` runs the build (prepare), and its stdout must stay JSON.
   console.error(`wrote ${path.relative(ROOT, out)}`);
 }

@@ -53,7 +53,7 @@ outputs:
 const writes = (sb: Sandbox) =>
   Object.entries(sb.stats().byRoute).filter(([route]) => !route.startsWith("GET "));
 
-describe("e2e: the provider plugin with a YAML program through the Pulumi CLI", function () {
+describe("e2e: the provider plugin with a YAML program through the Pulumi CLI (plugin installed from the packed package)", function () {
   this.timeout(300_000);
   let sb: Sandbox;
   let project: YamlProject | undefined;
@@ -63,21 +63,20 @@ describe("e2e: the provider plugin with a YAML program through the Pulumi CLI", 
   const seen: { flowId?: string; ticketId?: string; serialNum?: string } = {};
   const admin = () => client(sb, "admin", "privateToken");
 
-  async function stackInit(p: YamlProject, name: string, extra: string[][] = []) {
-    await p.expect(0, "stack", "init", name);
+  const stackInit = (p: YamlProject, name: string, extra: Record<string, string> = {}) => {
     const a = user(sb, "admin");
-    await p.expect(0, "config", "set", "jumpserver:url", sb.url);
-    await p.expect(0, "config", "set", "jumpserver:accessKeyId", a.accessKey.id);
-    await p.expect(
-      0,
-      "config",
-      "set",
-      "--secret",
-      "jumpserver:accessKeySecret",
-      a.accessKey.secret,
+    return p.init(
+      name,
+      {
+        "jumpserver:url": sb.url,
+        "jumpserver:accessKeyId": a.accessKey.id,
+        "jumpserver:accessKeySecret": a.accessKey.secret,
+        "jumpserver:requestsPerMinute": "0",
+        ...extra,
+      },
+      ["jumpserver:accessKeySecret"],
     );
-    for (const [k, v] of extra) await p.expect(0, "config", "set", k, v);
-  }
+  };
 
   before(async function () {
     binDir = requirePulumiCli(this);
@@ -89,8 +88,10 @@ describe("e2e: the provider plugin with a YAML program through the Pulumi CLI", 
     hostDir = (host as { dir: string }).dir;
     sb = await sandbox({ dialect: "selector", errors: "conflict" });
     project = new YamlProject(binDir, hostDir, "life");
+    // The life project installs the packed package and finds the plugin in its node_modules.
+    await project.installPackage();
     project.write(program("yaml: requester on web-01"));
-    await stackInit(project, "e2e", [["jumpserver:requestsPerMinute", "0"]]);
+    await stackInit(project, "e2e");
   });
 
   after(async function () {
@@ -174,14 +175,12 @@ describe("e2e: the provider plugin with a YAML program through the Pulumi CLI", 
   it("pulumi import reads the flow, the ticket and its approval without a write; the printed code previews clean", async function () {
     importer = new YamlProject(binDir, hostDir, "import");
     importer.write("resources: {}\n");
-    await stackInit(importer, "imported", [
-      ["jumpserver:requestsPerMinute", "0"],
-      ["jumpserver:forbidSelfApproval", "false"],
-    ]);
+    await stackInit(importer, "imported", { "jumpserver:forbidSelfApproval": "false" });
     sb.resetStats();
     const code: string[] = [];
     for (const [type, name, id] of [
       ["TicketFlow", "flow", `${DEFAULT_ORG}/apply_asset`],
+      ["TicketFlow", "flowById", seen.flowId!],
       ["AssetAccessTicket", "access", seen.serialNum!],
       ["TicketApproval", "approval", seen.ticketId!],
     ]) {

@@ -83,7 +83,7 @@ async function withPackLock<T>(fn: () => Promise<T>): Promise<T> {
 }
 
 /** The exact versions this repo was tested with, so the scratch project matches it. */
-function pinnedVersion(name: string): string {
+export function pinnedVersion(name: string): string {
   const pkg = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, "package.json"), "utf8")) as {
     dependencies?: Record<string, string>;
     devDependencies?: Record<string, string>;

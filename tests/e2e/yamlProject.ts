@@ -8,6 +8,11 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { promisify } from "node:util";
 import { CACHE_ROOT, offlineEnv } from "./pulumiCli";
+import { packThisPackage, pinnedVersion } from "./scratchProject";
+
+const { npmInstall } = require("../../scripts/lib/scratch.js") as {
+  npmInstall(dir: string): Promise<"offline" | "prefer-offline">;
+};
 
 const run = promisify(execFile);
 const REPO_ROOT = path.resolve(__dirname, "..", "..");
@@ -38,6 +43,8 @@ export interface CliResult {
 
 export class YamlProject {
   readonly dir: string;
+  /** Where Pulumi.yaml points `plugins: providers:` (default this repository's bin/). */
+  private pluginPath = path.join(REPO_ROOT, "bin");
   constructor(
     private binDir: string,
     private hostDir: string,
@@ -53,7 +60,7 @@ export class YamlProject {
       "runtime: yaml",
       "plugins:",
       "  providers:",
-      `    - { name: jumpserver, path: ${JSON.stringify(path.join(REPO_ROOT, "bin"))} }`,
+      `    - { name: jumpserver, path: ${JSON.stringify(this.pluginPath)} }`,
       "  languages:",
       `    - { name: yaml, path: ${JSON.stringify(this.hostDir)} }`,
       "",
@@ -88,6 +95,33 @@ export class YamlProject {
         `pulumi ${args.join(" ")} exited ${r.code}, expected ${want}:\n${r.stdout}\n${r.stderr}`,
       );
     return r;
+  }
+
+  /**
+   * Installs this package as a user does (packed, from the tarball, with its peer @pulumi/pulumi)
+   * into the project's node_modules, and points `plugins: providers:` there by a relative path,
+   * as docs/provider-plugin.md says. Call before `write`.
+   */
+  async installPackage(): Promise<void> {
+    const tarball = await packThisPackage();
+    const pkg = {
+      name: "jms-yaml",
+      private: true,
+      dependencies: {
+        "@pulumi/pulumi": pinnedVersion("@pulumi/pulumi"),
+        "pulumi-jumpserver-tickets": `file:${tarball}`,
+      },
+    };
+    fs.writeFileSync(path.join(this.dir, "package.json"), JSON.stringify(pkg, null, 2) + "\n");
+    await npmInstall(this.dir);
+    this.pluginPath = "./node_modules/pulumi-jumpserver-tickets/bin";
+  }
+
+  /** `pulumi stack init <name>` and its config (`secret` keys set with --secret). */
+  async init(stack: string, config: Record<string, string>, secret: string[] = []): Promise<void> {
+    await this.expect(0, "stack", "init", stack);
+    for (const [k, v] of Object.entries(config))
+      await this.expect(0, "config", "set", ...(secret.includes(k) ? ["--secret"] : []), k, v);
   }
 
   cleanup(): void {
