@@ -13,20 +13,24 @@
 "use strict";
 
 const childProcess = require("node:child_process");
-const crypto = require("node:crypto");
 const fs = require("node:fs");
 const os = require("node:os");
 const path = require("node:path");
-const { setInterval, clearInterval } = require("node:timers");
 const {
   Unavailable,
   readWrapper,
   compareVersions,
   goVersion,
-  goEnv,
   checkReplaces,
-  tail,
 } = require("./lib/goModules");
+const {
+  elapsed,
+  isExecutable,
+  embedsModule,
+  goBuild,
+  removeAbandonedBuilds,
+  moveIntoPlace,
+} = require("./lib/goBuild");
 
 const REPO_ROOT = path.resolve(__dirname, "..");
 const WRAPPERS = path.join(__dirname, "pulumi-cli");
@@ -82,24 +86,6 @@ function pulumiVersion(pulumiPath) {
   return r.stdout.trim();
 }
 
-/** Go embeds its module list in every binary; reading it needs no Go toolchain and no execution. */
-function embedsModule(binaryPath, modulePath, version) {
-  try {
-    return fs.readFileSync(binaryPath).includes(`\t${modulePath}\t${version}\t`);
-  } catch {
-    return false;
-  }
-}
-
-function isExecutable(file) {
-  try {
-    fs.accessSync(file, fs.constants.X_OK);
-    return fs.statSync(file).isFile();
-  } catch {
-    return false;
-  }
-}
-
 // ---- 1. pulumi on PATH ----------------------------------------------------
 
 function fromPath() {
@@ -152,77 +138,6 @@ function checkBuild(dir, cli, host) {
 
 // ---- 3. building ---------------------------------------------------------
 
-function elapsed(since) {
-  const s = Math.round((Date.now() - since) / 1000);
-  return `${Math.floor(s / 60)}m${String(s % 60).padStart(2, "0")}s`;
-}
-
-/** Runs `go build` in a copy of a wrapper module, with a heartbeat while Go downloads and compiles. */
-function goBuild(wrapper, workDir, goPackage, version, output) {
-  const src = path.join(workDir, path.basename(wrapper.dir));
-  fs.mkdirSync(src, { recursive: true });
-  for (const name of ["go.mod", "go.sum"]) {
-    if (fs.existsSync(path.join(wrapper.dir, name)))
-      fs.copyFileSync(path.join(wrapper.dir, name), path.join(src, name));
-  }
-  const args = [
-    "build",
-    "-mod=mod",
-    "-trimpath",
-    "-tags",
-    "osusergo,grpcnotrace",
-    "-ldflags",
-    `-s -w -X ${VERSION_VAR}=${version}`,
-    "-o",
-    output,
-    goPackage,
-  ];
-  const started = Date.now();
-  log(`go ${args.map((a) => (/\s/.test(a) ? JSON.stringify(a) : a)).join(" ")}`);
-  return new Promise((resolve, reject) => {
-    const child = childProcess.spawn("go", args, {
-      cwd: src,
-      env: goEnv(),
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let outputText = "";
-    let downloads = 0;
-    const collect = (chunk) => {
-      const text = chunk.toString();
-      downloads += (text.match(/go: downloading /g) || []).length;
-      outputText = (outputText + text).slice(-20_000);
-    };
-    child.stdout.on("data", collect);
-    child.stderr.on("data", collect);
-    const heartbeat = setInterval(
-      () =>
-        log(
-          `  ... ${path.basename(output)}: ${elapsed(started)}, ${downloads} modules downloaded so far`,
-        ),
-      30_000,
-    );
-    child.on("error", (e) => {
-      clearInterval(heartbeat);
-      reject(new Unavailable(`could not run go: ${e.message}`));
-    });
-    child.on("close", (code, signal) => {
-      clearInterval(heartbeat);
-      if (code === 0) {
-        log(
-          `  built ${path.basename(output)} in ${elapsed(started)} (${downloads} modules downloaded)`,
-        );
-        resolve();
-      } else {
-        reject(
-          new Unavailable(
-            `go build of ${goPackage} failed (${signal || `exit ${code}`}); last lines:\n${tail(outputText, 15)}`,
-          ),
-        );
-      }
-    });
-  });
-}
-
 function launcherText() {
   try {
     const pkgJson = require.resolve("@pulumi/pulumi/package.json", { paths: [REPO_ROOT] });
@@ -254,20 +169,28 @@ async function build(cli, host, finalDir) {
   // Everything happens in a temp dir beside the final one; only a complete,
   // verified build is renamed into place, so a half-built cache never exists.
   fs.mkdirSync(CACHE_ROOT, { recursive: true });
-  removeAbandonedBuilds();
+  removeAbandonedBuilds(CACHE_ROOT, log);
   const workDir = fs.mkdtempSync(path.join(CACHE_ROOT, ".build-"));
   try {
     const stage = path.join(workDir, "out");
     const bin = path.join(stage, "bin");
     fs.mkdirSync(bin, { recursive: true });
-    await goBuild(
-      host,
+    await goBuild({
+      moduleDir: host.dir,
       workDir,
-      HOST_PACKAGE,
-      host.requires[SDK],
-      path.join(bin, "pulumi-language-nodejs"),
-    );
-    await goBuild(cli, workDir, CLI_PACKAGE, cli.requires[PKG], path.join(bin, "pulumi"));
+      goPackage: HOST_PACKAGE,
+      ldflags: [`-X ${VERSION_VAR}=${host.requires[SDK]}`],
+      output: path.join(bin, "pulumi-language-nodejs"),
+      log,
+    });
+    await goBuild({
+      moduleDir: cli.dir,
+      workDir,
+      goPackage: CLI_PACKAGE,
+      ldflags: [`-X ${VERSION_VAR}=${cli.requires[PKG]}`],
+      output: path.join(bin, "pulumi"),
+      log,
+    });
     fs.writeFileSync(path.join(bin, LAUNCHER), launcherText(), { mode: 0o755 });
     fs.writeFileSync(
       path.join(stage, "build.json"),
@@ -289,36 +212,6 @@ async function build(cli, host, finalDir) {
     log(`build done in ${elapsed(started)}`);
   } finally {
     fs.rmSync(workDir, { recursive: true, force: true });
-  }
-}
-
-/** Temp dirs of builds that were killed (a live build is far younger than this). */
-function removeAbandonedBuilds() {
-  const cutoff = Date.now() - 2 * 60 * 60 * 1000;
-  for (const name of fs.readdirSync(CACHE_ROOT)) {
-    const dir = path.join(CACHE_ROOT, name);
-    if (/^\.build-/.test(name) && fs.statSync(dir).mtimeMs < cutoff) {
-      log(`removing the abandoned build ${dir}`);
-      fs.rmSync(dir, { recursive: true, force: true });
-    }
-  }
-}
-
-function moveIntoPlace(stage, finalDir, isGood) {
-  if (fs.existsSync(finalDir)) {
-    // Another run may have finished the same build meanwhile: keep a good one
-    // (something may be using it); move a bad one aside (rename cannot replace
-    // a non-empty dir).
-    if (isGood()) return;
-    const aside = `${finalDir}.old-${crypto.randomBytes(4).toString("hex")}`;
-    fs.renameSync(finalDir, aside);
-    fs.rmSync(aside, { recursive: true, force: true });
-  }
-  try {
-    fs.renameSync(stage, finalDir);
-  } catch (e) {
-    // Lost a race with another run that renamed its build into place first.
-    if (!fs.existsSync(finalDir) || !isGood()) throw e;
   }
 }
 

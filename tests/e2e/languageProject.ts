@@ -1,0 +1,95 @@
+// A Pulumi project of any language run through the real CLI offline (the same environment as
+// every e2e suite: tests/e2e/pulumiCli.ts), with extra folders first on PATH: a Python program's
+// venv, since the offline Python host ignores `virtualenv:` (docs/sdks.md).
+import { execFile } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { promisify } from "node:util";
+import type { Sandbox } from "../../sandbox";
+import { user } from "../support/sandbox";
+import { offlineEnv } from "./pulumiCli";
+import type { CliResult } from "./yamlProject";
+
+const run = promisify(execFile);
+
+export class LanguageProject {
+  readonly dir: string;
+  private pathFirst: string[] = [];
+
+  constructor(
+    private binDir: string,
+    name: string,
+  ) {
+    this.dir = fs.mkdtempSync(path.join(os.tmpdir(), `pjt-${name}-`));
+  }
+
+  /** Writes `files` (paths relative to the project). */
+  write(files: Record<string, string>): void {
+    for (const [file, text] of Object.entries(files)) {
+      fs.mkdirSync(path.dirname(path.join(this.dir, file)), { recursive: true });
+      fs.writeFileSync(path.join(this.dir, file), text);
+    }
+  }
+
+  /** Puts `dir` first on the PATH of every later command. */
+  prependPath(dir: string): void {
+    this.pathFirst.unshift(dir);
+  }
+
+  env(): Record<string, string> {
+    const env = { ...process.env, ...offlineEnv(this.dir, this.binDir) } as Record<string, string>;
+    env.PATH = [...this.pathFirst, env.PATH].join(path.delimiter);
+    return env;
+  }
+
+  /** Runs `pulumi <args>` in the project; never throws on a non-zero exit. */
+  async pulumi(...args: string[]): Promise<CliResult> {
+    try {
+      const { stdout, stderr } = await run(path.join(this.binDir, "pulumi"), args, {
+        cwd: this.dir,
+        env: this.env(),
+        maxBuffer: 64 * 1024 * 1024,
+      });
+      return { code: 0, stdout, stderr };
+    } catch (e) {
+      const err = e as { code?: number; stdout?: string; stderr?: string };
+      return {
+        code: typeof err.code === "number" ? err.code : -1,
+        stdout: err.stdout ?? "",
+        stderr: err.stderr ?? "",
+      };
+    }
+  }
+
+  /** Like `pulumi`, but fails with the CLI's output when the exit code is not `want`. */
+  async expect(want: number, ...args: string[]): Promise<CliResult> {
+    const r = await this.pulumi(...args);
+    if (r.code !== want)
+      throw new Error(
+        `pulumi ${args.join(" ")} exited ${r.code}, expected ${want}:\n${r.stdout}\n${r.stderr}`,
+      );
+    return r;
+  }
+
+  /** `stack init` and the sandbox admin's config (the secret half as a secret), as a pipeline's stack. */
+  async initStack(sb: Sandbox, name: string, extra: [string, string][] = []): Promise<void> {
+    await this.expect(0, "stack", "init", name);
+    const admin = user(sb, "admin");
+    await this.expect(0, "config", "set", "jumpserver:url", sb.url);
+    await this.expect(0, "config", "set", "jumpserver:accessKeyId", admin.accessKey.id);
+    await this.expect(
+      0,
+      "config",
+      "set",
+      "--secret",
+      "jumpserver:accessKeySecret",
+      admin.accessKey.secret,
+    );
+    for (const [k, v] of extra) await this.expect(0, "config", "set", k, v);
+  }
+
+  cleanup(): void {
+    fs.rmSync(this.dir, { recursive: true, force: true });
+  }
+}
