@@ -63,6 +63,17 @@ export interface AccessEntry {
   pendingAction?: string;
   mismatch?: string;
   unreadable?: string;
+  /** A renewal in flight: the earlier grant this ticket keeps alive, and until when at the latest. */
+  renewal?: Renewal;
+}
+
+export interface Renewal {
+  /** The earlier ticket's serial number (or id). */
+  predecessor: string;
+  /** The kept grant's end: it stays until this ticket is approved, or until then. */
+  until: string;
+  /** This ticket is approved, or the kept grant has ended: the next `up` or refresh revokes it. */
+  due: boolean;
 }
 
 export type ProblemKind =
@@ -76,7 +87,8 @@ export type ProblemKind =
   | "interrupted"
   | "expiring"
   | "waitingForApproval"
-  | "notGranted";
+  | "notGranted"
+  | "renewal";
 
 export interface Problem {
   kind: ProblemKind;
@@ -110,6 +122,7 @@ const ORDER: ProblemKind[] = [
   "interrupted",
   "notGranted",
   "expiring",
+  "renewal",
   "waitingForApproval",
 ];
 
@@ -211,6 +224,17 @@ export function accessProblems(a: AccessEntry, warningDays: number, now = Date.n
       p(
         "expiring",
         `access ends ${a.daysLeft === 0 ? "within a day" : `in ${a.daysLeft} day${a.daysLeft === 1 ? "" : "s"}`} (${when(a.dateExpired)})`,
+      ),
+    );
+  }
+  if (a.renewal) {
+    const earlier = `the earlier grant (ticket ${list([a.renewal.predecessor])})`;
+    out.push(
+      p(
+        "renewal",
+        a.renewal.due
+          ? `renewal done: ${earlier} is revoked at the next \`pulumi up\` or refresh`
+          : `renewal in flight: ${earlier} stays until this ticket is approved, or until ${when(a.renewal.until)}, whichever comes first`,
       ),
     );
   }
