@@ -369,7 +369,7 @@ export async function remove(id: string, props: TicketOutputs): Promise<void> {
   if (holder) {
     // A renewal waiting for a person: the successor's state holds this permission now.
     warn(
-      `AssetAccessTicket ${props.serialNum || id}: its grant is kept for the renewal (ticket ${holder}) until that ticket is approved, or until its own end; not revoked now`,
+      `AssetAccessTicket ${props.serialNum || id}: its grant is kept for the renewal (ticket ${holder}), until that ticket is approved or until the grant's own end; not revoked now`,
     );
     return;
   }

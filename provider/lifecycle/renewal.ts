@@ -71,6 +71,12 @@ function keptHere(): Map<string, string> {
 const label = (s: { serialNum?: string; ticketId?: string }, id?: string) =>
   s.serialNum || s.ticketId || id || "";
 
+/** `AssetAccessTicket "name"` (from the resource's instanceKey, project/stack/name), else by ticket. */
+const resourceOf = (s: RenewalState, id?: string) => {
+  const name = s.instanceKey?.split("/").slice(2).join("/");
+  return name ? `AssetAccessTicket "${name}"` : `AssetAccessTicket ${label(s, id)}`;
+};
+
 /** `diff`: remember what a replacement replaces, and which permissions this state holds. */
 export function noteDiff(id: string, olds: RenewalState, replacing: boolean): void {
   if (olds.predecessor) keptHere().set(olds.predecessor.ticketId.toLowerCase(), id.toLowerCase());
@@ -140,7 +146,7 @@ export async function predecessorFor(
   if (predecessorEnded(candidate, now)) return undefined;
   if (beyond.length > 0) {
     warn(
-      `AssetAccessTicket ${label(olds, id)}: the new ticket asks for other ${beyond.join(", ")} than the approved grant, so it is not a renewal: the current access is revoked now and the new one starts once approved`,
+      `${resourceOf(olds, id)}: the new ticket asks for other ${beyond.join(", ")} than the approved grant, so it is not a renewal: the current access is revoked now and the new one starts once approved`,
     );
     return undefined;
   }
@@ -173,7 +179,7 @@ function handOver(olds: RenewalState, ask: RenewalAsk, now: number): Predecessor
 export function keep(p: Predecessor, successorId: string, successor: RenewalState): void {
   keptHere().set(p.ticketId.toLowerCase(), successorId.toLowerCase());
   warn(
-    `AssetAccessTicket ${label(successor, successorId)}: renewal: the current grant (ticket ${p.serialNum || p.ticketId}) stays until this ticket is approved, or until ${p.dateExpired}, whichever comes first`,
+    `${resourceOf(successor, successorId)}: renewal: the current grant (ticket ${p.serialNum || p.ticketId}) stays until this ticket is approved, or until ${p.dateExpired}, whichever comes first`,
   );
 }
 
@@ -200,7 +206,7 @@ export async function settle<T extends RenewalState>(
       await deletePermission(client, p.ticketId, p.orgId);
     } catch (e) {
       warn(
-        `AssetAccessTicket ${label(props, id)}: revoking the earlier grant (ticket ${p.serialNum || p.ticketId}) failed (${e instanceof Error ? e.message : String(e)}); it stays recorded here and the next run revokes it`,
+        `${resourceOf(props, id)}: revoking the earlier grant (ticket ${p.serialNum || p.ticketId}) failed (${e instanceof Error ? e.message : String(e)}); it stays recorded here and the next run revokes it`,
       );
       noteHeld(id, props);
       return props;
@@ -254,8 +260,8 @@ export function previewRenewal(
   news: Partial<RenewalState> & Record<string, unknown>,
   now = Date.now(),
 ): string | undefined {
-  const who = `AssetAccessTicket ${label(olds)}`;
-  if (olds.state !== "approved" || !olds.approvedGrant || !alive(olds, now)) {
+  const who = resourceOf(olds);
+  if (olds.state !== "approved" || !alive(olds, now)) {
     if (olds.predecessor && !predecessorEnded(olds.predecessor, now))
       return `${who}: renewal: the earlier grant (ticket ${olds.predecessor.serialNum || olds.predecessor.ticketId}) passes to the new ticket if it only extends or narrows that grant, and stays until the new ticket is approved, or until ${olds.predecessor.dateExpired}, whichever comes first`;
     return undefined;
@@ -278,14 +284,16 @@ export function previewRenewal(
     accounts: Array.isArray(news.accounts) ? news.accounts.map(String) : ["@ALL"],
     actions: Array.isArray(news.actions) ? news.actions.map(String) : ["all"],
   };
-  const end =
-    olds.grant && olds.grant !== "deleted"
-      ? earlierEnd(olds.approvedGrant.dateExpired, olds.grant.dateExpired)
-      : olds.approvedGrant.dateExpired;
+  // A ticket hidden from this identity was recorded approved without its grant: what it declared.
+  const approved = olds.approvedGrant ?? declaredOf(olds);
+  const end = earlierEnd(
+    earlierEnd(approved.dateExpired, olds.dateExpired),
+    olds.grant && olds.grant !== "deleted" ? olds.grant.dateExpired : undefined,
+  );
   const keeps = `the current grant (ticket ${label(olds)}) stays until the new ticket is approved (at once where this pipeline approves every level), or until ${end}, whichever comes first`;
   if (unknown)
     return `${who}: renewal: if the new ticket only extends or narrows the approved grant, ${keeps}; otherwise it is revoked in this update`;
-  const beyond = beyondRenewal(ask, olds.approvedGrant, olds.orgId);
+  const beyond = beyondRenewal(ask, approved, olds.orgId);
   if (beyond.length > 0)
     return `${who}: not a renewal (the new ticket asks for other ${beyond.join(", ")}): the current grant is revoked in this update, and the new access starts once the new ticket is approved`;
   return `${who}: renewal: ${keeps}`;

@@ -148,6 +148,37 @@ for (const mode of SERVER_MODES) {
       await host.delete(renewed.id, read.props);
     });
 
+    it("keeps tracking the earlier grant when its revoke gets no clear answer", async () => {
+      const asked = declared();
+      const old = await approvedGrant(asked);
+      const renewed = await replace(old, { ...asked, dateExpired: daysFromNow(20) });
+      await approveAs(sb, "approver", renewed.id);
+      // A process that does not retry, so one 503 is the whole answer.
+      const once = await ProviderHost.start(
+        assetAccessTicketProvider,
+        TYPE,
+        stackConfig(sb, "admin", "accessKey", { "jumpserver:maxRetries": "0" }),
+      );
+      try {
+        sb.injectFault({
+          method: "DELETE",
+          path: `${PERMS}${old.id}/`,
+          kind: "error",
+          status: 503,
+        });
+        const unsure = await once.read(renewed.id, renewed.outs);
+        assert.equal(unsure.props.state, "approved");
+        assert.equal(unsure.props.predecessor?.ticketId, old.id, "still recorded");
+        await isValid(old.id, asked.dateExpired);
+        const next = await once.read(renewed.id, unsure.props);
+        assert.equal(next.props.predecessor, undefined);
+        assert.equal(await permission(old.id), undefined, "revoked by the next run");
+        await once.delete(renewed.id, next.props);
+      } finally {
+        await once.close();
+      }
+    });
+
     it("lets a rejected renewal's kept grant run to its own end, and revokes it with the resource", async () => {
       const asked = declared({ assets: ["web-01"] });
       const old = await approvedGrant(asked);
