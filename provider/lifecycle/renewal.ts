@@ -21,6 +21,7 @@ import {
   beyondRenewal,
   earlierEnd,
   predecessorEnded,
+  widenedBeyond,
 } from "../model/renewal";
 import { isUnknown } from "../model/unknown";
 import { processMemory } from "./recovery";
@@ -126,6 +127,14 @@ export async function predecessorFor(
     live = "unsure";
   }
   if (!live || (live !== "unsure" && !live.active)) return handOver(olds, ask, now);
+  // Widened in JumpServer since the approval: not kept a moment longer than before (revoked now).
+  const approvedAs = olds.approvedGrant ?? declaredOf(olds);
+  if (live !== "unsure" && widenedBeyond(live, approvedAs).length > 0) {
+    warn(
+      `${resourceOf(olds, id)}: its asset permission grants more ${widenedBeyond(live, approvedAs).join(", ")} than was approved (edited in JumpServer), so it is not kept for the renewal: it is revoked now`,
+    );
+    return handOver(olds, ask, now);
+  }
   // The yardstick is what was approved (or, when the state never saw the approval, what was
   // declared); the live permission can only narrow it, never widen it.
   const yardstick = olds.approvedGrant ?? declaredOf(olds);
@@ -188,7 +197,8 @@ export function keep(p: Predecessor, successorId: string, successor: RenewalStat
  * kept grant's own end has passed, the permission is revoked and the state forgets it; an
  * unclear answer to that revoke keeps it in the state (the next run tries again). While the
  * renewal is in flight, the permission is read: deleted by hand, it is forgotten; an earlier end
- * is taken, a later one (edited in JumpServer) never. `writes: false` (the report) only reads.
+ * is taken, a later one (edited in JumpServer) never; widened or disabled by hand, it is kept no
+ * longer (revoked). `writes: false` (the report) only reads.
  */
 export async function settle<T extends RenewalState>(
   client: JumpServerClient,
@@ -200,29 +210,37 @@ export async function settle<T extends RenewalState>(
   const p = props.predecessor;
   if (!p) return props;
   const due = props.state === "approved" || predecessorEnded(p, now);
-  if (due) {
-    if (!writes) return props;
+  if (!due) {
+    noteHeld(id, props);
+    let live: Grant | undefined;
     try {
-      await deletePermission(client, p.ticketId, p.orgId);
-    } catch (e) {
-      warn(
-        `${resourceOf(props, id)}: revoking the earlier grant (ticket ${p.serialNum || p.ticketId}) failed (${e instanceof Error ? e.message : String(e)}); it stays recorded here and the next run revokes it`,
-      );
-      noteHeld(id, props);
-      return props;
+      live = await getGrant(client, p.ticketId, p.orgId);
+    } catch {
+      return props; // unsure: keep it, as it was
     }
-    return forget(id, props);
+    if (!live) return forget(id, props);
+    const wider = live.active ? widenedBeyond(live, p.grant) : ["active"];
+    if (wider.length === 0) {
+      const end = earlierEnd(p.dateExpired, live.dateExpired);
+      return end === p.dateExpired ? props : { ...props, predecessor: { ...p, dateExpired: end } };
+    }
+    // Widened (or disabled) in JumpServer while kept: it is kept no longer.
+    if (writes && live.active)
+      warn(
+        `${resourceOf(props, id)}: the earlier grant (ticket ${p.serialNum || p.ticketId}) grants more ${wider.join(", ")} than was approved (edited in JumpServer); revoking it now`,
+      );
   }
-  noteHeld(id, props);
-  let live: Grant | undefined;
+  if (!writes) return props;
   try {
-    live = await getGrant(client, p.ticketId, p.orgId);
-  } catch {
-    return props; // unsure: keep it, as it was
+    await deletePermission(client, p.ticketId, p.orgId);
+  } catch (e) {
+    warn(
+      `${resourceOf(props, id)}: revoking the earlier grant (ticket ${p.serialNum || p.ticketId}) failed (${e instanceof Error ? e.message : String(e)}); it stays recorded here and the next run revokes it`,
+    );
+    noteHeld(id, props);
+    return props;
   }
-  if (!live) return forget(id, props);
-  const end = earlierEnd(p.dateExpired, live.dateExpired);
-  return end === p.dateExpired ? props : { ...props, predecessor: { ...p, dateExpired: end } };
+  return forget(id, props);
 }
 
 function forget<T extends RenewalState>(id: string, props: T): T {

@@ -55,6 +55,25 @@ export function beyondRenewal(ask: RenewalAsk, grant: Grant, grantOrgId: string)
   return out;
 }
 
+/**
+ * What the live permission grants beyond the grant it was approved as (edited in JumpServer): the
+ * members, accounts or actions it has that the approval did not give. Dates are not compared here:
+ * a kept permission ends at the recorded end whatever its own says.
+ */
+export function widenedBeyond(live: Grant, approved: Grant): string[] {
+  const out: string[] = [];
+  const within = (name: string, theirs: string[], mine: string[]) => {
+    if (theirs.some((x) => !mine.includes(x))) out.push(name);
+  };
+  within("users", lower(live.users), lower(approved.users));
+  within("userGroups", lower(live.userGroups), lower(approved.userGroups));
+  within("assets", lower(live.assets), lower(approved.assets));
+  within("nodes", lower(live.nodes), lower(approved.nodes));
+  if (!approved.accounts.includes("@ALL")) within("accounts", live.accounts, approved.accounts);
+  within("actions", actionBits(live.actions), actionBits(approved.actions));
+  return out;
+}
+
 /** The earlier of two ends: a kept permission's end never moves later, whoever says otherwise. */
 export function earlierEnd(recorded: string, seen: string | undefined): string {
   const a = parseDate(recorded);

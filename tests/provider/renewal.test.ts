@@ -224,6 +224,23 @@ for (const mode of SERVER_MODES) {
       assert.equal(await permission(old.id), undefined);
     });
 
+    it("keeps a kept grant no longer once it is widened in JumpServer", async () => {
+      const asked = declared({ assets: ["web-01"] });
+      const old = await approvedGrant(asked);
+      const renewed = await replace(old, { ...asked, dateExpired: daysFromNow(20) });
+      assert.equal(renewed.outs.predecessor?.ticketId, old.id);
+      const db = sb.seed.assets.find((a) => a.name === "db-01")!.id;
+      const web = sb.seed.assets.find((a) => a.name === "web-01")!.id;
+      await admin().request("PATCH", `${PERMS}${old.id}/`, {
+        org: DEFAULT,
+        body: { assets: [web, db] },
+      });
+      const r = await host.read(renewed.id, renewed.outs);
+      assert.equal(r.props.predecessor, undefined);
+      assert.equal(await permission(old.id), undefined, "revoked, not kept widened");
+      await host.delete(renewed.id, r.props);
+    });
+
     it("revokes at once when the new ticket asks for more than the approved grant", async () => {
       const asked = declared({ assets: ["web-01"] });
       const old = await approvedGrant(asked);
