@@ -95,7 +95,7 @@ export async function check(
 }
 
 export async function diff(
-  _id: string,
+  id: string,
   olds: TicketOutputs,
   news: TicketInputs,
 ): Promise<{ changes: boolean; replaces: string[]; deleteBeforeReplace: boolean }> {
@@ -110,12 +110,12 @@ export async function diff(
   if (needsNewTicket(drift)) replaces.push("grant");
   // New ticket first, then the old one is closed or revoked in the same `up`, unless the new
   // ticket only renews an approved grant and still waits for a person (renewal.ts).
-  noteDiff(_id, olds, replaces.length > 0);
+  noteDiff(id, olds, replaces.length > 0);
   if (replaces.length > 0) {
     const words = previewRenewal(olds, n);
     if (words) warn(words);
   }
-  const renewalWork = settleDue(olds) || (await approvedSince(_id, olds));
+  const renewalWork = settleDue(olds) || (await approvedSince(id, olds));
   const changes = changed.length > 0 || !!olds.pendingAction || drift.length > 0 || renewalWork;
   return { changes, replaces: [...replaces], deleteBeforeReplace: false };
 }
@@ -185,8 +185,8 @@ export async function create(inputs: TicketInputs): Promise<{ id: string; outs: 
       outs,
     );
   }
-  // A renewal that waits for a person keeps the current grant alive (renewal.ts): from here on
-  // this state holds it. Asked before approving, while the old state is still this process's.
+  // A renewal that still waits for a person keeps the current grant alive (renewal.ts): from here
+  // on this state holds it. Asked once the pipeline's approvals are done: approved, it keeps none.
   const renews = () =>
     predecessorFor(client, inputs.instanceKey, {
       orgId: inputs.orgId,
