@@ -49,6 +49,16 @@ import { resolveAsked } from "./ticketNames";
 import { approvedGrantOf, driftOf, hollowParts, liveGrant, restoreGrant } from "./ticketGrants";
 import { adoptionMismatch, compareWithRequest, openExactlyOnce } from "./ticketOpen";
 import { listedTickets } from "./snapshot";
+import {
+  heldByAnother,
+  keep,
+  noteDiff,
+  predecessorFor,
+  previewRenewal,
+  revokeKept,
+  settle,
+  settleDue,
+} from "./renewal";
 import { warn } from "./warn";
 
 export type TicketOutputs = TicketInputs & OutputValues<typeof TICKET_OUTPUTS>;
@@ -85,7 +95,7 @@ export async function check(
 }
 
 export async function diff(
-  _id: string,
+  id: string,
   olds: TicketOutputs,
   news: TicketInputs,
 ): Promise<{ changes: boolean; replaces: string[]; deleteBeforeReplace: boolean }> {
@@ -98,9 +108,15 @@ export async function diff(
   // A grant edited by hand is put back; one deleted or disabled needs a new ticket.
   const drift = driftOf(olds);
   if (needsNewTicket(drift)) replaces.push("grant");
-  const changes = changed.length > 0 || !!olds.pendingAction || drift.length > 0;
-  // New ticket first, then the old one is closed/revoked in the same `up`. (If the new ticket still
-  // waits for a person's approval, the old grant is revoked all the same: the docs say so.)
+  // New ticket first, then the old one is closed or revoked in the same `up`, unless the new
+  // ticket only renews an approved grant and still waits for a person (renewal.ts).
+  noteDiff(id, olds, replaces.length > 0);
+  if (replaces.length > 0) {
+    const words = previewRenewal(olds, n);
+    if (words) warn(words);
+  }
+  const renewalWork = settleDue(olds) || (await approvedSince(id, olds));
+  const changes = changed.length > 0 || !!olds.pendingAction || drift.length > 0 || renewalWork;
   return { changes, replaces: [...replaces], deleteBeforeReplace: false };
 }
 
@@ -169,6 +185,22 @@ export async function create(inputs: TicketInputs): Promise<{ id: string; outs: 
       outs,
     );
   }
+  // A renewal that still waits for a person keeps the current grant alive (renewal.ts): from here
+  // on this state holds it. Asked once the pipeline's approvals are done: approved, it keeps none.
+  const renews = () =>
+    predecessorFor(client, inputs.instanceKey, {
+      orgId: inputs.orgId,
+      applicantId: applicant.id,
+      assetIds,
+      nodeIds,
+      accounts: inputs.accounts,
+      actions: inputs.actions,
+    });
+  const holding = (o: TicketOutputs, p: Awaited<ReturnType<typeof renews>>): TicketOutputs => {
+    if (!p || o.state === "approved") return o;
+    keep(p, ticket.id, o);
+    return { ...o, predecessor: p };
+  };
   if (inputs.approve) {
     try {
       const approved = await approveWhileAssignee(client, ticket, me.id, askOf(declared));
@@ -182,16 +214,18 @@ export async function create(inputs: TicketInputs): Promise<{ id: string; outs: 
       throw new InitError(
         `ticket ${ticket.serialNum || ticket.id} was opened but approving it failed (the next \`pulumi up\` retries the approval, without opening another ticket): ${message(e)}`,
         ticket.id,
-        { ...outs, pendingAction: "approve" },
+        holding({ ...outs, pendingAction: "approve" }, await renews().catch(() => undefined)),
       );
     }
   }
+  if (outs.state !== "approved") outs = holding(outs, await renews());
   return { id: ticket.id, outs: plain(outs) };
 }
 
 export async function read(
   id: string,
   props: TicketOutputs,
+  options: { writes?: boolean } = {},
 ): Promise<{ id: string; props: TicketOutputs; inputs: TicketInputs }> {
   const client = currentClient();
   let next: TicketOutputs;
@@ -201,6 +235,7 @@ export async function read(
       ...outputsFrom(props, t, props),
       pendingAction: props.pendingAction ?? "",
       ...(props.mismatch ? { mismatch: props.mismatch } : {}),
+      ...(props.predecessor ? { predecessor: props.predecessor } : {}),
     };
     // A closed ticket can't change: the approved grant, once recorded whole, is kept, so an odd
     // answer (fields missing) can't move the drift baseline. A hollow one (recorded from such an
@@ -233,6 +268,9 @@ export async function read(
     const grant = await liveGrant(client, id, next.orgId);
     if (grant) next = { ...next, grant };
   }
+  // A renewal in flight: the kept grant goes once this ticket is approved (a refresh writes only
+  // this, an end of access the program already declared), or at its own end.
+  next = await settle(client, id, next, options.writes !== false);
   // The marker the live ticket carries goes back into the inputs: the next check chains from it.
   // So does the live grant, beside the approved one: the next preview shows what drifted.
   const inputs = {
@@ -294,13 +332,25 @@ export async function update(
     const { assetIds, nodeIds } = await patiently(() => resolveAsked(client, news));
     const declared = declaredGrant(news, assetIds, nodeIds);
     const approved = await approveWhileAssignee(client, t, me.id, askOf(declared));
-    outs = outputsFrom({ ...olds, ...pickInputs(news) }, approved, olds);
+    outs = { ...outputsFrom({ ...olds, ...pickInputs(news) }, approved, olds), ...kept(olds) };
+  } else if (outs.predecessor && outs.state === "pending") {
+    // A renewal in flight: approved by a person since? Then the kept grant goes (settle below).
+    const t = await visibleTicket(client, id).catch(() => undefined);
+    if (t && t.state !== "pending")
+      outs = { ...outputsFrom({ ...olds, ...pickInputs(news) }, t, olds), ...kept(olds) };
+    else if (!t) {
+      // Hidden from this identity (opened on behalf): its status, as read does.
+      const s = await getSuperStatus(client, id).catch(() => undefined);
+      if (s && s.state !== "pending")
+        outs = { ...outs, state: s.state, status: s.status, currentApprovers: [] };
+    }
   }
   const drift = driftOf(outs);
   if (drift.length > 0 && !needsNewTicket(drift) && outs.approvedGrant) {
     const grant = await restoreGrant(client, id, outs.orgId, outs.approvedGrant);
     outs = { ...outs, grant };
   }
+  outs = await settle(client, id, outs, true);
   return { outs: plain({ ...outs, pendingAction: "" }) };
 }
 
@@ -313,6 +363,16 @@ export async function remove(id: string, props: TicketOutputs): Promise<void> {
     return;
   }
   const client = currentClient();
+  // The grant this ticket kept alive goes with it, unless a newer ticket took it over (renewal.ts).
+  await revokeKept(client, id, props);
+  const holder = heldByAnother(id, id);
+  if (holder) {
+    // A renewal waiting for a person: the successor's state holds this permission now.
+    warn(
+      `AssetAccessTicket ${props.serialNum || id}: its grant is kept for the renewal (ticket ${holder}), until that ticket is approved or until the grant's own end; not revoked now`,
+    );
+    return;
+  }
   if (props.state === "approved") return revoke(client, id, props);
   if (props.state === "rejected" || props.state === "closed" || props.status === "closed") return;
   try {
@@ -327,6 +387,19 @@ export async function remove(id: string, props: TicketOutputs): Promise<void> {
   const state = await currentState(client, id);
   if (state === "approved") await revoke(client, id, props);
   else if (state === "pending") await closeAnyway(client, id, props.applicantId);
+}
+
+/**
+ * Whether a renewal's successor, pending in the state, has been approved since (one read, only
+ * for tickets that keep an earlier grant alive). An unclear answer is "no": nothing is revoked.
+ */
+async function approvedSince(id: string, olds: TicketOutputs): Promise<boolean> {
+  if (!olds.predecessor || olds.state !== "pending" || !id) return false;
+  try {
+    return (await currentState(currentClient(), id)) === "approved";
+  } catch {
+    return false;
+  }
 }
 
 /** The grant the program declares, as ids: what a ticket is opened with and all its approvals may send. */
@@ -376,6 +449,9 @@ function outputsFrom(
     ...expiry(t.dateExpired || inputs.dateExpired),
   };
 }
+
+/** The earlier grant a renewal keeps alive, carried from one state to the next. */
+const kept = (o: TicketOutputs) => (o.predecessor ? { predecessor: o.predecessor } : {});
 
 /** Whether the inputs still ask for the same ticket (names and ids as the check spelled them). */
 function sameAsk(olds: Record<string, unknown>, news: Record<string, unknown>): boolean {

@@ -68,7 +68,7 @@ export function takenOverHere(): Set<string> {
   return processMemory<Set<string>>("taken-over", () => new Set());
 }
 
-function processMemory<T>(name: string, make: () => T): T {
+export function processMemory<T>(name: string, make: () => T): T {
   const g = globalThis as unknown as Record<symbol, T | undefined>;
   return (g[Symbol.for(`pulumi-jumpserver-tickets/${name}`)] ??= make());
 }

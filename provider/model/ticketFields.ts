@@ -3,6 +3,7 @@
 // is part of the marker's hash (lifecycle/recovery.ts): add new ones at the end.
 import { input, inputKeys, output, toggle } from "./fields";
 import type { Grant, LiveGrant } from "./grants";
+import type { Predecessor } from "./renewal";
 import type { TicketGuardrails } from "./guardrails";
 import { guardrailsShape, names, optional, orUnknown, text } from "./inputShapes";
 
@@ -173,6 +174,12 @@ export const TICKET_OUTPUTS = {
   expired: output<boolean>(),
   /** Whole days until dateExpired (0 once expired), as of the last read. */
   daysLeft: output<number>(),
+  /**
+   * A renewal in flight: the earlier approved grant this pending ticket keeps alive until it is
+   * approved, or until that grant's own end (never later); revoked with this resource. Absent
+   * otherwise (docs/access-over-time.md).
+   */
+  predecessor: output<Predecessor | undefined>(),
 };
 
 export const TICKET_INPUT_KEYS = inputKeys(TICKET_INPUTS);

@@ -8,6 +8,7 @@ import * as flowLifecycle from "../lifecycle/ticketFlow";
 import * as ticketLifecycle from "../lifecycle/assetAccessTicket";
 import { driftOf as grantDriftOf } from "../lifecycle/ticketGrants";
 import { redirectWarnings } from "../lifecycle/warn";
+import { settleDue } from "../lifecycle/renewal";
 import { differs, InputSpec } from "../model/fields";
 import { FLOW_INPUTS, FLOW_INPUT_KEYS } from "../model/flowFields";
 import { TICKET_INPUTS, TICKET_INPUT_KEYS } from "../model/ticketFields";
@@ -143,7 +144,10 @@ async function accessEntry(
   let changes = false;
   let replaces: string[] = [];
   try {
-    const { value, warnings } = await collecting(() => ticketLifecycle.read(r.id, props));
+    // Reads only: a renewal's kept grant is not revoked here (read's one write), only shown.
+    const { value, warnings } = await collecting(() =>
+      ticketLifecycle.read(r.id, props, { writes: false }),
+    );
     props = value.props;
     if (warnings.length > 0) unreadable = warnings.join("; ");
     const d = await ticketLifecycle.diff(r.id, props, inputs);
@@ -187,6 +191,15 @@ async function accessEntry(
     ...(props.pendingAction ? { pendingAction: props.pendingAction } : {}),
     ...(props.mismatch ? { mismatch: props.mismatch } : {}),
     ...(unreadable ? { unreadable } : {}),
+    ...(props.predecessor
+      ? {
+          renewal: {
+            predecessor: props.predecessor.serialNum || props.predecessor.ticketId,
+            until: normalizeDate(props.predecessor.dateExpired) ?? props.predecessor.dateExpired,
+            due: settleDue(props, now),
+          },
+        }
+      : {}),
   };
 }
 

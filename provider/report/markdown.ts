@@ -24,6 +24,7 @@ const KIND_WORDS: Record<ProblemKind, string> = {
   notGranted: "not granted",
   expiring: "expiring",
   waitingForApproval: "waiting",
+  renewal: "renewal",
   permissionReplaced: "access made by hand",
   unmanagedAccess: "not managed",
   standingAccess: "standing access",
@@ -120,8 +121,12 @@ function flowRow(f: FlowEntry, l: Limits, cc: boolean): string[] {
 function accessState(a: AccessEntry): string {
   if (a.state === "approved" && a.grantDrift.includes("deleted")) return "approved, **removed**";
   if (a.state === "approved" && a.expired) return "expired";
-  if (a.state === "pending" && a.status !== "closed") return `pending (level ${a.approvalStep})`;
-  return text(a.state || "unknown");
+  const renews = a.renewal
+    ? `; renews ${text(`#${a.renewal.predecessor}`)}, kept until ${day(a.renewal.until)}`
+    : "";
+  if (a.state === "pending" && a.status !== "closed")
+    return `pending (level ${a.approvalStep})${renews}`;
+  return text(a.state || "unknown") + renews;
 }
 
 function accessDrift(a: AccessEntry): string {

@@ -64,6 +64,17 @@ export interface AccessEntry {
   pendingAction?: string;
   mismatch?: string;
   unreadable?: string;
+  /** A renewal in flight: the earlier grant this ticket keeps alive, and until when at the latest. */
+  renewal?: Renewal;
+}
+
+export interface Renewal {
+  /** The earlier ticket's serial number (or id). */
+  predecessor: string;
+  /** The kept grant's end: it stays until this ticket is approved, or until then. */
+  until: string;
+  /** This ticket is approved, or the kept grant has ended: the next `up` or refresh revokes it. */
+  due: boolean;
 }
 
 export type ProblemKind =
@@ -78,6 +89,7 @@ export type ProblemKind =
   | "expiring"
   | "waitingForApproval"
   | "notGranted"
+  | "renewal"
   | "permissionReplaced"
   | "unmanagedAccess"
   | "standingAccess";
@@ -123,6 +135,7 @@ const ORDER: ProblemKind[] = [
   "standingAccess",
   "unmanagedAccess",
   "expiring",
+  "renewal",
   "waitingForApproval",
 ];
 
@@ -224,6 +237,17 @@ export function accessProblems(a: AccessEntry, warningDays: number, now = Date.n
       p(
         "expiring",
         `access ends ${a.daysLeft === 0 ? "within a day" : `in ${a.daysLeft} day${a.daysLeft === 1 ? "" : "s"}`} (${when(a.dateExpired)})`,
+      ),
+    );
+  }
+  if (a.renewal) {
+    const earlier = `the earlier grant (ticket ${list([a.renewal.predecessor])})`;
+    out.push(
+      p(
+        "renewal",
+        a.renewal.due
+          ? `renewal done: ${earlier} is revoked at the next \`pulumi up\` or refresh`
+          : `renewal in flight: ${earlier} stays until this ticket is approved, or until ${when(a.renewal.until)}, whichever comes first`,
       ),
     );
   }

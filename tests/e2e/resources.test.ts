@@ -307,7 +307,7 @@ describe("e2e: TicketFlow and AssetAccessTicket through the Pulumi CLI", functio
     assert.doesNotMatch(quiet.stdout, /access ends/);
   });
 
-  it("changing a ticket input replaces it: a new ticket is opened and the old access revoked", async function () {
+  it("changing a ticket input replaces it: a new ticket is opened, and the old access stays while it waits for a person (a renewal)", async function () {
     await setAllConfig(stack!, {
       levels: { value: "two" },
       title: { value: "e2e: requester on web-01 (second)" },
@@ -317,7 +317,9 @@ describe("e2e: TicketFlow and AssetAccessTicket through the Pulumi CLI", functio
     const out = await outputs();
     seen.secondTicket = out.ticketId;
     assert.notEqual(out.ticketId, seen.firstTicket);
-    assert.equal(await permission(seen.firstTicket!), undefined, "the old grant is revoked");
+    // Only the title changed, so the new ticket renews the old grant (docs/access-over-time.md):
+    // that grant stays until the new ticket is approved.
+    assert.ok(await permission(seen.firstTicket!), "the old grant is kept for the renewal");
     // Two levels now: the pipeline approved the first, `approver` holds the second.
     assert.equal(out.state, "pending");
     assert.equal(out.approvalStep, 2);
@@ -342,6 +344,9 @@ describe("e2e: TicketFlow and AssetAccessTicket through the Pulumi CLI", functio
     assert.equal(ticket.id, id);
     assert.equal(ticket.outputs!.state, "approved");
     assert.equal(ticket.outputs!.permissionId, id);
+    // The refresh saw the renewal approved: the old grant it kept is revoked, and forgotten.
+    assert.equal(await permission(seen.firstTicket!), undefined, "the old grant is revoked");
+    assert.equal(ticket.outputs!.predecessor, undefined);
   });
 
   it("stack export holds no credential in plaintext and a small __provider, the same per type", async function () {

@@ -141,6 +141,34 @@ describe("report: problems", () => {
       ).map((p) => p.kind),
       ["pendingAction", "waitingForApproval"],
     );
+    // A renewal in flight says which earlier grant stays until when; once approved, when it goes.
+    const renewing = access({
+      state: "pending",
+      status: "open",
+      approvalStep: 1,
+      currentApprovers: ["approver"],
+      renewal: { predecessor: "203001010001", until: "2030-01-05T00:00:00Z", due: false },
+    });
+    assert.deepEqual(
+      accessProblems(renewing, 7, NOW).map((p) => [p.kind, p.message]),
+      [
+        [
+          "renewal",
+          "renewal in flight: the earlier grant (ticket `203001010001`) stays until this ticket is approved, or until 2030-01-05 00:00 UTC, whichever comes first",
+        ],
+        ["waitingForApproval", "waiting for approval at level 1 (approvers: `approver`)"],
+      ],
+    );
+    assert.match(
+      accessProblems(
+        access({
+          renewal: { predecessor: "203001010001", until: "2030-01-05T00:00:00Z", due: true },
+        }),
+        7,
+        NOW,
+      )[0].message,
+      /^renewal done: the earlier grant \(ticket `203001010001`\) is revoked at the next `pulumi up` or refresh$/,
+    );
     assert.deepEqual(
       accessProblems(access({ unreadable: "HTTP 403", grantDrift: ["deleted"] }), 7, NOW).map(
         (p) => p.kind,

@@ -26,6 +26,27 @@ describe("report: Markdown", () => {
     );
   });
 
+  it("shows a renewal in flight in the row and the problem", () => {
+    const md = renderMarkdown(
+      reportOf(
+        [],
+        [
+          access({
+            state: "pending",
+            status: "open",
+            approvalStep: 1,
+            renewal: { predecessor: "202612010001", until: "2030-01-05T00:00:00Z", due: false },
+          }),
+        ],
+      ),
+    );
+    assert.match(md, /^- \*\*renewal\*\* · AssetAccessTicket `web`: renewal in flight: /m);
+    assert.match(
+      md,
+      /\| pending \(level 1\); renews \\#\u2060202612010001, kept until 2030-01-05 00:00 \|/,
+    );
+  });
+
   it("shows a deleted permission in the row and the problem", () => {
     const md = renderMarkdown(reportOf([], [access({ grantDrift: ["deleted"] })]));
     assert.match(md, /- \*\*access removed\*\* · AssetAccessTicket `web`/);
