@@ -225,7 +225,6 @@ export async function create(inputs: TicketInputs): Promise<{ id: string; outs: 
 export async function read(
   id: string,
   props: TicketOutputs,
-  options: { writes?: boolean } = {},
 ): Promise<{ id: string; props: TicketOutputs; inputs: TicketInputs }> {
   const client = currentClient();
   let next: TicketOutputs;
@@ -268,9 +267,9 @@ export async function read(
     const grant = await liveGrant(client, id, next.orgId);
     if (grant) next = { ...next, grant };
   }
-  // A renewal in flight: the kept grant goes once this ticket is approved (a refresh writes only
-  // this, an end of access the program already declared), or at its own end.
-  next = await settle(client, id, next, options.writes !== false);
+  // A renewal in flight: the kept grant goes once this ticket is approved, or at its own end. A
+  // read never writes (it runs at `preview --refresh`): it notes the work, the next update does it.
+  next = await settle(client, id, next, false);
   // The marker the live ticket carries goes back into the inputs: the next check chains from it.
   // So does the live grant, beside the approved one: the next preview shows what drifted.
   const inputs = {

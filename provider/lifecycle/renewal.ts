@@ -198,7 +198,8 @@ export function keep(p: Predecessor, successorId: string, successor: RenewalStat
  * unclear answer to that revoke keeps it in the state (the next run tries again). While the
  * renewal is in flight, the permission is read: deleted by hand, it is forgotten; an earlier end
  * is taken, a later one (edited in JumpServer) never; widened or disabled by hand, it is kept no
- * longer (revoked). `writes: false` (the report) only reads.
+ * longer (revoked). `writes: false` (every read: a refresh, `preview --refresh`, the report) only
+ * reads, and notes what the next update must do (`settleDue`).
  */
 export async function settle<T extends RenewalState>(
   client: JumpServerClient,
@@ -224,8 +225,10 @@ export async function settle<T extends RenewalState>(
       const end = earlierEnd(p.dateExpired, live.dateExpired);
       return end === p.dateExpired ? props : { ...props, predecessor: { ...p, dateExpired: end } };
     }
-    // Widened (or disabled) in JumpServer while kept: it is kept no longer.
-    if (writes && live.active)
+    // Widened (or disabled) in JumpServer while kept: it is kept no longer. A read notes it, and
+    // the next update revokes it.
+    if (!writes) return { ...props, predecessor: { ...p, widened: wider } };
+    if (live.active)
       warn(
         `${resourceOf(props, id)}: the earlier grant (ticket ${p.serialNum || p.ticketId}) grants more ${wider.join(", ")} than was approved (edited in JumpServer); revoking it now`,
       );
@@ -262,10 +265,12 @@ export async function revokeKept(
   forget(id, props);
 }
 
-/** Whether there is work for an update: the successor is known approved, or the kept grant ended. */
+/** Whether there is work for an update: the successor is known approved, the kept grant ended, or it was widened. */
 export function settleDue(props: RenewalState, now = Date.now()): boolean {
   const p = props.predecessor;
-  return !!p && (props.state === "approved" || predecessorEnded(p, now));
+  return (
+    !!p && (props.state === "approved" || predecessorEnded(p, now) || (p.widened ?? []).length > 0)
+  );
 }
 
 /**

@@ -17,6 +17,8 @@ export interface Predecessor {
   dateExpired: string;
   /** What the earlier approval granted (ids): the yardstick for "only extends or narrows". */
   grant: Grant;
+  /** What a read found widened in JumpServer ("active": disabled): the next `up` revokes it. */
+  widened?: string[];
 }
 
 /** A grant as asked by a new ticket, in ids (what create resolved, or the state's names mapped). */

@@ -144,10 +144,8 @@ async function accessEntry(
   let changes = false;
   let replaces: string[] = [];
   try {
-    // Reads only: a renewal's kept grant is not revoked here (read's one write), only shown.
-    const { value, warnings } = await collecting(() =>
-      ticketLifecycle.read(r.id, props, { writes: false }),
-    );
+    // Reads only (as every read): a renewal's kept grant that is due is shown, revoked by `up`.
+    const { value, warnings } = await collecting(() => ticketLifecycle.read(r.id, props));
     props = value.props;
     if (warnings.length > 0) unreadable = warnings.join("; ");
     const d = await ticketLifecycle.diff(r.id, props, inputs);

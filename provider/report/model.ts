@@ -73,7 +73,7 @@ export interface Renewal {
   predecessor: string;
   /** The kept grant's end: it stays until this ticket is approved, or until then. */
   until: string;
-  /** This ticket is approved, or the kept grant has ended: the next `up` or refresh revokes it. */
+  /** This ticket is approved, or the kept grant has ended: the next `up` revokes it. */
   due: boolean;
 }
 
@@ -246,7 +246,7 @@ export function accessProblems(a: AccessEntry, warningDays: number, now = Date.n
       p(
         "renewal",
         a.renewal.due
-          ? `renewal done: ${earlier} is revoked at the next \`pulumi up\` or refresh`
+          ? `renewal done: ${earlier} is revoked at the next \`pulumi up\``
           : `renewal in flight: ${earlier} stays until this ticket is approved, or until ${when(a.renewal.until)}, whichever comes first`,
       ),
     );

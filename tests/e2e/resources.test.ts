@@ -326,15 +326,21 @@ describe("e2e: TicketFlow and AssetAccessTicket through the Pulumi CLI", functio
     assert.equal(await permission(out.ticketId), undefined);
   });
 
-  it("an approval made in JumpServer is not drift: refresh plans nothing and records it", async function () {
+  it("an approval made in JumpServer is recorded by a refresh, which writes nothing; up then revokes the renewed grant", async function () {
     const id = seen.secondTicket!;
     // As JumpServer's UI does it: the approver sends the full grant.
     await approveAs(sb, "approver", id);
     assert.ok(await permission(id), "the approval granted the access");
-    const p = await timed("drift gate", () =>
-      stack!.preview({ refresh: true, expectNoChanges: true }),
+    // The drift gate reads only: the renewal's old grant is still there, and its revoke is the
+    // one change it shows (the ticket itself did not drift).
+    const gate = await timed("drift gate", () =>
+      stack!
+        .preview({ refresh: true, expectNoChanges: true })
+        .then(() => assert.fail("the gate passed although up has a grant to revoke"), cliFailure),
     );
-    assert.deepEqual(p.changeSummary, { same: 3 });
+    assert.equal(gate.exitCode, EXIT_CHANGES, gate.stdout);
+    assert.match(gate.stdout, /~ 1 to update/, gate.stdout);
+    assert.ok(await permission(seen.firstTicket!), "preview --refresh revoked nothing");
     const r = await timed("refresh", () => stack!.refresh());
     assert.equal(r.summary.result, "succeeded");
     const state = await stack!.exportStack();
@@ -344,9 +350,23 @@ describe("e2e: TicketFlow and AssetAccessTicket through the Pulumi CLI", functio
     assert.equal(ticket.id, id);
     assert.equal(ticket.outputs!.state, "approved");
     assert.equal(ticket.outputs!.permissionId, id);
-    // The refresh saw the renewal approved: the old grant it kept is revoked, and forgotten.
+    // The refresh recorded the renewal approved, and revoked nothing: up does that.
+    assert.ok(await permission(seen.firstTicket!), "a refresh writes nothing");
+    assert.equal(
+      (ticket.outputs!.predecessor as { ticketId?: string })?.ticketId,
+      seen.firstTicket,
+    );
+    const u = await timed("up (revoke the renewed grant)", () => stack!.up());
+    assert.deepEqual(u.summary.resourceChanges, { same: 2, update: 1 });
     assert.equal(await permission(seen.firstTicket!), undefined, "the old grant is revoked");
-    assert.equal(ticket.outputs!.predecessor, undefined);
+    const after = ((await stack!.exportStack()).deployment.resources as Resource[]).find((x) =>
+      x.type.endsWith(":AssetAccessTicket"),
+    )!;
+    assert.equal(after.outputs!.predecessor, undefined, "and forgotten");
+    const quiet = await timed("drift gate", () =>
+      stack!.preview({ refresh: true, expectNoChanges: true }),
+    );
+    assert.deepEqual(quiet.changeSummary, { same: 3 });
   });
 
   it("stack export holds no credential in plaintext and a small __provider, the same per type", async function () {

@@ -135,17 +135,27 @@ for (const mode of SERVER_MODES) {
       await host.delete(renewed.id, updated);
     });
 
-    it("revokes the kept grant at the refresh after the approval", async () => {
+    it("a refresh after the approval only reads; the next up revokes the kept grant", async () => {
       const asked = declared();
       const old = await approvedGrant(asked);
       const renewed = await replace(old, { ...asked, dateExpired: daysFromNow(20) });
       await isValid(old.id, asked.dateExpired);
       await approveAs(sb, "approver", renewed.id);
+      const before = sb.stats();
       const read = await host.read(renewed.id, renewed.outs);
+      const writes = Object.entries(sb.stats().byRoute)
+        .filter(([k, n]) => !k.startsWith("GET ") && n !== (before.byRoute[k] ?? 0))
+        .map(([k]) => k);
+      assert.deepEqual(writes, [], "a read (preview --refresh runs it) never writes");
       assert.equal(read.props.state, "approved");
-      assert.equal(read.props.predecessor, undefined);
+      assert.equal(read.props.predecessor?.ticketId, old.id, "still recorded: up revokes it");
+      await isValid(old.id, asked.dateExpired);
+      const d = await host.diff(renewed.id, read.props, renewed.inputs);
+      assert.equal(d.changes, "some", "the drift gate shows the revoke up will make");
+      const updated = await host.update(renewed.id, read.props, renewed.inputs);
+      assert.equal(updated.predecessor, undefined);
       assert.equal(await permission(old.id), undefined);
-      await host.delete(renewed.id, read.props);
+      await host.delete(renewed.id, updated);
     });
 
     it("keeps tracking the earlier grant when its revoke gets no clear answer", async () => {
@@ -166,14 +176,15 @@ for (const mode of SERVER_MODES) {
           kind: "error",
           status: 503,
         });
-        const unsure = await once.read(renewed.id, renewed.outs);
-        assert.equal(unsure.props.state, "approved");
-        assert.equal(unsure.props.predecessor?.ticketId, old.id, "still recorded");
+        const read = await once.read(renewed.id, renewed.outs);
+        assert.equal(read.props.state, "approved");
+        const unsure = await once.update(renewed.id, read.props, renewed.inputs);
+        assert.equal(unsure.predecessor?.ticketId, old.id, "still recorded");
         await isValid(old.id, asked.dateExpired);
-        const next = await once.read(renewed.id, unsure.props);
-        assert.equal(next.props.predecessor, undefined);
+        const next = await once.update(renewed.id, unsure, renewed.inputs);
+        assert.equal(next.predecessor, undefined);
         assert.equal(await permission(old.id), undefined, "revoked by the next run");
-        await once.delete(renewed.id, next.props);
+        await once.delete(renewed.id, next);
       } finally {
         await once.close();
       }
@@ -236,9 +247,14 @@ for (const mode of SERVER_MODES) {
         body: { assets: [web, db] },
       });
       const r = await host.read(renewed.id, renewed.outs);
-      assert.equal(r.props.predecessor, undefined);
-      assert.equal(await permission(old.id), undefined, "revoked, not kept widened");
-      await host.delete(renewed.id, r.props);
+      assert.deepEqual(r.props.predecessor?.widened, ["assets"], "a read notes it");
+      assert.ok(await permission(old.id), "and writes nothing");
+      const d = await host.diff(renewed.id, r.props, renewed.inputs);
+      assert.equal(d.changes, "some");
+      const updated = await host.update(renewed.id, r.props, renewed.inputs);
+      assert.equal(updated.predecessor, undefined);
+      assert.equal(await permission(old.id), undefined, "revoked by up, not kept widened");
+      await host.delete(renewed.id, updated);
     });
 
     it("revokes at once when the new ticket asks for more than the approved grant", async () => {

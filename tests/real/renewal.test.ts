@@ -71,7 +71,7 @@ function renewalSuite(spec: ReturnType<typeof targetSpecs>[number], key: OrgKey)
       const { inputs } = await tickets.check({}, asked);
       const made = await tickets.create(inputs);
       await tickets.delete(old.id, old.props);
-      return made;
+      return { ...made, inputs };
     }
 
     before(async () => {
@@ -89,7 +89,7 @@ function renewalSuite(spec: ReturnType<typeof targetSpecs>[number], key: OrgKey)
       await target?.close();
     });
 
-    it("keeps the grant while the extension waits for a person, and revokes it at the read after the approval", async () => {
+    it("keeps the grant while the extension waits for a person, and revokes it at the update after the approval", async () => {
       const asked = declared();
       const old = await approvedGrant(asked);
       const renewed = await replace(old, { ...asked, dateExpired: daysFromNow(20) });
@@ -98,7 +98,9 @@ function renewalSuite(spec: ReturnType<typeof targetSpecs>[number], key: OrgKey)
       const kept = await permission(old.id);
       assert.ok(kept, "the old permission is in place");
       assert.notEqual(kept!.is_active, false);
-      const done = await approvedByPeople(renewed.id, renewed.outs);
+      const approved = await approvedByPeople(renewed.id, renewed.outs);
+      assert.ok(await permission(old.id), "a read revokes nothing");
+      const done = await tickets.update(renewed.id, approved, renewed.inputs);
       assert.equal(done.predecessor, undefined);
       assert.equal(await permission(old.id), undefined, "revoked once approved");
       assert.ok(await permission(renewed.id));

@@ -167,7 +167,7 @@ describe("report: problems", () => {
         7,
         NOW,
       )[0].message,
-      /^renewal done: the earlier grant \(ticket `203001010001`\) is revoked at the next `pulumi up` or refresh$/,
+      /^renewal done: the earlier grant \(ticket `203001010001`\) is revoked at the next `pulumi up`$/,
     );
     assert.deepEqual(
       accessProblems(access({ unreadable: "HTTP 403", grantDrift: ["deleted"] }), 7, NOW).map(
