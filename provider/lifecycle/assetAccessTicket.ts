@@ -49,6 +49,9 @@ import { resolveAsked } from "./ticketNames";
 import { approvedGrantOf, driftOf, hollowParts, liveGrant, restoreGrant } from "./ticketGrants";
 import { adoptionMismatch, compareWithRequest, openExactlyOnce } from "./ticketOpen";
 import { listedTickets } from "./snapshot";
+import { assertBreakGlassFlow, assertMayBreakGlass, breakGlassComment } from "./breakGlass";
+import { Deadline, deadlineOf, dueNow, openedAtOf } from "../model/deadlines";
+import { deletePermission } from "../api/permissions";
 import { warn } from "./warn";
 
 export type TicketOutputs = TicketInputs & OutputValues<typeof TICKET_OUTPUTS>;
@@ -71,6 +74,18 @@ export async function check(
   const broken = ticketGuardrailFailures(inputs, configuredGuardrails(), configuredUsername());
   if (broken.length > 0) return { failures: broken };
   const out = plain(inputs) as unknown as Record<string, unknown>;
+  // Ratification reviews a grant that exists: never the change that opens (or reopens) it.
+  if (inputs.ratified === true && inputs.breakGlass && !(olds.breakGlass && sameAsk(olds, out))) {
+    return {
+      failures: [
+        {
+          property: "ratified",
+          reason:
+            "a break-glass grant is ratified by a later change, once it exists; open it with ratified unset",
+        },
+      ],
+    };
+  }
   // Refresh stored the live grant in the inputs; the program's is the approved one. The engine
   // shows the difference property by property, as it shows a flow's rules (see read).
   if (olds.approvedGrant && sameAsk(olds, out)) {
@@ -98,7 +113,10 @@ export async function diff(
   // A grant edited by hand is put back; one deleted or disabled needs a new ticket.
   const drift = driftOf(olds);
   if (needsNewTicket(drift)) replaces.push("grant");
-  const changes = changed.length > 0 || !!olds.pendingAction || drift.length > 0;
+  // A passed deadline (a request nobody approved, a break-glass grant nobody ratified) is a change
+  // the next `up` makes: preview shows it, and the drift gate fails on it.
+  const due = dueNow(olds, news, configuredGuardrails());
+  const changes = changed.length > 0 || !!olds.pendingAction || drift.length > 0 || !!due;
   // New ticket first, then the old one is closed/revoked in the same `up`. (If the new ticket still
   // waits for a person's approval, the old grant is revoked all the same: the docs say so.)
   return { changes, replaces: [...replaces], deleteBeforeReplace: false };
@@ -116,6 +134,8 @@ export async function create(inputs: TicketInputs): Promise<{ id: string; outs: 
     resolveAsked(client, inputs),
   );
   assertNotOwn(inputs, guardrails, applicant.id === me.id);
+  assertMayBreakGlass(inputs, applicant, guardrails);
+  await patiently(() => assertBreakGlassFlow(client, inputs));
   // A marker stable across runs (from check) lets a run after a kill find the ticket it opened;
   // resources created without one (older programs) get a fresh one.
   const stable = typeof inputs.requestId === "string" && UUID.test(inputs.requestId);
@@ -123,10 +143,15 @@ export async function create(inputs: TicketInputs): Promise<{ id: string; outs: 
   const markerId = markerFor(currentSettings().auth, requestId);
   const marker = `[pulumi:${markerId}]`;
   const declared = declaredGrant(inputs, assetIds, nodeIds);
+  const words = [
+    inputs.breakGlass ? breakGlassComment(inputs.breakGlass) : "",
+    inputs.comment ?? "",
+    marker,
+  ];
   const body: OpenBody = {
     title: inputs.title,
     ...declared,
-    comment: inputs.comment ? `${inputs.comment} ${marker}` : marker,
+    comment: words.filter((w) => w !== "").join(" "),
   };
   if (applicant.id !== me.id) body.applicant = applicant.id;
   if (flowId) body.flow_id = flowId;
@@ -177,6 +202,7 @@ export async function create(inputs: TicketInputs): Promise<{ id: string; outs: 
         marker,
         resolvedIds,
         applicantId: applicant.id,
+        openedAt: outs.openedAt,
       });
     } catch (e) {
       throw new InitError(
@@ -185,6 +211,28 @@ export async function create(inputs: TicketInputs): Promise<{ id: string; outs: 
         { ...outs, pendingAction: "approve" },
       );
     }
+    if (inputs.breakGlass && outs.state !== "approved") {
+      // An emergency that waits for a person is no break-glass: closed, and every later `up`
+      // fails the same way until the inputs change (as for a ticket opened narrower than asked).
+      const why = `the flow "${inputs.flow}" did not let this identity approve every level (still waiting at level ${outs.approvalStep})`;
+      outs = { ...outs, pendingAction: "close", mismatch: why };
+      try {
+        await closeAnyway(client, ticket.id, applicant.id);
+        outs = { ...outs, state: "closed", status: "closed", currentApprovers: [] };
+      } catch {
+        // the next update closes it
+      }
+      throw new InitError(
+        `break-glass ticket ${ticket.serialNum || ticket.id} was closed: ${why}; a break-glass flow names the pipeline's identity as its approver at every level`,
+        ticket.id,
+        outs,
+      );
+    }
+  }
+  if (inputs.breakGlass) {
+    warn(
+      `AssetAccessTicket ${outs.serialNum || ticket.id}: BREAK-GLASS access granted to ${applicant.username} until ${inputs.dateExpired} (${inputs.breakGlass.reason}); ratify it with a reviewed change (ratified: true), or the first \`pulumi up\` after ${ratifyBy(outs.openedAt)} revokes it`,
+    );
   }
   return { id: ticket.id, outs: plain(outs) };
 }
@@ -274,7 +322,10 @@ export async function update(
       `ticket ${olds.serialNum || id} did not grant what was asked (${olds.mismatch || "narrowed by the server"}) and is closed; change the inputs so that a new ticket is opened`,
     );
   }
-  const wantsApproval = (news.approve && !olds.approve) || olds.pendingAction === "approve";
+  const due = dueNow(olds, news, configuredGuardrails());
+  if (due) return { outs: plain(await actOnDeadline(client, id, due, outs)) };
+  const wantsApproval =
+    ((news.approve && !olds.approve) || olds.pendingAction === "approve") && !olds.timedOutAt;
   if (wantsApproval && news.approve) {
     const me = await client.profile();
     assertNotOwn(news, configuredGuardrails(), olds.applicantId === me.id);
@@ -345,7 +396,8 @@ function declaredGrant(inputs: TicketInputs, assetIds: string[], nodeIds: string
 function outputsFrom(
   inputs: TicketInputs,
   t: LiveTicket,
-  extra: Pick<TicketOutputs, "requestId" | "marker" | "resolvedIds" | "applicantId">,
+  extra: Pick<TicketOutputs, "requestId" | "marker" | "resolvedIds" | "applicantId"> &
+    Partial<Pick<TicketOutputs, "openedAt" | "timedOutAt" | "revokedAt">>,
 ): TicketOutputs {
   const step = t.steps.find((s) => s.level === t.approvalStep);
   const open = t.state === "pending" && t.status !== "closed";
@@ -374,6 +426,69 @@ function outputsFrom(
     pendingAction: "",
     ...(approvedGrant ? { approvedGrant, grant: approvedGrant } : {}),
     ...expiry(t.dateExpired || inputs.dateExpired),
+    openedAt: openedAtOf(extra.openedAt, t.raw.date_created, Date.now()),
+    ...(extra.timedOutAt ? { timedOutAt: extra.timedOutAt } : {}),
+    ...(extra.revokedAt ? { revokedAt: extra.revokedAt } : {}),
+  };
+}
+
+/** When an unratified break-glass grant opened at `openedAt` is revoked, in words. */
+function ratifyBy(openedAt: string | undefined): string {
+  const deadline = openedAt
+    ? deadlineOf(
+        { state: "approved", status: "closed", openedAt, breakGlass: { reason: "" } },
+        {},
+        configuredGuardrails(),
+      )
+    : undefined;
+  return deadline
+    ? new Date(deadline.at).toISOString().replace(/\.\d{3}Z$/, "Z")
+    : "its ratify window";
+}
+
+/**
+ * A passed deadline, acted on: the request nobody approved is closed; the break-glass grant nobody
+ * ratified is revoked (whatever revokeOnDelete says). A state that moved meanwhile is read again:
+ * a request approved in time stays approved.
+ */
+async function actOnDeadline(
+  client: JumpServerClient,
+  id: string,
+  due: Deadline,
+  outs: TicketOutputs,
+): Promise<TicketOutputs> {
+  const at = new Date().toISOString().replace(/\.\d{3}Z$/, "Z");
+  const name = `AssetAccessTicket ${outs.serialNum || id}`;
+  if (due.kind === "revoke") {
+    await deletePermission(client, id, outs.orgId);
+    warn(
+      `${name}: break-glass grant revoked: not ratified within ${due.source} of its opening (${outs.openedAt}); a new ticket (changed inputs) asks again`,
+    );
+    return { ...outs, revokedAt: at, grant: "deleted", pendingAction: "" };
+  }
+  try {
+    await closeFor(client, id, outs.applicantId);
+  } catch (e) {
+    if (!(e instanceof JumpServerError)) throw e;
+    if (!e.isAlreadyProcessed && !e.ambiguous && e.status !== 400 && e.status !== 409) throw e;
+    const state = await currentState(client, id);
+    if (state === "pending") await closeAnyway(client, id, outs.applicantId);
+    else {
+      warn(`${name}: its request timed out, but it was ${state} meanwhile; left as it is`);
+      const t = await visibleTicket(client, id);
+      return t ? { ...outputsFrom(outs, t, outs), pendingAction: "" } : { ...outs, state };
+    }
+  }
+  warn(
+    `${name}: request closed: nobody approved it within ${due.source} of its opening (${outs.openedAt}); change the request to ask again`,
+  );
+  return {
+    ...outs,
+    state: "closed",
+    status: "closed",
+    currentApprovers: [],
+    timedOutAt: at,
+    pendingAction: "",
   };
 }
 

@@ -12,6 +12,9 @@ interface Limits {
 }
 
 const KIND_WORDS: Record<ProblemKind, string> = {
+  breakGlass: "BREAK-GLASS",
+  timedOut: "timed out",
+  timingOut: "timing out",
   unreadable: "cannot read",
   deleted: "deleted",
   permissionDeleted: "access removed",
@@ -114,6 +117,10 @@ function flowRow(f: FlowEntry, l: Limits, cc: boolean): string[] {
 }
 
 function accessState(a: AccessEntry): string {
+  if (a.revokedAt) return "approved, **revoked** (break-glass)";
+  if (a.timedOutAt) return "closed (timed out)";
+  if (a.breakGlass && a.state === "approved")
+    return a.ratified ? "approved (break-glass, ratified)" : "approved, **break-glass**";
   if (a.state === "approved" && a.grantDrift.includes("deleted")) return "approved, **removed**";
   if (a.state === "approved" && a.expired) return "expired";
   if (a.state === "pending" && a.status !== "closed") return `pending (level ${a.approvalStep})`;
