@@ -129,13 +129,14 @@ export async function create(inputs: TicketInputs): Promise<{ id: string; outs: 
   const broken = ticketGuardrailFailures(inputs, guardrails, configuredUsername());
   if (broken.length > 0) throw new GuardrailError(broken);
   const client = currentClient();
+  // Before the names: a break-glass flow on a server without named flows is refused, saying why.
+  await patiently(() => assertBreakGlassFlow(client, inputs));
   // Nothing is written until the open: the lookups are asked again after a transient failure.
   const { me, applicant, resolvedIds, assetIds, nodeIds, flowId } = await patiently(() =>
     resolveAsked(client, inputs),
   );
   assertNotOwn(inputs, guardrails, applicant.id === me.id);
   assertMayBreakGlass(inputs, applicant, guardrails);
-  await patiently(() => assertBreakGlassFlow(client, inputs));
   // A marker stable across runs (from check) lets a run after a kill find the ticket it opened;
   // resources created without one (older programs) get a fresh one.
   const stable = typeof inputs.requestId === "string" && UUID.test(inputs.requestId);
@@ -494,7 +495,16 @@ async function actOnDeadline(
 
 /** Whether the inputs still ask for the same ticket (names and ids as the check spelled them). */
 function sameAsk(olds: Record<string, unknown>, news: Record<string, unknown>): boolean {
-  return REPLACING_KEYS.every((k) => JSON.stringify(olds[k]) === JSON.stringify(news[k]));
+  // Keys in any order: the engine's Structs hand objects back with their keys sorted.
+  return REPLACING_KEYS.every((k) => canonical(olds[k]) === canonical(news[k]));
+}
+
+function canonical(v: unknown): string {
+  return JSON.stringify(v, (_k, x: unknown) =>
+    x && typeof x === "object" && !Array.isArray(x)
+      ? Object.fromEntries(Object.entries(x).sort(([a], [b]) => a.localeCompare(b)))
+      : x,
+  );
 }
 
 function pickInputs(x: TicketInputs): TicketInputs {

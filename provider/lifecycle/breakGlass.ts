@@ -2,7 +2,6 @@
 // is a named one meant for it) is judged before the open, and a ticket the pipeline could not
 // approve at once is closed rather than left waiting. The rules on the inputs are guardrails.ts's.
 import type { JumpServerClient } from "../client/client";
-import { JumpServerError } from "../client/errors";
 import { GUARDRAIL_KEYS, Guardrails, GuardrailError, mayBreakGlass } from "../model/guardrails";
 import type { BreakGlass } from "../model/ticketFields";
 import type { TicketInputs } from "../model/ticketInputs";
@@ -55,7 +54,8 @@ export async function assertBreakGlassFlow(
   try {
     rows = await flowOptions(client, inputs.orgId);
   } catch (e) {
-    if (!(e instanceof JumpServerError && e.isNotFound)) throw e;
+    // (Read as a status: the serialized provider may hold its own copy of the error class.)
+    if ((e as { status?: unknown }).status !== 404) throw e;
     throw new GuardrailError([
       {
         property: "breakGlass",

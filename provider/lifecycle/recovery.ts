@@ -34,9 +34,9 @@ export function requestIdFor(
   previous: string | undefined,
 ): string {
   const given = inputs as unknown as Record<string, unknown>;
-  const asks = REPLACING_KEYS.filter((k) => !HASHED_WHEN_SET.has(k) || given[k] !== undefined).map(
-    (k) => given[k],
-  );
+  const asks = REPLACING_KEYS.filter(
+    (k) => !HASHED_WHEN_SET.includes(k) || given[k] !== undefined,
+  ).map((k) => given[k]);
   const h = createHash("sha256")
     .update(JSON.stringify([instanceKey, asks, previous ?? ""]))
     .digest("hex");

@@ -35,11 +35,11 @@ export interface Guardrails {
 export const BREAK_GLASS_DEFAULTS = { maxHours: 4, ratifyHours: 24 } as const;
 
 /** Limits only the stack sets: a resource can't loosen its own emergency path. */
-const STACK_ONLY: ReadonlySet<string> = new Set([
+const STACK_ONLY: readonly string[] = [
   "breakGlassApplicants",
   "breakGlassMaxHours",
   "breakGlassRatifyHours",
-]);
+];
 
 /** What a resource's `guardrails` input may override. */
 export type TicketGuardrails = Pick<
@@ -174,7 +174,7 @@ function effective(stack: Guardrails, own: unknown): Effective {
   const out: Effective = {};
   const mine = own && typeof own === "object" ? (own as Record<string, unknown>) : {};
   for (const k of Object.keys(GUARDRAIL_KEYS) as Key[]) {
-    if (mine[k] !== undefined && mine[k] !== null && !STACK_ONLY.has(k)) {
+    if (mine[k] !== undefined && mine[k] !== null && !STACK_ONLY.includes(k)) {
       if (hasUnknown(mine[k])) continue;
       const value =
         k === "allowedActions" ? normalizeActions(mine[k] as string[]).actions : mine[k];

@@ -150,7 +150,11 @@ export const TICKET_INPUTS = {
       ),
     ),
     replaces: true,
-    compare: "exact",
+    // The engine's Structs sort an object's keys: compare the two fields, not the text.
+    compare: (v) => {
+      const bg = v as BreakGlass | undefined | null;
+      return JSON.stringify(bg ? [bg.reason, bg.incident ?? ""] : null);
+    },
     presence: "optional",
   }),
   /** A break-glass grant reviewed after the fact: set by a later change, in place. Default false. */
@@ -219,7 +223,7 @@ export const TICKET_OUTPUTS = {
 export const TICKET_INPUT_KEYS = inputKeys(TICKET_INPUTS);
 
 /** Replacing inputs added after markers were first derived: they enter the hash only when set, so existing resources keep theirs. */
-export const HASHED_WHEN_SET: ReadonlySet<string> = new Set(["breakGlass"]);
+export const HASHED_WHEN_SET: readonly string[] = ["breakGlass"];
 
 /** Inputs whose change asks for a different ticket, in their declared order. */
 export const REPLACING_KEYS = TICKET_INPUT_KEYS.filter((k) => TICKET_INPUTS[k].replaces);
