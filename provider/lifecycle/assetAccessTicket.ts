@@ -116,6 +116,7 @@ export async function diff(
   // A passed deadline (a request nobody approved, a break-glass grant nobody ratified) is a change
   // the next `up` makes: preview shows it, and the drift gate fails on it.
   const due = dueNow(olds, news, configuredGuardrails());
+  if (due) warn(dueInWords(olds, due));
   const changes = changed.length > 0 || !!olds.pendingAction || drift.length > 0 || !!due;
   // New ticket first, then the old one is closed/revoked in the same `up`. (If the new ticket still
   // waits for a person's approval, the old grant is revoked all the same: the docs say so.)
@@ -431,6 +432,14 @@ function outputsFrom(
     ...(extra.timedOutAt ? { timedOutAt: extra.timedOutAt } : {}),
     ...(extra.revokedAt ? { revokedAt: extra.revokedAt } : {}),
   };
+}
+
+/** What the next `up` does about a passed deadline, as preview says it. */
+function dueInWords(olds: TicketOutputs, due: Deadline): string {
+  const name = `AssetAccessTicket ${olds.serialNum || olds.ticketId}`;
+  return due.kind === "timeout"
+    ? `${name}: nobody approved it within ${due.source} of its opening (${olds.openedAt}): \`pulumi up\` closes the request`
+    : `${name}: break-glass grant not ratified within ${due.source} of its opening (${olds.openedAt}): \`pulumi up\` revokes it`;
 }
 
 /** When an unratified break-glass grant opened at `openedAt` is revoked, in words. */

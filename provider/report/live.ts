@@ -144,7 +144,8 @@ async function accessEntry(
     const { value, warnings } = await collecting(() => ticketLifecycle.read(r.id, props));
     props = value.props;
     if (warnings.length > 0) unreadable = warnings.join("; ");
-    const d = await ticketLifecycle.diff(r.id, props, inputs);
+    // (diff's own warnings are preview's words; the report has its own.)
+    const { value: d } = await collecting(() => ticketLifecycle.diff(r.id, props, inputs));
     changes = d.changes;
     replaces = d.replaces;
   } catch (e) {
