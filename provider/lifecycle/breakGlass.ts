@@ -6,7 +6,7 @@ import { GUARDRAIL_KEYS, Guardrails, GuardrailError, mayBreakGlass } from "../mo
 import type { BreakGlass } from "../model/ticketFields";
 import type { TicketInputs } from "../model/ticketInputs";
 import { UUID } from "../settings";
-import { flowOptions } from "./ticketNames";
+import { listFlows } from "../api/flows";
 
 /** The words the ticket's comment starts with, so JumpServer's audit trail holds the emergency. */
 export function breakGlassComment(bg: BreakGlass): string {
@@ -50,12 +50,10 @@ export async function assertBreakGlassFlow(
   inputs: TicketInputs,
 ): Promise<void> {
   if (!inputs.breakGlass || !inputs.flow) return;
-  let rows: Record<string, unknown>[];
-  try {
-    rows = await flowOptions(client, inputs.orgId);
-  } catch (e) {
-    // (Read as a status: the serialized provider may hold its own copy of the error class.)
-    if ((e as { status?: unknown }).status !== 404) throw e;
+  // Flows carry `name` from v4.10.19 on (what TicketFlow's create goes by). The apply form's
+  // options route is no test: real v4.10.16 answers it with a 500, v3.10.23 with a 404.
+  const flows = await listFlows(client, inputs.orgId);
+  if (!flows.some((f) => f.name !== undefined)) {
     throw new GuardrailError([
       {
         property: "breakGlass",
@@ -64,23 +62,19 @@ export async function assertBreakGlassFlow(
       },
     ]);
   }
+  const rows = flows
+    .filter((f) => typeof f.name === "string" && f.name !== "")
+    .map((f) => ({ id: f.id, name: f.name as string }));
   const flow = inputs.flow.toLowerCase();
-  const named = rows.find(
-    (r) =>
-      typeof r.name === "string" &&
-      r.name !== "" &&
-      (UUID.test(flow) ? String(r.id).toLowerCase() === flow : r.name.toLowerCase() === flow),
+  const named = rows.find((r) =>
+    UUID.test(flow) ? r.id.toLowerCase() === flow : r.name.toLowerCase() === flow,
   );
   if (!named) {
     throw new GuardrailError([
       {
         property: "flow",
         reason: `a break-glass ticket is opened under a named flow meant for it, and "${inputs.flow}" is no named apply_asset flow of org ${inputs.orgId} (named: ${
-          rows
-            .map((r) => r.name)
-            .filter((n) => typeof n === "string" && n !== "")
-            .map((n) => JSON.stringify(n))
-            .join(", ") || "none"
+          rows.map((r) => JSON.stringify(r.name)).join(", ") || "none"
         })`,
       },
     ]);

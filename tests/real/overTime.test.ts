@@ -4,12 +4,13 @@
 // a break-glass ticket is refused at check (its attacks, with no request), and at `up` where the
 // org has no named flow for it: before v4.10.19 because no such flow can exist. Time passes by
 // backdating `openedAt` in the state handed to diff and update.
-// What it creates: one ticket titled "pjt-real <run> over-time …" in Default, closed at the end.
-// No flow is created: a named flow can't be deleted, and it would change how every ticket of the
-// org must be opened (the full break-glass grant is proved on the sandbox, tests/provider and
-// tests/e2e).
+// What it creates: tickets titled "pjt-real <run> over-time …" in Default, closed or revoked at
+// the end. The full break-glass grant needs a named flow, which can't be deleted and changes how
+// every ticket of the org must be opened: it runs last, only where the suite can reset the server
+// (the kit's reset.sh, or the sandbox), and resets it after.
 import { strict as assert } from "node:assert";
 import { assetAccessTicketProvider } from "../../provider/resources/assetAccessTicket";
+import { ticketFlowProvider } from "../../provider/resources/ticketFlow";
 import { ProviderHost, Props } from "../support/providerHost";
 import { RecordingProxy } from "./proxy";
 import { clientFor } from "./support";
@@ -18,6 +19,7 @@ import { ensureOrgPeople, OrgCase, orgCase } from "./orgs";
 import { daysFromNow } from "../support/clock";
 
 const TICKET = "pulumi-nodejs:dynamic/jumpserver:AssetAccessTicket";
+const FLOW = "pulumi-nodejs:dynamic/jumpserver:TicketFlow";
 const OPEN = /^POST .*apply-asset-tickets\/open\//;
 const RUN = Date.now().toString(36);
 const HOUR = 3_600_000;
@@ -36,6 +38,7 @@ for (const spec of targetSpecs()) {
     let ready: ReadyFile;
     let org: OrgCase;
     let named: boolean;
+    let cfg: Record<string, string>;
 
     const admin = () => clientFor(ready, proxy.url);
     const opens = () => proxy.exchanges.filter((x) => OPEN.test(`${x.method} ${x.path}`)).length;
@@ -46,7 +49,7 @@ for (const spec of targetSpecs()) {
       org = orgCase(ready, "default", target.multiOrg, RUN);
       proxy = await RecordingProxy.start(ready);
       await ensureOrgPeople(admin(), ready, org);
-      const cfg = configFor(ready, proxy.url, "admin", {
+      cfg = configFor(ready, proxy.url, "admin", {
         ...target.providerConfig,
         "jumpserver:pendingTimeoutDays": "3",
         "jumpserver:breakGlassApplicants": org.applicant,
@@ -142,6 +145,73 @@ for (const spec of targetSpecs()) {
           : /breakGlass: this JumpServer has no named flows \(they came with v4\.10\.19\)/,
       );
       assert.equal(opens(), before, "no ticket was opened");
+    });
+
+    it("on v4.10.19, a break-glass grant opens approved under its named flow, and is revoked unratified", async function () {
+      if (!named) {
+        console.log(
+          `SKIP real overTime: ${target.label} has no named flows (break-glass is refused there, above)`,
+        );
+        return this.skip();
+      }
+      if (!target.reset) {
+        console.log(
+          `SKIP real overTime: no reset for ${target.label} (the grant leaves a named flow)`,
+        );
+        return this.skip();
+      }
+      const flows = await ProviderHost.start(ticketFlowProvider, FLOW, cfg);
+      try {
+        const flowName = `pjt-real-${RUN}-break-glass`;
+        const f = await flows.check(
+          {},
+          {
+            orgId: org.id,
+            name: flowName,
+            rules: [{ users: { type: "ids", ids: ["admin"] } }],
+            guardrails: { forbidSelfApproval: false },
+          },
+        );
+        assert.deepEqual(f.failures, []);
+        proxy.step = "break-glass-flow";
+        await flows.create(f.inputs);
+        const start = Date.now() - 60_000;
+        const { inputs, failures } = await tickets.check(
+          {},
+          {
+            title: `pjt-real ${RUN} over-time break-glass grant`,
+            orgId: org.id,
+            applicant: org.applicant,
+            assets: [org.assets[0]],
+            actions: ["connect"],
+            dateStart: iso(start),
+            dateExpired: iso(start + 3 * HOUR),
+            approve: true,
+            flow: flowName,
+            breakGlass: { reason: "real-layer drill", incident: "DRILL-1" },
+          },
+        );
+        assert.deepEqual(failures, []);
+        proxy.step = "break-glass-open";
+        const { id, outs } = await tickets.create(inputs);
+        assert.equal(outs.state, "approved");
+        const t = await admin().get<Record<string, unknown>>(
+          `/api/v1/tickets/apply-asset-tickets/${id}/`,
+          { org: null },
+        );
+        assert.match(String(t.comment), /^\[break-glass\] real-layer drill \(incident DRILL-1\);/);
+        const late = aged(outs, 25);
+        assert.equal((await tickets.diff(id, late, inputs)).changes, "some");
+        proxy.step = "break-glass-revoke";
+        const revoked = await tickets.update(id, late, inputs);
+        assert.ok(revoked.revokedAt);
+        const r = await tickets.read(id, revoked);
+        assert.equal(r.props.grant, "deleted", "JumpServer holds no permission");
+        assert.equal((await tickets.diff(id, r.props, inputs)).changes, "none");
+      } finally {
+        await flows.close();
+        await target.reset();
+      }
     });
   });
 }
