@@ -78,7 +78,6 @@ export function warnWhenExpiring(
     state: pulumi.Output<string>;
     dateExpired: pulumi.Output<string>;
     approvedGrant: pulumi.Output<Grant | undefined>;
-    revokedAt: pulumi.Output<string | undefined>;
   },
 ): void {
   const config = new pulumi.Config("jumpserver");
@@ -92,11 +91,10 @@ export function warnWhenExpiring(
     ? `jumpserver:expiryWarningHours is ${hours}`
     : `jumpserver:expiryWarningDays is ${days}`;
   pulumi
-    .all([ticket.state, ticket.approvedGrant, ticket.dateExpired, ticket.revokedAt])
-    .apply(([state, g, asked, revoked]) => {
+    .all([ticket.state, ticket.approvedGrant, ticket.dateExpired])
+    .apply(([state, g, asked]) => {
       const until = g?.dateExpired || asked;
-      // A revoked break-glass grant has ended already: nothing to renew.
-      if (state !== "approved" || revoked || !until || !endsWithin(until, days)) return;
+      if (state !== "approved" || !until || !endsWithin(until, days)) return;
       const { daysLeft } = expiry(until);
       const left =
         daysLeft >= 2 ? `${daysLeft} days` : inWords((parseDate(until) ?? Date.now()) - Date.now());
