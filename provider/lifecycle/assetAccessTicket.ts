@@ -112,7 +112,9 @@ export async function diff(
   const replaces: string[] = changed.filter((k) => TICKET_INPUTS[k].replaces);
   // A grant edited by hand is put back; one deleted or disabled needs a new ticket.
   const drift = driftOf(olds);
-  if (needsNewTicket(drift)) replaces.push("grant");
+  // Not for break-glass: a new ticket would be a new emergency grant with a new ratify window,
+  // opened without a new change; a deleted or disabled emergency grant stays ended.
+  if (needsNewTicket(drift) && !olds.breakGlass) replaces.push("grant");
   // A passed deadline (a request nobody approved, a break-glass grant nobody ratified) is a change
   // the next `up` makes: preview shows it, and the drift gate fails on it.
   const due = dueNow(olds, news, configuredGuardrails());

@@ -176,7 +176,7 @@ describe("break-glass through the provider host, v4.10.19 (named flows)", functi
   let flows: ProviderHost;
   let n = 0;
   const emergency = (extra: Props = {}): Props => {
-    const start = Date.parse(daysFromNow(0)) - 60_000;
+    const start = Date.now() - 60_000;
     return {
       title: `break-glass #${++n}`,
       orgId: DEFAULT,
@@ -278,6 +278,20 @@ describe("break-glass through the provider host, v4.10.19 (named flows)", functi
     assert.equal(await permissionExists(sb, id), false);
   });
 
+  it("a break-glass grant deleted by hand is not reopened (its ratify window can't be restarted)", async () => {
+    const asked = (await host.check({}, emergency())).inputs;
+    const { id, outs } = await host.create(asked);
+    assert.equal(outs.state, "approved");
+    await client(sb, "admin").request("DELETE", `${PERMISSIONS}${id}/`, { org: DEFAULT });
+    const r = await host.read(id, outs);
+    assert.equal(r.props.grant, "deleted");
+    const d = await host.diff(id, r.props, asked);
+    assert.deepEqual(d.replaces, [], "no new emergency ticket");
+    sb.resetStats();
+    await host.update(id, r.props, asked);
+    assert.equal(sb.stats().byRoute[OPEN] ?? 0, 0, "no ticket was opened");
+  });
+
   it("a flow the pipeline can't approve at every level: the emergency is closed, not left waiting", async () => {
     const asked = (await host.check({}, emergency({ flow: "two-people" }))).inputs;
     await assert.rejects(
@@ -327,7 +341,7 @@ describe("break-glass through the provider host, v4.10.19 (named flows)", functi
       ],
       [
         "too long",
-        emergency({ dateExpired: daysFromNow(1) }),
+        emergency({ dateExpired: iso(Date.now() + 10 * HOUR) }),
         "dateExpired",
         /hours of break-glass access is longer than jumpserver:breakGlassMaxHours \(8\)/,
       ],
