@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// npm run test:real -- [--record DIR] [--only lifecycle|grants|programs|approvals|adversary|plugin|renewal] <ready-file>…
+// npm run test:real -- [--record DIR] [--only lifecycle|grants|programs|approvals|adversary|plugin|renewal|overTime] <ready-file>…
 // Runs the real layer (tests/real: the provider lifecycle and the program suites) against each
 // JumpServer a ready file describes: the kit's <workdir>/target.json, or your own staging server's
 // file in the same shape. Without ready files it says how to get one and exits 2.
@@ -12,7 +12,7 @@ const { spawnSync } = require("node:child_process");
 const fs = require("node:fs");
 const path = require("node:path");
 
-const USAGE = `usage: npm run test:real -- [--record DIR] [--only lifecycle|grants|programs|approvals|adversary|plugin|renewal] <ready-file>...
+const USAGE = `usage: npm run test:real -- [--record DIR] [--only lifecycle|grants|programs|approvals|adversary|plugin|renewal|overTime] <ready-file>...
   A ready file is the JSON line the sandbox prints (url, dialect, orgs, users with credentials,
   assets, nodes); ../shared/real-jumpserver/up.sh writes one per server it builds.`;
 
@@ -36,6 +36,7 @@ const suites = {
   adversary: "tests/real/adversary.test.ts",
   plugin: "tests/real/plugin.test.ts",
   renewal: "tests/real/renewal.test.ts",
+  overTime: "tests/real/overTime.test.ts",
 };
 if (
   files.length === 0 ||

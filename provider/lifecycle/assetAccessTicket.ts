@@ -59,6 +59,9 @@ import {
   settle,
   settleDue,
 } from "./renewal";
+import { assertBreakGlassFlow, assertMayBreakGlass, breakGlassComment } from "./breakGlass";
+import { Deadline, deadlineOf, dueNow, openedAtOf } from "../model/deadlines";
+import { deletePermission } from "../api/permissions";
 import { warn } from "./warn";
 
 export type TicketOutputs = TicketInputs & OutputValues<typeof TICKET_OUTPUTS>;
@@ -81,6 +84,18 @@ export async function check(
   const broken = ticketGuardrailFailures(inputs, configuredGuardrails(), configuredUsername());
   if (broken.length > 0) return { failures: broken };
   const out = plain(inputs) as unknown as Record<string, unknown>;
+  // Ratification reviews a grant that exists: never the change that opens (or reopens) it.
+  if (inputs.ratified === true && inputs.breakGlass && !(olds.breakGlass && sameAsk(olds, out))) {
+    return {
+      failures: [
+        {
+          property: "ratified",
+          reason:
+            "a break-glass grant is ratified by a later change, once it exists; open it with ratified unset",
+        },
+      ],
+    };
+  }
   // Refresh stored the live grant in the inputs; the program's is the approved one. The engine
   // shows the difference property by property, as it shows a flow's rules (see read).
   if (olds.approvedGrant && sameAsk(olds, out)) {
@@ -107,7 +122,9 @@ export async function diff(
   const replaces: string[] = changed.filter((k) => TICKET_INPUTS[k].replaces);
   // A grant edited by hand is put back; one deleted or disabled needs a new ticket.
   const drift = driftOf(olds);
-  if (needsNewTicket(drift)) replaces.push("grant");
+  // Not for break-glass: a new ticket would be a new emergency grant with a new ratify window,
+  // opened without a new change; a deleted or disabled emergency grant stays ended.
+  if (needsNewTicket(drift) && !olds.breakGlass) replaces.push("grant");
   // New ticket first, then the old one is closed or revoked in the same `up`, unless the new
   // ticket only renews an approved grant and still waits for a person (renewal.ts).
   noteDiff(id, olds, replaces.length > 0);
@@ -116,7 +133,12 @@ export async function diff(
     if (words) warn(words);
   }
   const renewalWork = settleDue(olds) || (await approvedSince(id, olds));
-  const changes = changed.length > 0 || !!olds.pendingAction || drift.length > 0 || renewalWork;
+  // A passed deadline (a request nobody approved, a break-glass grant nobody ratified) is a change
+  // the next `up` makes: preview shows it, and the drift gate fails on it.
+  const due = dueNow(olds, news, configuredGuardrails());
+  if (due) warn(dueInWords(olds, due));
+  const changes =
+    changed.length > 0 || !!olds.pendingAction || drift.length > 0 || renewalWork || !!due;
   return { changes, replaces: [...replaces], deleteBeforeReplace: false };
 }
 
@@ -127,11 +149,14 @@ export async function create(inputs: TicketInputs): Promise<{ id: string; outs: 
   const broken = ticketGuardrailFailures(inputs, guardrails, configuredUsername());
   if (broken.length > 0) throw new GuardrailError(broken);
   const client = currentClient();
+  // Before the names: a break-glass flow on a server without named flows is refused, saying why.
+  await patiently(() => assertBreakGlassFlow(client, inputs));
   // Nothing is written until the open: the lookups are asked again after a transient failure.
   const { me, applicant, resolvedIds, assetIds, nodeIds, flowId } = await patiently(() =>
     resolveAsked(client, inputs),
   );
   assertNotOwn(inputs, guardrails, applicant.id === me.id);
+  assertMayBreakGlass(inputs, applicant, guardrails);
   // A marker stable across runs (from check) lets a run after a kill find the ticket it opened;
   // resources created without one (older programs) get a fresh one.
   const stable = typeof inputs.requestId === "string" && UUID.test(inputs.requestId);
@@ -139,10 +164,15 @@ export async function create(inputs: TicketInputs): Promise<{ id: string; outs: 
   const markerId = markerFor(currentSettings().auth, requestId);
   const marker = `[pulumi:${markerId}]`;
   const declared = declaredGrant(inputs, assetIds, nodeIds);
+  const words = [
+    inputs.breakGlass ? breakGlassComment(inputs.breakGlass) : "",
+    inputs.comment ?? "",
+    marker,
+  ];
   const body: OpenBody = {
     title: inputs.title,
     ...declared,
-    comment: inputs.comment ? `${inputs.comment} ${marker}` : marker,
+    comment: words.filter((w) => w !== "").join(" "),
   };
   if (applicant.id !== me.id) body.applicant = applicant.id;
   if (flowId) body.flow_id = flowId;
@@ -209,6 +239,7 @@ export async function create(inputs: TicketInputs): Promise<{ id: string; outs: 
         marker,
         resolvedIds,
         applicantId: applicant.id,
+        openedAt: outs.openedAt,
       });
     } catch (e) {
       throw new InitError(
@@ -217,6 +248,28 @@ export async function create(inputs: TicketInputs): Promise<{ id: string; outs: 
         holding({ ...outs, pendingAction: "approve" }, await renews().catch(() => undefined)),
       );
     }
+    if (inputs.breakGlass && outs.state !== "approved") {
+      // An emergency that waits for a person is no break-glass: closed, and every later `up`
+      // fails the same way until the inputs change (as for a ticket opened narrower than asked).
+      const why = `the flow "${inputs.flow}" did not let this identity approve every level (still waiting at level ${outs.approvalStep})`;
+      outs = { ...outs, pendingAction: "close", mismatch: why };
+      try {
+        await closeAnyway(client, ticket.id, applicant.id);
+        outs = { ...outs, state: "closed", status: "closed", currentApprovers: [] };
+      } catch {
+        // the next update closes it
+      }
+      throw new InitError(
+        `break-glass ticket ${ticket.serialNum || ticket.id} was closed: ${why}; a break-glass flow names the pipeline's identity as its approver at every level`,
+        ticket.id,
+        outs,
+      );
+    }
+  }
+  if (inputs.breakGlass) {
+    warn(
+      `AssetAccessTicket ${outs.serialNum || ticket.id}: BREAK-GLASS access granted to ${applicant.username} until ${inputs.dateExpired} (${inputs.breakGlass.reason}); ratify it with a reviewed change (ratified: true), or the first \`pulumi up\` after ${ratifyBy(outs.openedAt)} revokes it`,
+    );
   }
   if (outs.state !== "approved") outs = holding(outs, await renews());
   return { id: ticket.id, outs: plain(outs) };
@@ -311,7 +364,10 @@ export async function update(
       `ticket ${olds.serialNum || id} did not grant what was asked (${olds.mismatch || "narrowed by the server"}) and is closed; change the inputs so that a new ticket is opened`,
     );
   }
-  const wantsApproval = (news.approve && !olds.approve) || olds.pendingAction === "approve";
+  const due = dueNow(olds, news, configuredGuardrails());
+  if (due) return { outs: plain(await actOnDeadline(client, id, due, outs)) };
+  const wantsApproval =
+    ((news.approve && !olds.approve) || olds.pendingAction === "approve") && !olds.timedOutAt;
   if (wantsApproval && news.approve) {
     const me = await client.profile();
     assertNotOwn(news, configuredGuardrails(), olds.applicantId === me.id);
@@ -417,7 +473,8 @@ function declaredGrant(inputs: TicketInputs, assetIds: string[], nodeIds: string
 function outputsFrom(
   inputs: TicketInputs,
   t: LiveTicket,
-  extra: Pick<TicketOutputs, "requestId" | "marker" | "resolvedIds" | "applicantId">,
+  extra: Pick<TicketOutputs, "requestId" | "marker" | "resolvedIds" | "applicantId"> &
+    Partial<Pick<TicketOutputs, "openedAt" | "timedOutAt" | "revokedAt">>,
 ): TicketOutputs {
   const step = t.steps.find((s) => s.level === t.approvalStep);
   const open = t.state === "pending" && t.status !== "closed";
@@ -446,6 +503,77 @@ function outputsFrom(
     pendingAction: "",
     ...(approvedGrant ? { approvedGrant, grant: approvedGrant } : {}),
     ...expiry(t.dateExpired || inputs.dateExpired),
+    openedAt: openedAtOf(extra.openedAt, t.raw.date_created, Date.now()),
+    ...(extra.timedOutAt ? { timedOutAt: extra.timedOutAt } : {}),
+    ...(extra.revokedAt ? { revokedAt: extra.revokedAt } : {}),
+  };
+}
+
+/** What the next `up` does about a passed deadline, as preview says it. */
+function dueInWords(olds: TicketOutputs, due: Deadline): string {
+  const name = `AssetAccessTicket ${olds.serialNum || olds.ticketId}`;
+  return due.kind === "timeout"
+    ? `${name}: nobody approved it within ${due.source} of its opening (${olds.openedAt}): \`pulumi up\` closes the request`
+    : `${name}: break-glass grant not ratified within ${due.source} of its opening (${olds.openedAt}): \`pulumi up\` revokes it`;
+}
+
+/** When an unratified break-glass grant opened at `openedAt` is revoked, in words. */
+function ratifyBy(openedAt: string | undefined): string {
+  const deadline = openedAt
+    ? deadlineOf(
+        { state: "approved", status: "closed", openedAt, breakGlass: { reason: "" } },
+        {},
+        configuredGuardrails(),
+      )
+    : undefined;
+  return deadline
+    ? new Date(deadline.at).toISOString().replace(/\.\d{3}Z$/, "Z")
+    : "its ratify window";
+}
+
+/**
+ * A passed deadline, acted on: the request nobody approved is closed; the break-glass grant nobody
+ * ratified is revoked (whatever revokeOnDelete says). A state that moved meanwhile is read again:
+ * a request approved in time stays approved.
+ */
+async function actOnDeadline(
+  client: JumpServerClient,
+  id: string,
+  due: Deadline,
+  outs: TicketOutputs,
+): Promise<TicketOutputs> {
+  const at = new Date().toISOString().replace(/\.\d{3}Z$/, "Z");
+  const name = `AssetAccessTicket ${outs.serialNum || id}`;
+  if (due.kind === "revoke") {
+    await deletePermission(client, id, outs.orgId);
+    warn(
+      `${name}: break-glass grant revoked: not ratified within ${due.source} of its opening (${outs.openedAt}); a new ticket (changed inputs) asks again`,
+    );
+    return { ...outs, revokedAt: at, grant: "deleted", pendingAction: "" };
+  }
+  try {
+    await closeFor(client, id, outs.applicantId);
+  } catch (e) {
+    if (!(e instanceof JumpServerError)) throw e;
+    if (!e.isAlreadyProcessed && !e.ambiguous && e.status !== 400 && e.status !== 409) throw e;
+    const state = await currentState(client, id);
+    if (state === "pending") await closeAnyway(client, id, outs.applicantId);
+    else {
+      warn(`${name}: its request timed out, but it was ${state} meanwhile; left as it is`);
+      const t = await visibleTicket(client, id);
+      return t ? { ...outputsFrom(outs, t, outs), pendingAction: "" } : { ...outs, state };
+    }
+  }
+  warn(
+    `${name}: request closed: nobody approved it within ${due.source} of its opening (${outs.openedAt}); change the request to ask again`,
+  );
+  return {
+    ...outs,
+    state: "closed",
+    status: "closed",
+    currentApprovers: [],
+    timedOutAt: at,
+    pendingAction: "",
   };
 }
 
@@ -454,7 +582,16 @@ const kept = (o: TicketOutputs) => (o.predecessor ? { predecessor: o.predecessor
 
 /** Whether the inputs still ask for the same ticket (names and ids as the check spelled them). */
 function sameAsk(olds: Record<string, unknown>, news: Record<string, unknown>): boolean {
-  return REPLACING_KEYS.every((k) => JSON.stringify(olds[k]) === JSON.stringify(news[k]));
+  // Keys in any order: the engine's Structs hand objects back with their keys sorted.
+  return REPLACING_KEYS.every((k) => canonical(olds[k]) === canonical(news[k]));
+}
+
+function canonical(v: unknown): string {
+  return JSON.stringify(v, (_k, x: unknown) =>
+    x && typeof x === "object" && !Array.isArray(x)
+      ? Object.fromEntries(Object.entries(x).sort(([a], [b]) => a.localeCompare(b)))
+      : x,
+  );
 }
 
 function pickInputs(x: TicketInputs): TicketInputs {

@@ -20,6 +20,7 @@ import { JumpServerError } from "../client/errors";
 import { getGrant } from "../api/permissions";
 import { LiveTicket, findTickets, getTicket } from "../api/tickets";
 import { REPLACING_KEYS, TicketInputs } from "../model/ticketInputs";
+import { HASHED_WHEN_SET } from "../model/ticketFields";
 import type { AuthSettings } from "../settings";
 import { warn } from "./warn";
 
@@ -32,7 +33,10 @@ export function requestIdFor(
   inputs: TicketInputs,
   previous: string | undefined,
 ): string {
-  const asks = REPLACING_KEYS.map((k) => (inputs as unknown as Record<string, unknown>)[k]);
+  const given = inputs as unknown as Record<string, unknown>;
+  const asks = REPLACING_KEYS.filter(
+    (k) => !HASHED_WHEN_SET.includes(k) || given[k] !== undefined,
+  ).map((k) => given[k]);
   const h = createHash("sha256")
     .update(JSON.stringify([instanceKey, asks, previous ?? ""]))
     .digest("hex");

@@ -31,6 +31,8 @@ import { warn } from "./warn";
 /** What renewal needs of a ticket's state (TicketOutputs without the import cycle). */
 export interface RenewalState {
   ticketId?: string;
+  /** An emergency grant is never kept for a renewal: it ends by its own rules (breakGlass.ts). */
+  breakGlass?: unknown;
   serialNum?: string;
   title: string;
   orgId: string;
@@ -96,7 +98,7 @@ export function heldByAnother(permissionId: string, selfId: string): string | un
 }
 
 const alive = (olds: RenewalState, now: number) =>
-  olds.revokeOnDelete !== false && !expiry(olds.dateExpired, now).expired;
+  olds.revokeOnDelete !== false && !olds.breakGlass && !expiry(olds.dateExpired, now).expired;
 
 /**
  * `create`: the grant the new ticket keeps alive while it waits, if the replacement this process

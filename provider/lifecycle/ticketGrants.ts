@@ -64,12 +64,14 @@ interface GrantOutputs {
   state: string;
   approvedGrant?: Grant;
   grant?: LiveGrant;
+  /** A break-glass grant revoked for want of ratification: its absence is the point, not drift. */
+  revokedAt?: string;
 }
 
 /** The grant properties that drifted, [] when there is nothing to compare or the grant has expired. */
 export function driftOf(props: GrantOutputs, now = Date.now()): string[] {
   const { approvedGrant, grant } = props;
-  if (props.state !== "approved" || !approvedGrant || !grant) return [];
+  if (props.state !== "approved" || !approvedGrant || !grant || props.revokedAt) return [];
   if (expiry(approvedGrant.dateExpired, now).expired) return [];
   return grantDrift(grant, approvedGrant);
 }

@@ -22,12 +22,33 @@ export interface Guardrails {
   minApprovalLevels?: number;
   /** No ticket may be approved by its own applicant, nor a flow let it be (default true). */
   forbidSelfApproval?: boolean;
+  /** A ticket nobody approved within this many days of its opening is closed by the next `up`. */
+  pendingTimeoutDays?: number;
+  /** Who may ask for break-glass access (usernames or ids); absent: nobody (break-glass is off). Stack only. */
+  breakGlassApplicants?: string[];
+  /** The longest break-glass access, in hours (default 4). Stack only. */
+  breakGlassMaxHours?: number;
+  /** Hours after its opening by which a break-glass grant must be ratified, or is revoked (default 24). Stack only. */
+  breakGlassRatifyHours?: number;
 }
+
+export const BREAK_GLASS_DEFAULTS = { maxHours: 4, ratifyHours: 24 } as const;
+
+/** Limits only the stack sets: a resource can't loosen its own emergency path. */
+const STACK_ONLY: readonly string[] = [
+  "breakGlassApplicants",
+  "breakGlassMaxHours",
+  "breakGlassRatifyHours",
+];
 
 /** What a resource's `guardrails` input may override. */
 export type TicketGuardrails = Pick<
   Guardrails,
-  "maxAccessDays" | "requireComment" | "allowedActions" | "forbidSelfApproval"
+  | "maxAccessDays"
+  | "requireComment"
+  | "allowedActions"
+  | "forbidSelfApproval"
+  | "pendingTimeoutDays"
 >;
 export type FlowGuardrails = Pick<Guardrails, "minApprovalLevels" | "forbidSelfApproval">;
 
@@ -62,6 +83,30 @@ export const GUARDRAIL_KEYS = {
     type: "boolean",
     doc: "Never approve a ticket whose applicant is the provider's own identity, and refuse a flow level whose only approver is one user (default true).",
   },
+  pendingTimeoutDays: {
+    config: "jumpserver:pendingTimeoutDays",
+    env: "JUMPSERVER_PENDING_TIMEOUT_DAYS",
+    type: "number",
+    doc: "Close a ticket nobody approved within this many days (the next `up` closes it; per resource in `guardrails` too).",
+  },
+  breakGlassApplicants: {
+    config: "jumpserver:breakGlassApplicants",
+    env: "JUMPSERVER_BREAK_GLASS_APPLICANTS",
+    type: "array",
+    doc: "The users who may ask for break-glass access (usernames or ids); unset = break-glass is off.",
+  },
+  breakGlassMaxHours: {
+    config: "jumpserver:breakGlassMaxHours",
+    env: "JUMPSERVER_BREAK_GLASS_MAX_HOURS",
+    type: "number",
+    doc: "The longest break-glass access, in hours (default 4).",
+  },
+  breakGlassRatifyHours: {
+    config: "jumpserver:breakGlassRatifyHours",
+    env: "JUMPSERVER_BREAK_GLASS_RATIFY_HOURS",
+    type: "number",
+    doc: "Hours within which a later reviewed change must ratify a break-glass grant (ratified: true) before `up` revokes it (default 24).",
+  },
 } as const;
 
 type Key = keyof Guardrails;
@@ -89,7 +134,12 @@ export function parseGuardrails(get: (key: Key) => string | undefined): {
     return v === undefined || String(v).trim() === "" ? undefined : String(v).trim();
   };
   const number = (
-    k: "maxAccessDays" | "minApprovalLevels",
+    k:
+      | "maxAccessDays"
+      | "minApprovalLevels"
+      | "pendingTimeoutDays"
+      | "breakGlassMaxHours"
+      | "breakGlassRatifyHours",
     ok: (n: number) => boolean,
     want: string,
   ) => {
@@ -110,16 +160,21 @@ export function parseGuardrails(get: (key: Key) => string | undefined): {
   bool("requireComment");
   number("minApprovalLevels", (n) => Number.isInteger(n) && n >= 1 && n <= 5, "1 to 5 (levels)");
   bool("forbidSelfApproval");
+  number("pendingTimeoutDays", (n) => n > 0, "a number of days above 0");
+  number("breakGlassMaxHours", (n) => n > 0, "a number of hours above 0");
+  number("breakGlassRatifyHours", (n) => n > 0, "a number of hours above 0");
+  const applicants = text("breakGlassApplicants");
+  if (applicants !== undefined) {
+    const list = listOf(applicants);
+    if (list.length === 0 || list.some((u) => u.trim() === ""))
+      problems.push(
+        `${name("breakGlassApplicants")} must list usernames (JSON or comma-separated), got "${applicants}"`,
+      );
+    else out.breakGlassApplicants = list.map((u) => u.trim());
+  }
   const actions = text("allowedActions");
   if (actions !== undefined) {
-    // A list in stack config arrives as JSON; a plain "connect,download" is accepted too.
-    let list: unknown;
-    try {
-      list = JSON.parse(actions);
-    } catch {
-      list = actions.split(/[\s,]+/).filter((a) => a !== "");
-    }
-    const names = Array.isArray(list) ? list.map(String) : [String(list)];
+    const names = listOf(actions);
     const { actions: mapped, unknown } = normalizeActions(names);
     if (unknown.length > 0 || mapped.length === 0) {
       problems.push(
@@ -130,12 +185,23 @@ export function parseGuardrails(get: (key: Key) => string | undefined): {
   return { guardrails: out, problems };
 }
 
+/** A list in stack config arrives as JSON; a plain "connect,download" is accepted too. */
+function listOf(text: string): string[] {
+  let list: unknown;
+  try {
+    list = JSON.parse(text);
+  } catch {
+    list = text.split(/[\s,]+/).filter((a) => a !== "");
+  }
+  return Array.isArray(list) ? list.map(String) : [String(list)];
+}
+
 /** The stack's limits, with a resource's own overrides (an unknown override: judged at `up`). */
 function effective(stack: Guardrails, own: unknown): Effective {
   const out: Effective = {};
   const mine = own && typeof own === "object" ? (own as Record<string, unknown>) : {};
   for (const k of Object.keys(GUARDRAIL_KEYS) as Key[]) {
-    if (mine[k] !== undefined && mine[k] !== null) {
+    if (mine[k] !== undefined && mine[k] !== null && !STACK_ONLY.includes(k)) {
       if (hasUnknown(mine[k])) continue;
       const value =
         k === "allowedActions" ? normalizeActions(mine[k] as string[]).actions : mine[k];
@@ -145,6 +211,15 @@ function effective(stack: Guardrails, own: unknown): Effective {
     }
   }
   return out;
+}
+
+/** A pending ticket's timeout in days and where it comes from (the resource's own, else the stack's). */
+export function pendingTimeout(
+  stack: Guardrails,
+  own: unknown,
+): { days: number; source: string } | undefined {
+  const limit = effective(stack, own).pendingTimeoutDays;
+  return limit ? { days: limit.value, source: limit.source } : undefined;
 }
 
 /** Where a resource's forbidSelfApproval comes from, when it is in force (for the check at `up`). */
@@ -172,6 +247,9 @@ export interface TicketAsk {
   comment: string;
   approve: boolean;
   guardrails?: unknown;
+  flow?: string;
+  revokeOnDelete?: boolean;
+  breakGlass?: { reason: string; incident?: string };
 }
 
 /**
@@ -242,7 +320,83 @@ export function ticketGuardrailFailures(
           : undefined;
     if (own) failures.push({ property: "approve", reason: selfApproval(own, self.source) });
   }
+  if (ask.breakGlass !== undefined && ask.breakGlass !== null && !isUnknown(ask.breakGlass))
+    failures.push(...breakGlassFailures(ask, stack, applicant, start, end));
   return failures;
+}
+
+/**
+ * What a break-glass ticket must be, on top of every other guardrail (which it never loosens):
+ * asked for by someone `jumpserver:breakGlassApplicants` names, on their behalf, approved by the
+ * pipeline under a flow named for it, for `jumpserver:breakGlassMaxHours` at most, and revoked
+ * when its resource goes. These limits are the stack's: a resource can't set its own.
+ */
+function breakGlassFailures(
+  ask: TicketAsk,
+  stack: Guardrails,
+  applicant: string | undefined,
+  start: number | undefined,
+  end: number | undefined,
+): Failure[] {
+  const failures: Failure[] = [];
+  const who = stack.breakGlassApplicants;
+  const key = GUARDRAIL_KEYS.breakGlassApplicants.config;
+  if (!who || who.length === 0) {
+    return [
+      {
+        property: "breakGlass",
+        reason: `break-glass is off in this stack: ${key} names nobody who may ask for it`,
+      },
+    ];
+  }
+  if (applicant === undefined) {
+    failures.push({
+      property: "applicant",
+      reason: `a break-glass ticket is opened on someone's behalf: name the applicant, one of ${key} (${who.join(", ")})`,
+    });
+  } else if (!isUnknown(applicant) && !mayBreakGlass(applicant, who)) {
+    failures.push({
+      property: "applicant",
+      reason: `${JSON.stringify(applicant)} may not ask for break-glass access: not in ${key} (${who.join(", ")})`,
+    });
+  }
+  if (ask.approve !== true) {
+    failures.push({
+      property: "approve",
+      reason: "a break-glass ticket is approved by the pipeline at once: set approve: true",
+    });
+  }
+  if (ask.flow === undefined || ask.flow === null || String(ask.flow).trim() === "") {
+    failures.push({
+      property: "flow",
+      reason:
+        "a break-glass ticket is opened under a flow meant for it: name that flow (a named flow whose approver is the pipeline's identity, JumpServer v4.10.19+; before v4.10.19 an org has one flow, so break-glass is refused there)",
+    });
+  }
+  if (ask.revokeOnDelete === false) {
+    failures.push({
+      property: "revokeOnDelete",
+      reason:
+        "a break-glass grant is always revoked when its resource goes (or its ratify window passes): leave revokeOnDelete unset or true",
+    });
+  }
+  const max = stack.breakGlassMaxHours ?? BREAK_GLASS_DEFAULTS.maxHours;
+  if (start !== undefined && end !== undefined) {
+    const hours = (end - start) / 3_600_000;
+    if (hours > max) {
+      failures.push({
+        property: "dateExpired",
+        reason: `${round(hours)} hours of break-glass access is longer than ${GUARDRAIL_KEYS.breakGlassMaxHours.config} (${max}${stack.breakGlassMaxHours === undefined ? ", the default" : ""})`,
+      });
+    }
+  }
+  return failures;
+}
+
+/** Whether a username or id (as the program or the server spells it) is one of `who`. */
+export function mayBreakGlass(user: string, who: readonly string[]): boolean {
+  const u = user.trim().toLowerCase();
+  return who.some((w) => w.trim().toLowerCase() === u);
 }
 
 /** The words for an approval of one's own ticket (also used once the identity is known at `up`). */

@@ -5,7 +5,7 @@ import { input, inputKeys, output, toggle } from "./fields";
 import type { Grant, LiveGrant } from "./grants";
 import type { Predecessor } from "./renewal";
 import type { TicketGuardrails } from "./guardrails";
-import { guardrailsShape, names, optional, orUnknown, text } from "./inputShapes";
+import { flag, guardrailsShape, names, optional, orUnknown, text } from "./inputShapes";
 
 export const TICKET_INPUTS = {
   /** The ticket's title (at most 256 characters). */
@@ -111,8 +111,9 @@ export const TICKET_INPUTS = {
   revokeOnDelete: toggle(true),
   /**
    * This ticket's own limits, overriding the stack's `jumpserver:maxAccessDays`,
-   * `jumpserver:requireComment`, `jumpserver:allowedActions` and `jumpserver:forbidSelfApproval`
-   * (checked at preview; see docs/asset-access-ticket.md, "Guardrails").
+   * `jumpserver:requireComment`, `jumpserver:allowedActions`, `jumpserver:forbidSelfApproval` and
+   * `jumpserver:pendingTimeoutDays` (checked at preview; see docs/asset-access-ticket.md,
+   * "Guardrails"). The break-glass limits are the stack's alone.
    */
   guardrails: input<TicketGuardrails, "optional">({
     shape: guardrailsShape({
@@ -120,12 +121,58 @@ export const TICKET_INPUTS = {
       requireComment: "flag",
       allowedActions: "actions",
       forbidSelfApproval: "flag",
+      pendingTimeoutDays: "days",
     }),
     replaces: false,
     compare: "exact",
     presence: "optional",
   }),
+  /**
+   * An emergency: opened and approved at once by the pipeline under a flow meant for it (`flow`,
+   * v4.10.19+), reported as the first problem until a later change sets `ratified`, and revoked
+   * by the next `up` past `jumpserver:breakGlassRatifyHours`. `reason` is required; both go into
+   * the ticket's comment, so JumpServer's audit trail holds them (docs/access-over-time.md).
+   */
+  breakGlass: input<BreakGlass, "optional">({
+    shape: optional((z) =>
+      z.strictObject(
+        {
+          reason: orUnknown(
+            z,
+            z
+              .string({ error: "required: say why emergency access is needed" })
+              .refine((t) => t.trim() !== "", {
+                error: "required: say why emergency access is needed",
+              }),
+          ),
+          incident: optional(text("expected an incident reference (text)"))(z),
+        },
+        { error: "expected { reason, incident? }" },
+      ),
+    ),
+    replaces: true,
+    // The engine's Structs sort an object's keys: compare the two fields, not the text.
+    compare: (v) => {
+      const bg = v as BreakGlass | undefined | null;
+      return JSON.stringify(bg ? [bg.reason, bg.incident ?? ""] : null);
+    },
+    presence: "optional",
+  }),
+  /** A break-glass grant reviewed after the fact: set by a later change, in place. Default false. */
+  ratified: input<boolean, "optional">({
+    shape: flag,
+    replaces: false,
+    compare: "exact",
+    whenAbsent: false,
+    presence: "optional",
+  }),
 };
+
+/** Why emergency access was taken, and the incident it was taken for. */
+export interface BreakGlass {
+  reason: string;
+  incident?: string;
+}
 
 export const TICKET_OUTPUTS = {
   /** The ticket id (also the resource id). */
@@ -180,9 +227,18 @@ export const TICKET_OUTPUTS = {
    * otherwise (docs/access-over-time.md).
    */
   predecessor: output<Predecessor | undefined>(),
+  /** When the ticket was opened (this provider's clock, or the server's if earlier): timeouts and ratify windows count from it. */
+  openedAt: output<string | undefined>(),
+  /** When `up` closed the ticket because nobody approved it within `pendingTimeoutDays`. */
+  timedOutAt: output<string | undefined>(),
+  /** When `up` revoked the break-glass grant because nobody ratified it in time. */
+  revokedAt: output<string | undefined>(),
 };
 
 export const TICKET_INPUT_KEYS = inputKeys(TICKET_INPUTS);
+
+/** Replacing inputs added after markers were first derived: they enter the hash only when set, so existing resources keep theirs. */
+export const HASHED_WHEN_SET: readonly string[] = ["breakGlass"];
 
 /** Inputs whose change asks for a different ticket, in their declared order. */
 export const REPLACING_KEYS = TICKET_INPUT_KEYS.filter((k) => TICKET_INPUTS[k].replaces);

@@ -6,7 +6,7 @@ import { normalizeDate, parseDate } from "./dates";
 import { UUID } from "../settings";
 import { Failure, inInputOrder, shapeFailures, tableShape } from "./inputShapes";
 import type { CheckedInputs } from "./fields";
-import { TICKET_INPUTS, TICKET_INPUT_KEYS } from "./ticketFields";
+import { BreakGlass, TICKET_INPUTS, TICKET_INPUT_KEYS } from "./ticketFields";
 import { hasUnknown, isUnknown } from "./unknown";
 
 /** The inputs once checked (every default filled in), and what the resource class adds. */
@@ -138,6 +138,11 @@ export function checkTicketInputs(
       fail("accounts", "with approve: true, name at least one account or alias such as @ALL");
   }
 
+  const breakGlass = value("breakGlass") ?? undefined;
+  const ratified = (value("ratified") ?? false) as boolean;
+  if (ratified === true && shaped("breakGlass") && breakGlass === undefined)
+    fail("ratified", "only a break-glass ticket is ratified; this one has no breakGlass");
+
   if (failures.length > 0) return { failures: inInputOrder(failures, TICKET_INPUT_KEYS) };
   const inputs: TicketInputs = {
     title: isUnknown(title) ? title : title.trim(),
@@ -156,6 +161,16 @@ export function checkTicketInputs(
   if (flow !== undefined) inputs.flow = flow;
   if (value("guardrails") !== undefined && news.guardrails !== null)
     inputs.guardrails = news.guardrails as TicketInputs["guardrails"];
+  if (breakGlass !== undefined && breakGlass !== null) {
+    const bg = breakGlass as BreakGlass;
+    inputs.breakGlass = {
+      reason: isUnknown(bg.reason) ? bg.reason : bg.reason.trim(),
+      ...(typeof bg.incident === "string" && bg.incident.trim() !== ""
+        ? { incident: isUnknown(bg.incident) ? bg.incident : bg.incident.trim() }
+        : {}),
+    };
+  }
+  if (ratified) inputs.ratified = true;
   return { inputs, failures };
 }
 

@@ -9,6 +9,7 @@ import { buildReport } from "./live";
 import { renderMarkdown } from "./markdown";
 import { StateInputError, parseStackExport } from "./state";
 import { AdoptionRefused, importDocument } from "./inventory";
+import { warningWindowDays } from "../model/expiryWindow";
 
 const USAGE = `Usage: pulumi stack export | jms-tickets report [--format markdown|json] [--fail-on-problems]
        jms-tickets report [options] STATE.json
@@ -19,6 +20,8 @@ JumpServer settings come from the environment: JUMPSERVER_URL and JUMPSERVER_ACC
 JUMPSERVER_ACCESS_KEY_SECRET (or another credential; see docs/configuration.md).
 --expiry-warning-days N, else the stack's jumpserver:expiryWarningDays, else
 JUMPSERVER_EXPIRY_WARNING_DAYS (default 7; 0 = off): access ending within N days is a problem.
+--expiry-warning-hours H (or a duration such as 36h), else jumpserver:expiryWarningHours, else
+JUMPSERVER_EXPIRY_WARNING_HOURS: the same window in hours (one of days and hours per source).
 
 Exit codes: 0 report written; 1 report written and --fail-on-problems found problems;
 2 bad arguments or state input; 3 JumpServer could not be read.
@@ -36,6 +39,7 @@ const OPTIONS = {
   all: { type: "boolean" },
   adopt: { type: "string", multiple: true },
   "import-file": { type: "string" },
+  "expiry-warning-hours": { type: "string" },
 } as const;
 
 export interface ReportArgs {
@@ -52,6 +56,8 @@ export interface ReportArgs {
   adopt?: string[];
   /** `--import-file`: where the import document goes. */
   importFile?: string;
+  /** From --expiry-warning-hours (hours or a duration such as "36h"). */
+  expiryWarningHours?: string;
 }
 
 /** A usage error: one line and exit 2. */
@@ -75,6 +81,42 @@ export function warningDays(
     throw new UsageError(`${name} must be a whole number of days, got "${value}"`);
   }
   return Number(value);
+}
+
+/**
+ * The warning window in days (fractional when given in hours): the flags, then the stack config,
+ * then the environment; at each, days or hours (both at one source is an error naming them).
+ */
+export function warningWindow(
+  flags: { days?: string; hours?: string },
+  configured: { days?: string; hours?: string },
+  env: NodeJS.ProcessEnv,
+): number {
+  const hoursOnly = [flags.hours, configured.hours, env.JUMPSERVER_EXPIRY_WARNING_HOURS].every(
+    (v) => v === undefined || v.trim() === "",
+  );
+  if (hoursOnly) return warningDays(flags.days, configured.days, env);
+  try {
+    return warningWindowDays([
+      {
+        days: { name: "--expiry-warning-days", value: flags.days },
+        hours: { name: "--expiry-warning-hours", value: flags.hours },
+      },
+      {
+        days: { name: "jumpserver:expiryWarningDays (stack config)", value: configured.days },
+        hours: { name: "jumpserver:expiryWarningHours (stack config)", value: configured.hours },
+      },
+      {
+        days: { name: "JUMPSERVER_EXPIRY_WARNING_DAYS", value: env.JUMPSERVER_EXPIRY_WARNING_DAYS },
+        hours: {
+          name: "JUMPSERVER_EXPIRY_WARNING_HOURS",
+          value: env.JUMPSERVER_EXPIRY_WARNING_HOURS,
+        },
+      },
+    ]);
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
 }
 
 export function parseArgs(argv: string[]): ReportArgs {
@@ -107,6 +149,8 @@ export function parseArgs(argv: string[]): ReportArgs {
   }
   const days = values["expiry-warning-days"];
   if (days !== undefined) warningDays(days, undefined, {}); // its message before any input is read
+  const hours = values["expiry-warning-hours"];
+  if (hours !== undefined) warningWindow({ days, hours }, {}, {});
   const adopt = (values.adopt ?? []).flatMap((a) => a.split(",")).map((a) => a.trim());
   const importFile = values["import-file"];
   if (values.adopt !== undefined && adopt.every((a) => a === "")) {
@@ -137,6 +181,7 @@ export function parseArgs(argv: string[]): ReportArgs {
     ...(values.all ? { all: true } : {}),
     ...(values.adopt !== undefined ? { adopt: adopt.filter((a) => a !== "") } : {}),
     ...(importFile !== undefined ? { importFile } : {}),
+    ...(hours !== undefined ? { expiryWarningHours: hours } : {}),
   };
 }
 
@@ -177,7 +222,11 @@ export async function main(
       return 0;
     }
     state = parseStackExport(await readState(args.file), args.all === true);
-    days = warningDays(args.expiryWarningDays, state.expiryWarningDays, process.env);
+    days = warningWindow(
+      { days: args.expiryWarningDays, hours: args.expiryWarningHours },
+      { days: state.expiryWarningDays, hours: state.expiryWarningHours },
+      process.env,
+    );
   } catch (e) {
     if (e instanceof UsageError || e instanceof StateInputError) return fail(2, e.message);
     throw e;

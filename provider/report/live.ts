@@ -3,7 +3,10 @@
 // report and the drift gate never disagree. Reads only: no lifecycle write is called here.
 import { JumpServerClient } from "../client/client";
 import { resolveUser } from "../api/lookups";
-import { currentClient } from "../lifecycle/context";
+import { configuredGuardrails, currentClient } from "../lifecycle/context";
+import { deadlineOf } from "../model/deadlines";
+import { GUARDRAIL_KEYS } from "../model/guardrails";
+import { processState } from "../client/processState";
 import * as flowLifecycle from "../lifecycle/ticketFlow";
 import * as ticketLifecycle from "../lifecycle/assetAccessTicket";
 import { driftOf as grantDriftOf } from "../lifecycle/ticketGrants";
@@ -33,6 +36,7 @@ type Flow = flowLifecycle.TicketFlowOutputs;
 type Ticket = ticketLifecycle.TicketOutputs;
 
 export interface ReportOptions {
+  /** Fractional when the window was given in hours. */
   expiryWarningDays: number;
   now?: number;
   /** `--all`: list every asset permission of the server too. */
@@ -148,7 +152,8 @@ async function accessEntry(
     const { value, warnings } = await collecting(() => ticketLifecycle.read(r.id, props));
     props = value.props;
     if (warnings.length > 0) unreadable = warnings.join("; ");
-    const d = await ticketLifecycle.diff(r.id, props, inputs);
+    // (diff's own warnings are preview's words; the report has its own.)
+    const { value: d } = await collecting(() => ticketLifecycle.diff(r.id, props, inputs));
     changes = d.changes;
     replaces = d.replaces;
   } catch (e) {
@@ -198,7 +203,30 @@ async function accessEntry(
           },
         }
       : {}),
+    ...(props.breakGlass
+      ? {
+          breakGlass: props.breakGlass,
+          ratified: inputs.ratified === true || props.ratified === true,
+        }
+      : {}),
+    ...(props.openedAt ? { openedAt: props.openedAt } : {}),
+    ...(props.timedOutAt ? { timedOutAt: props.timedOutAt } : {}),
+    ...(props.revokedAt ? { revokedAt: props.revokedAt } : {}),
+    ...deadlineEntry(props, inputs),
   };
+}
+
+/** The ticket's next deadline, as `up` would judge it (the stack's guardrails: see buildReport). */
+function deadlineEntry(props: Ticket, inputs: Ticket): Pick<AccessEntry, "deadline"> {
+  let d;
+  try {
+    d = deadlineOf(props, inputs, configuredGuardrails());
+  } catch {
+    return {}; // a bad guardrail setting: the diff above already failed on it, and says so
+  }
+  if (!d) return {};
+  const at = new Date(d.at).toISOString().replace(/\.\d{3}Z$/, "Z");
+  return { deadline: { kind: d.kind, at, source: d.source } };
 }
 
 /**
@@ -207,6 +235,22 @@ async function accessEntry(
  * be reached or refuses the identity: the report would be nothing but that error.
  */
 export async function buildReport(state: StackState, options: ReportOptions): Promise<Report> {
+  // The stack's guardrails as its last run recorded them (timeouts, ratify windows), so deadlines
+  // are judged as `up` judges them; the environment still gives the connection and credentials.
+  const recorded = state.guardrailConfig ?? {};
+  const guardrailKeys = new Set<string>(Object.values(GUARDRAIL_KEYS).map((k) => k.config));
+  const previous = processState().config;
+  processState().config = {
+    get: (key) => (guardrailKeys.has(key) ? recorded[key] : previous?.get(key)),
+  };
+  try {
+    return await reportOf(state, options);
+  } finally {
+    processState().config = previous;
+  }
+}
+
+async function reportOf(state: StackState, options: ReportOptions): Promise<Report> {
   const now = options.now ?? Date.now();
   const client = currentClient();
   const me = await client.profile();

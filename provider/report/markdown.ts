@@ -13,6 +13,9 @@ interface Limits {
 }
 
 const KIND_WORDS: Record<ProblemKind, string> = {
+  breakGlass: "BREAK-GLASS",
+  timedOut: "timed out",
+  timingOut: "timing out",
   unreadable: "cannot read",
   deleted: "deleted",
   permissionDeleted: "access removed",
@@ -119,6 +122,10 @@ function flowRow(f: FlowEntry, l: Limits, cc: boolean): string[] {
 }
 
 function accessState(a: AccessEntry): string {
+  if (a.revokedAt) return "approved, **revoked** (break-glass)";
+  if (a.timedOutAt) return "closed (timed out)";
+  if (a.breakGlass && a.state === "approved")
+    return a.ratified ? "approved (break-glass, ratified)" : "approved, **break-glass**";
   if (a.state === "approved" && a.grantDrift.includes("deleted")) return "approved, **removed**";
   if (a.state === "approved" && a.expired) return "expired";
   const renews = a.renewal

@@ -2,6 +2,8 @@
 // resource of the stack, and the problems found in them, worst first. No network here.
 import { endsWithin } from "../model/grants";
 import type { ImportResource, PermissionEntry } from "./inventory";
+import { parseDate } from "../model/dates";
+import { inWords } from "../model/durations";
 
 export interface FlowLevel {
   level: number;
@@ -64,6 +66,17 @@ export interface AccessEntry {
   pendingAction?: string;
   mismatch?: string;
   unreadable?: string;
+  /** An emergency grant: why, and the incident. */
+  breakGlass?: { reason: string; incident?: string };
+  ratified?: boolean;
+  /** When the ticket was opened (deadlines count from it). */
+  openedAt?: string;
+  /** When `up` closed it for want of an approval. */
+  timedOutAt?: string;
+  /** When `up` revoked the unratified break-glass grant. */
+  revokedAt?: string;
+  /** The ticket's next deadline: "timeout" closes the request, "revoke" the break-glass grant. */
+  deadline?: { kind: "timeout" | "revoke"; at: string; source: string };
   /** A renewal in flight: the earlier grant this ticket keeps alive, and until when at the latest. */
   renewal?: Renewal;
 }
@@ -78,6 +91,7 @@ export interface Renewal {
 }
 
 export type ProblemKind =
+  | "breakGlass"
   | "unreadable"
   | "deleted"
   | "permissionDeleted"
@@ -89,6 +103,8 @@ export type ProblemKind =
   | "expiring"
   | "waitingForApproval"
   | "notGranted"
+  | "timedOut"
+  | "timingOut"
   | "renewal"
   | "permissionReplaced"
   | "unmanagedAccess"
@@ -122,6 +138,7 @@ export interface Report {
 
 /** The order problems are listed in: what is broken now first, what only needs watching last. */
 const ORDER: ProblemKind[] = [
+  "breakGlass",
   "unreadable",
   "deleted",
   "permissionDeleted",
@@ -131,9 +148,11 @@ const ORDER: ProblemKind[] = [
   "drift",
   "pendingAction",
   "interrupted",
+  "timedOut",
   "notGranted",
   "standingAccess",
   "unmanagedAccess",
+  "timingOut",
   "expiring",
   "renewal",
   "waitingForApproval",
@@ -180,8 +199,9 @@ export function flowProblems(f: FlowEntry): Problem[] {
 export function accessProblems(a: AccessEntry, warningDays: number, now = Date.now()): Problem[] {
   const resource = `AssetAccessTicket ${a.name}`;
   const p = (kind: ProblemKind, message: string): Problem => ({ kind, resource, message });
-  if (a.unreadable) return [p("unreadable", `cannot be read: ${a.unreadable}`)];
-  const out: Problem[] = [];
+  const emergency = breakGlassProblems(a, now);
+  if (a.unreadable) return [...emergency, p("unreadable", `cannot be read: ${a.unreadable}`)];
+  const out: Problem[] = [...emergency];
   if (a.grantDrift.includes("deleted")) {
     out.push(
       p(
@@ -226,17 +246,52 @@ export function accessProblems(a: AccessEntry, warningDays: number, now = Date.n
     out.push(p("pendingAction", `a failed run left work unfinished (${a.pendingAction})`));
   }
   const open = a.state === "pending" && a.status !== "closed";
-  if (a.state === "rejected") out.push(p("notGranted", "rejected: no access was granted"));
-  else if (a.state === "closed" || (a.state === "pending" && !open)) {
+  const passed = a.deadline !== undefined && (parseDate(a.deadline.at) ?? Infinity) <= now;
+  if (a.timedOutAt) {
+    out.push(
+      p(
+        "timedOut",
+        `timed out: nobody approved it in time, so \`pulumi up\` closed it (${when(a.timedOutAt)}); change the request to ask again`,
+      ),
+    );
+  } else if (a.state === "rejected") out.push(p("notGranted", "rejected: no access was granted"));
+  else if (a.revokedAt) {
+    out.push(
+      p(
+        "notGranted",
+        `break-glass grant revoked by \`pulumi up\` (${when(a.revokedAt)}): nobody ratified it in time`,
+      ),
+    );
+  } else if (a.state === "closed" || (a.state === "pending" && !open)) {
     if (!a.pendingAction)
       out.push(p("notGranted", "closed without approval: no access was granted"));
   }
-  const live = a.state === "approved" && !a.grantDrift.includes("deleted");
+  if (open && a.deadline?.kind === "timeout") {
+    const at = parseDate(a.deadline.at) ?? now;
+    const opened = (a.openedAt && parseDate(a.openedAt)) || at;
+    if (passed) {
+      out.push(
+        p(
+          "timedOut",
+          `waited past ${a.deadline.source} without approval: the next \`pulumi up\` closes it`,
+        ),
+      );
+    } else if (at - now <= (at - opened) / 4) {
+      // The last quarter of its window.
+      out.push(
+        p(
+          "timingOut",
+          `times out ${when(a.deadline.at)} (in ${inWords(at - now)}, ${a.deadline.source}) unless approved before`,
+        ),
+      );
+    }
+  }
+  const live = a.state === "approved" && !a.grantDrift.includes("deleted") && !a.revokedAt;
   if (live && warningDays > 0 && endsWithin(a.dateExpired, warningDays, now)) {
     out.push(
       p(
         "expiring",
-        `access ends ${a.daysLeft === 0 ? "within a day" : `in ${a.daysLeft} day${a.daysLeft === 1 ? "" : "s"}`} (${when(a.dateExpired)})`,
+        `access ends ${a.daysLeft === 0 ? `in ${inWords((parseDate(a.dateExpired) ?? now) - now)}` : `in ${a.daysLeft} day${a.daysLeft === 1 ? "" : "s"}`} (${when(a.dateExpired)})`,
       ),
     );
   }
@@ -256,6 +311,23 @@ export function accessProblems(a: AccessEntry, warningDays: number, now = Date.n
     out.push(p("waitingForApproval", `waiting for approval at level ${a.approvalStep}${who}`));
   }
   return out;
+}
+
+/** An emergency grant nobody has ratified yet: the report's first problem until one does. */
+export function breakGlassProblems(a: AccessEntry, now = Date.now()): Problem[] {
+  if (!a.breakGlass || a.ratified || a.revokedAt || a.state !== "approved") return [];
+  const why = `${JSON.stringify(a.breakGlass.reason.replace(/`/g, "'"))}${a.breakGlass.incident ? ` (incident ${JSON.stringify(a.breakGlass.incident.replace(/`/g, "'"))})` : ""}`;
+  const by = a.deadline?.kind === "revoke" ? a.deadline : undefined;
+  const passed = by !== undefined && (parseDate(by.at) ?? Infinity) <= now;
+  return [
+    {
+      kind: "breakGlass",
+      resource: `AssetAccessTicket ${a.name}`,
+      message: passed
+        ? `break-glass grant to ${a.applicant} for ${why}, not ratified within ${by.source}: the next \`pulumi up\` revokes it`
+        : `break-glass grant to ${a.applicant} for ${why}, not ratified yet: a reviewed change sets \`ratified: true\`${by ? `, or the first \`pulumi up\` after ${when(by.at)} revokes it` : ""}`,
+    },
+  ];
 }
 
 /** Every problem of the report, worst kind first (stable within a kind: the stack's order). */

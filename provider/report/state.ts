@@ -6,6 +6,8 @@ const SECRET_SIG = "4dabf18193072939515e22adc82a9e0f";
 /** What a secret value reads as in the report: never its ciphertext, never its plaintext. */
 export const SECRET = "[secret]";
 
+import { GUARDRAIL_KEYS } from "../model/guardrails";
+
 export const FLOW_TYPE = "pulumi-nodejs:dynamic/jumpserver:TicketFlow";
 export const TICKET_TYPE = "pulumi-nodejs:dynamic/jumpserver:AssetAccessTicket";
 
@@ -45,6 +47,10 @@ export interface StackState {
   managed: Map<string, string>;
   /** Every resource name in the stack, of any type (an adopted resource must not take one). */
   names: Set<string>;
+  /** `jumpserver:expiryWarningHours`, likewise. */
+  expiryWarningHours?: string;
+  /** The guardrails' stack config (`jumpserver:pendingTimeoutDays` …) the engine recorded in plain text. */
+  guardrailConfig?: Record<string, string>;
 }
 
 /** Bad state input: the CLI prints the message as one line and exits 2. */
@@ -133,12 +139,21 @@ export function parseStackExport(text: string, allowEmpty = false): StackState {
     return [`${String(isObj(p) ? p.type : "operation")} ${urnParts(res.urn).name}`];
   });
   // The default provider's inputs hold the stack config of the last run (secrets encrypted).
-  const configured = raw
-    .filter((r) => isObj(r) && r.type === "pulumi:providers:pulumi-nodejs" && isObj(r.inputs))
-    .map((r) => (r as { inputs: Record<string, unknown> }).inputs["jumpserver:expiryWarningDays"])
-    .find((v) => typeof v === "string" || typeof v === "number");
+  const recorded = (key: string) =>
+    raw
+      .filter((r) => isObj(r) && r.type === "pulumi:providers:pulumi-nodejs" && isObj(r.inputs))
+      .map((r) => (r as { inputs: Record<string, unknown> }).inputs[key])
+      .find((v) => typeof v === "string" || typeof v === "number");
+  const configured = recorded("jumpserver:expiryWarningDays");
+  const guardrailConfig: Record<string, string> = {};
+  for (const { config } of Object.values(GUARDRAIL_KEYS)) {
+    const v = recorded(config);
+    if (v !== undefined) guardrailConfig[config] = String(v);
+  }
+  const configuredHours = recorded("jumpserver:expiryWarningHours");
   const first = raw.find((r) => isObj(r) && typeof r.urn === "string") as
-    { urn: string } | undefined;
+    | { urn: string }
+    | undefined;
   const { stack, project } = urnParts(first?.urn ?? "");
   return {
     stack: first ? `${project}/${stack}` : "(empty stack)",
@@ -147,5 +162,7 @@ export function parseStackExport(text: string, allowEmpty = false): StackState {
     managed,
     names,
     ...(configured !== undefined ? { expiryWarningDays: String(configured) } : {}),
+    ...(configuredHours !== undefined ? { expiryWarningHours: String(configuredHours) } : {}),
+    ...(Object.keys(guardrailConfig).length > 0 ? { guardrailConfig } : {}),
   };
 }

@@ -2,6 +2,9 @@
 // and its config, which the provider process does not.
 import * as pulumi from "@pulumi/pulumi";
 import { Grant, endsWithin, expiry } from "../model/grants";
+import { parseDate } from "../model/dates";
+import { inWords } from "../model/durations";
+import { warningWindowDays } from "../model/expiryWindow";
 import { DEFAULT_ORG_ID, SECRET_SETTING_KEYS } from "../settings";
 
 const claims = new Map<string, string>();
@@ -65,7 +68,8 @@ export function resetProgramChecks(): void {
 }
 
 /**
- * Granted access that ends within `jumpserver:expiryWarningDays` (default 7; 0 turns it off) is
+ * Granted access that ends within `jumpserver:expiryWarningDays` (default 7; 0 turns it off), or
+ * `jumpserver:expiryWarningHours` (hours or a duration such as "36h", for grants of a few hours), is
  * named in a warning at every preview and up, so the renewal is not noticed by its absence.
  */
 export function warnWhenExpiring(
@@ -76,16 +80,26 @@ export function warnWhenExpiring(
     approvedGrant: pulumi.Output<Grant | undefined>;
   },
 ): void {
-  const days = new pulumi.Config("jumpserver").getNumber("expiryWarningDays") ?? 7;
+  const config = new pulumi.Config("jumpserver");
+  const setting = (key: string) => ({ name: `jumpserver:${key}`, value: config.get(key) });
+  const days = warningWindowDays([
+    { days: setting("expiryWarningDays"), hours: setting("expiryWarningHours") },
+  ]);
   if (days <= 0) return;
+  const hours = config.get("expiryWarningHours");
+  const window = hours
+    ? `jumpserver:expiryWarningHours is ${hours}`
+    : `jumpserver:expiryWarningDays is ${days}`;
   pulumi
     .all([ticket.state, ticket.approvedGrant, ticket.dateExpired])
     .apply(([state, g, asked]) => {
       const until = g?.dateExpired || asked;
       if (state !== "approved" || !until || !endsWithin(until, days)) return;
       const { daysLeft } = expiry(until);
+      const left =
+        daysLeft >= 2 ? `${daysLeft} days` : inWords((parseDate(until) ?? Date.now()) - Date.now());
       void pulumi.log.warn(
-        `AssetAccessTicket "${name}": access ends ${until} (${daysLeft} days left; jumpserver:expiryWarningDays is ${days}); open a new ticket to extend it`,
+        `AssetAccessTicket "${name}": access ends ${until} (${left} left; ${window}); open a new ticket to extend it`,
         ticket,
       );
     });

@@ -80,9 +80,18 @@ const ticketSpecific: Record<string, fc.Arbitrary<unknown>> = {
       requireComment: value(fc.boolean()),
       allowedActions: fc.array(fc.constantFrom("connect", "all", "upload_file", "sudo")),
       forbidSelfApproval: value(fc.boolean()),
+      pendingTimeoutDays: fc.oneof(fc.integer({ min: -1, max: 10 }), fc.double(), json),
+      // Not a resource's to set: always refused as an unknown guardrail.
+      breakGlassMaxHours: fc.oneof(fc.integer({ min: 0, max: 100 }), json),
+      breakGlassApplicants: fc.array(text, { maxLength: 2 }),
     },
     { requiredKeys: [] },
   ),
+  breakGlass: fc.oneof(
+    fc.record({ reason: value(text), incident: value(text) }, { requiredKeys: [] }),
+    json,
+  ),
+  ratified: value(fc.boolean()),
 };
 /** Either anything in every key, or a valid input with up to three keys replaced or removed. */
 function inputsOf(
@@ -219,6 +228,9 @@ describe("bad input: property-based checks of both providers (fast-check)", func
     "jumpserver:requireComment": "true",
     "jumpserver:allowedActions": "connect,download",
     "jumpserver:minApprovalLevels": "2",
+    "jumpserver:pendingTimeoutDays": "2",
+    "jumpserver:breakGlassApplicants": "requester",
+    "jumpserver:breakGlassMaxHours": "4",
   };
   const DAY = 86_400_000;
   const own = (inputs: Record<string, unknown>) =>
@@ -249,7 +261,24 @@ describe("bad input: property-based checks of both providers (fast-check)", func
         );
       if (inputs.approve === true && own(inputs).forbidSelfApproval !== false)
         assert.ok(inputs.applicant !== undefined, "self-approval");
+      assert.ok(own(inputs).breakGlassMaxHours === undefined, "break-glass limits are the stack's");
+      if (inputs.breakGlass !== undefined) withinBreakGlass(inputs);
+      else assert.ok(inputs.ratified !== true, "only break-glass is ratified");
     },
+  };
+  /** What a break-glass ticket that passes check keeps to, whatever else it says. */
+  const withinBreakGlass = (inputs: Record<string, unknown>) => {
+    const bg = inputs.breakGlass as { reason: string };
+    assert.ok(typeof bg.reason === "string" && bg.reason.trim() !== "", "a reason");
+    assert.equal(String(inputs.applicant).toLowerCase(), "requester", "a listed applicant");
+    assert.equal(inputs.approve, true, "approved by the pipeline");
+    assert.ok(typeof inputs.flow === "string" && inputs.flow !== "", "under a named flow");
+    assert.notEqual(inputs.revokeOnDelete, false, "always revoked");
+    assert.notEqual(inputs.ratified, true, "not ratified at birth");
+    const hours =
+      (parseDate(inputs.dateExpired as string)! - parseDate(inputs.dateStart as string)!) /
+      3_600_000;
+    assert.ok(hours <= 4, `${hours} hours`);
   };
   for (const [label, check, keys, arb] of [
     ["TicketFlow", flowLifecycle.check as Check, FLOW_KEYS, flowInputsUnderLimits],
@@ -279,6 +308,57 @@ describe("bad input: property-based checks of both providers (fast-check)", func
       );
     });
   }
+
+  it("break-glass near a valid emergency, under the stack's limits: 3000 inputs, no crash, no request, none passes outside them", async () => {
+    const cfg: Record<string, string> = {
+      ...stackConfig(sb, "admin"),
+      ...LIMITS,
+      "jumpserver:requireComment": "false",
+    };
+    await configure({ config: { get: (k: string) => cfg[k] } });
+    const start = parseDate(daysFromNow(1))!;
+    const emergency = {
+      title: "break-glass",
+      applicant: "requester",
+      assets: ["web-01"],
+      actions: ["connect"],
+      dateStart: isoSeconds(start),
+      dateExpired: isoSeconds(start + 2 * 3_600_000),
+      approve: true,
+      flow: "break-glass",
+      breakGlass: { reason: "database down", incident: "INC-1" },
+    };
+    const arb = inputsOf(
+      TICKET_KEYS,
+      {
+        ...ticketSpecific,
+        applicant: fc.constantFrom("requester", "REQUESTER", "approver", "", " requester"),
+        dateExpired: fc.integer({ min: 1, max: 8 * 3600 }).map((s) => isoSeconds(start + s * 1000)),
+        actions: fc.constant(["connect"]),
+      },
+      emergency,
+    );
+    const tally = { valid: 0, rejected: 0 };
+    try {
+      await fc.assert(
+        fc.asyncProperty(arb, async (news) => {
+          const verdict = await judge(ticketLifecycle.check as Check, TICKET_KEYS, news);
+          tally[verdict]++;
+          if (verdict === "valid") {
+            const inputs = (await ticketLifecycle.check({}, news)).inputs!;
+            if (inputs.breakGlass !== undefined) withinBreakGlass(inputs);
+          }
+        }),
+        { numRuns: 3000, seed: 13 },
+      );
+    } finally {
+      const plainCfg = stackConfig(sb, "admin");
+      await configure({ config: { get: (k: string) => plainCfg[k] } });
+    }
+    assert.equal(sb.stats().total, 0, "check made no HTTP request");
+    assert.ok(tally.rejected > 300 && tally.valid > 100, JSON.stringify(tally));
+    console.log(`      break-glass: ${tally.rejected} rejected, ${tally.valid} valid`);
+  });
 
   it("names that are Object.prototype members are plain names, not crashes", async () => {
     for (const name of ["valueOf", "constructor", "__proto__", "toString", "hasOwnProperty"]) {

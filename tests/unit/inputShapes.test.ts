@@ -46,7 +46,7 @@ describe("input shapes", () => {
       {
         property: "color",
         reason:
-          "unknown input; AssetAccessTicket takes title, orgId, applicant, assets, nodes, accounts, actions, dateStart, dateExpired, comment, flow, approve, revokeOnDelete, guardrails",
+          "unknown input; AssetAccessTicket takes title, orgId, applicant, assets, nodes, accounts, actions, dateStart, dateExpired, comment, flow, approve, revokeOnDelete, guardrails, breakGlass, ratified",
       },
     ]);
   });
