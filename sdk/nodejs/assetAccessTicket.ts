@@ -87,6 +87,13 @@ export class AssetAccessTicket extends pulumi.CustomResource {
      */
     declare public readonly assets: pulumi.Output<string[]>;
     /**
+     * An emergency: opened and approved at once by the pipeline under a flow meant for it (`flow`,
+     * v4.10.19+), reported as the first problem until a later change sets `ratified`, and revoked
+     * by the next `up` past `jumpserver:breakGlassRatifyHours`. `reason` is required; both go into
+     * the ticket's comment, so JumpServer's audit trail holds them (docs/access-over-time.md).
+     */
+    declare public readonly breakGlass: pulumi.Output<outputs.BreakGlass | undefined>;
+    /**
      * Why the access is needed; shown to approvers. The provider appends its `[pulumi:…]` marker.
      */
     declare public readonly comment: pulumi.Output<string>;
@@ -124,8 +131,9 @@ export class AssetAccessTicket extends pulumi.CustomResource {
     declare public /*out*/ readonly grant: pulumi.Output<any | undefined>;
     /**
      * This ticket's own limits, overriding the stack's `jumpserver:maxAccessDays`,
-     * `jumpserver:requireComment`, `jumpserver:allowedActions` and `jumpserver:forbidSelfApproval`
-     * (checked at preview; see docs/asset-access-ticket.md, "Guardrails").
+     * `jumpserver:requireComment`, `jumpserver:allowedActions`, `jumpserver:forbidSelfApproval` and
+     * `jumpserver:pendingTimeoutDays` (checked at preview; see docs/asset-access-ticket.md,
+     * "Guardrails"). The break-glass limits are the stack's alone.
      */
     declare public readonly guardrails: pulumi.Output<outputs.TicketGuardrails | undefined>;
     /**
@@ -144,6 +152,10 @@ export class AssetAccessTicket extends pulumi.CustomResource {
      * Node values ("probe-servers"), full values ("/DEFAULT/probe-servers") or ids.
      */
     declare public readonly nodes: pulumi.Output<string[]>;
+    /**
+     * When the ticket was opened (this provider's clock, or the server's if earlier): timeouts and ratify windows count from it.
+     */
+    declare public /*out*/ readonly openedAt: pulumi.Output<string | undefined>;
     /**
      * Organization UUID of the assets; default the provider's `jumpserver:orgId`.
      */
@@ -165,6 +177,16 @@ export class AssetAccessTicket extends pulumi.CustomResource {
      */
     declare public /*out*/ readonly permissionName: pulumi.Output<string>;
     /**
+     * A renewal in flight: the earlier approved grant this pending ticket keeps alive until it is
+     * approved, or until that grant's own end (never later); revoked with this resource. Absent
+     * otherwise (docs/access-over-time.md).
+     */
+    declare public /*out*/ readonly predecessor: pulumi.Output<outputs.Predecessor | undefined>;
+    /**
+     * A break-glass grant reviewed after the fact: set by a later change, in place. Default false.
+     */
+    declare public readonly ratified: pulumi.Output<boolean | undefined>;
+    /**
      * Stable for one resource asking for one ticket (from its name, its ask and the previous one); the marker is derived from it.
      */
     declare public /*out*/ readonly requestId: pulumi.Output<string>;
@@ -176,6 +198,10 @@ export class AssetAccessTicket extends pulumi.CustomResource {
      * On delete, remove the asset permission an approval created. Default true.
      */
     declare public readonly revokeOnDelete: pulumi.Output<boolean>;
+    /**
+     * When `up` revoked the break-glass grant because nobody ratified it in time.
+     */
+    declare public /*out*/ readonly revokedAt: pulumi.Output<string | undefined>;
     /**
      * The ticket's serial number (as JumpServer's UI shows it).
      */
@@ -192,6 +218,10 @@ export class AssetAccessTicket extends pulumi.CustomResource {
      * The ticket id (also the resource id).
      */
     declare public /*out*/ readonly ticketId: pulumi.Output<string>;
+    /**
+     * When `up` closed the ticket because nobody approved it within `pendingTimeoutDays`.
+     */
+    declare public /*out*/ readonly timedOutAt: pulumi.Output<string | undefined>;
     /**
      * The ticket's title (at most 256 characters).
      */
@@ -222,6 +252,7 @@ export class AssetAccessTicket extends pulumi.CustomResource {
             resourceInputs["applicant"] = args?.applicant;
             resourceInputs["approve"] = args?.approve;
             resourceInputs["assets"] = args?.assets;
+            resourceInputs["breakGlass"] = args?.breakGlass;
             resourceInputs["comment"] = args?.comment;
             resourceInputs["dateExpired"] = args?.dateExpired;
             resourceInputs["dateStart"] = args?.dateStart;
@@ -229,6 +260,7 @@ export class AssetAccessTicket extends pulumi.CustomResource {
             resourceInputs["guardrails"] = args?.guardrails;
             resourceInputs["nodes"] = args?.nodes;
             resourceInputs["orgId"] = args?.orgId;
+            resourceInputs["ratified"] = args?.ratified;
             resourceInputs["revokeOnDelete"] = args?.revokeOnDelete;
             resourceInputs["title"] = args?.title;
             resourceInputs["applicantDisplay"] = undefined /*out*/;
@@ -244,16 +276,20 @@ export class AssetAccessTicket extends pulumi.CustomResource {
             resourceInputs["marker"] = undefined /*out*/;
             resourceInputs["mismatch"] = undefined /*out*/;
             resourceInputs["nodeIds"] = undefined /*out*/;
+            resourceInputs["openedAt"] = undefined /*out*/;
             resourceInputs["orgName"] = undefined /*out*/;
             resourceInputs["pendingAction"] = undefined /*out*/;
             resourceInputs["permissionId"] = undefined /*out*/;
             resourceInputs["permissionName"] = undefined /*out*/;
+            resourceInputs["predecessor"] = undefined /*out*/;
             resourceInputs["requestId"] = undefined /*out*/;
             resourceInputs["resolvedIds"] = undefined /*out*/;
+            resourceInputs["revokedAt"] = undefined /*out*/;
             resourceInputs["serialNum"] = undefined /*out*/;
             resourceInputs["state"] = undefined /*out*/;
             resourceInputs["status"] = undefined /*out*/;
             resourceInputs["ticketId"] = undefined /*out*/;
+            resourceInputs["timedOutAt"] = undefined /*out*/;
         } else {
             resourceInputs["accounts"] = undefined /*out*/;
             resourceInputs["actions"] = undefined /*out*/;
@@ -265,6 +301,7 @@ export class AssetAccessTicket extends pulumi.CustomResource {
             resourceInputs["approvedGrant"] = undefined /*out*/;
             resourceInputs["assetIds"] = undefined /*out*/;
             resourceInputs["assets"] = undefined /*out*/;
+            resourceInputs["breakGlass"] = undefined /*out*/;
             resourceInputs["comment"] = undefined /*out*/;
             resourceInputs["currentApprovers"] = undefined /*out*/;
             resourceInputs["dateExpired"] = undefined /*out*/;
@@ -279,18 +316,23 @@ export class AssetAccessTicket extends pulumi.CustomResource {
             resourceInputs["mismatch"] = undefined /*out*/;
             resourceInputs["nodeIds"] = undefined /*out*/;
             resourceInputs["nodes"] = undefined /*out*/;
+            resourceInputs["openedAt"] = undefined /*out*/;
             resourceInputs["orgId"] = undefined /*out*/;
             resourceInputs["orgName"] = undefined /*out*/;
             resourceInputs["pendingAction"] = undefined /*out*/;
             resourceInputs["permissionId"] = undefined /*out*/;
             resourceInputs["permissionName"] = undefined /*out*/;
+            resourceInputs["predecessor"] = undefined /*out*/;
+            resourceInputs["ratified"] = undefined /*out*/;
             resourceInputs["requestId"] = undefined /*out*/;
             resourceInputs["resolvedIds"] = undefined /*out*/;
             resourceInputs["revokeOnDelete"] = undefined /*out*/;
+            resourceInputs["revokedAt"] = undefined /*out*/;
             resourceInputs["serialNum"] = undefined /*out*/;
             resourceInputs["state"] = undefined /*out*/;
             resourceInputs["status"] = undefined /*out*/;
             resourceInputs["ticketId"] = undefined /*out*/;
+            resourceInputs["timedOutAt"] = undefined /*out*/;
             resourceInputs["title"] = undefined /*out*/;
         }
         opts = pulumi.mergeOptions(utilities.resourceOptsDefaults(), opts);
@@ -325,6 +367,13 @@ export interface AssetAccessTicketArgs {
      */
     assets?: pulumi.Input<pulumi.Input<string>[] | undefined>;
     /**
+     * An emergency: opened and approved at once by the pipeline under a flow meant for it (`flow`,
+     * v4.10.19+), reported as the first problem until a later change sets `ratified`, and revoked
+     * by the next `up` past `jumpserver:breakGlassRatifyHours`. `reason` is required; both go into
+     * the ticket's comment, so JumpServer's audit trail holds them (docs/access-over-time.md).
+     */
+    breakGlass?: pulumi.Input<inputs.BreakGlassArgs | undefined>;
+    /**
      * Why the access is needed; shown to approvers. The provider appends its `[pulumi:…]` marker.
      */
     comment?: pulumi.Input<string | undefined>;
@@ -342,8 +391,9 @@ export interface AssetAccessTicketArgs {
     flow?: pulumi.Input<string | undefined>;
     /**
      * This ticket's own limits, overriding the stack's `jumpserver:maxAccessDays`,
-     * `jumpserver:requireComment`, `jumpserver:allowedActions` and `jumpserver:forbidSelfApproval`
-     * (checked at preview; see docs/asset-access-ticket.md, "Guardrails").
+     * `jumpserver:requireComment`, `jumpserver:allowedActions`, `jumpserver:forbidSelfApproval` and
+     * `jumpserver:pendingTimeoutDays` (checked at preview; see docs/asset-access-ticket.md,
+     * "Guardrails"). The break-glass limits are the stack's alone.
      */
     guardrails?: pulumi.Input<inputs.TicketGuardrailsArgs | undefined>;
     /**
@@ -354,6 +404,10 @@ export interface AssetAccessTicketArgs {
      * Organization UUID of the assets; default the provider's `jumpserver:orgId`.
      */
     orgId?: pulumi.Input<string | undefined>;
+    /**
+     * A break-glass grant reviewed after the fact: set by a later change, in place. Default false.
+     */
+    ratified?: pulumi.Input<boolean | undefined>;
     /**
      * On delete, remove the asset permission an approval created. Default true.
      */

@@ -37,6 +37,9 @@ export class Provider extends pulumi.ProviderResource {
             resourceInputs["accessKeyId"] = args?.accessKeyId;
             resourceInputs["accessKeySecret"] = args?.accessKeySecret ? pulumi.secret(args.accessKeySecret) : undefined;
             resourceInputs["allowedActions"] = pulumi.output(args?.allowedActions).apply(JSON.stringify);
+            resourceInputs["breakGlassApplicants"] = pulumi.output(args?.breakGlassApplicants).apply(JSON.stringify);
+            resourceInputs["breakGlassMaxHours"] = pulumi.output(args?.breakGlassMaxHours).apply(JSON.stringify);
+            resourceInputs["breakGlassRatifyHours"] = pulumi.output(args?.breakGlassRatifyHours).apply(JSON.stringify);
             resourceInputs["caCert"] = args?.caCert;
             resourceInputs["forbidSelfApproval"] = pulumi.output(args?.forbidSelfApproval).apply(JSON.stringify);
             resourceInputs["insecure"] = pulumi.output(args?.insecure).apply(JSON.stringify);
@@ -45,6 +48,7 @@ export class Provider extends pulumi.ProviderResource {
             resourceInputs["minApprovalLevels"] = pulumi.output(args?.minApprovalLevels).apply(JSON.stringify);
             resourceInputs["orgId"] = args?.orgId;
             resourceInputs["password"] = args?.password ? pulumi.secret(args.password) : undefined;
+            resourceInputs["pendingTimeoutDays"] = pulumi.output(args?.pendingTimeoutDays).apply(JSON.stringify);
             resourceInputs["privateToken"] = args?.privateToken ? pulumi.secret(args.privateToken) : undefined;
             resourceInputs["requestsPerMinute"] = args?.requestsPerMinute;
             resourceInputs["requireComment"] = pulumi.output(args?.requireComment).apply(JSON.stringify);
@@ -74,6 +78,18 @@ export interface ProviderArgs {
      * Guardrail: The only actions a ticket may ask for. Falls back to the environment variable JUMPSERVER_ALLOWED_ACTIONS.
      */
     allowedActions?: pulumi.Input<pulumi.Input<string>[] | undefined>;
+    /**
+     * Guardrail: The users who may ask for break-glass access (usernames or ids); unset = break-glass is off. Falls back to the environment variable JUMPSERVER_BREAK_GLASS_APPLICANTS.
+     */
+    breakGlassApplicants?: pulumi.Input<pulumi.Input<string>[] | undefined>;
+    /**
+     * Guardrail: The longest break-glass access, in hours (default 4). Falls back to the environment variable JUMPSERVER_BREAK_GLASS_MAX_HOURS.
+     */
+    breakGlassMaxHours?: pulumi.Input<number | undefined>;
+    /**
+     * Guardrail: Hours within which a later reviewed change must ratify a break-glass grant (ratified: true) before `up` revokes it (default 24). Falls back to the environment variable JUMPSERVER_BREAK_GLASS_RATIFY_HOURS.
+     */
+    breakGlassRatifyHours?: pulumi.Input<number | undefined>;
     /**
      * PEM text of the CA certificate(s) to trust, for a self-signed JumpServer. Falls back to the environment variable JUMPSERVER_CA_CERT.
      */
@@ -106,6 +122,10 @@ export interface ProviderArgs {
      * That user's password. Falls back to the environment variable JUMPSERVER_PASSWORD.
      */
     password?: pulumi.Input<string | undefined>;
+    /**
+     * Guardrail: Close a ticket nobody approved within this many days (the next `up` closes it; per resource in `guardrails` too). Falls back to the environment variable JUMPSERVER_PENDING_TIMEOUT_DAYS.
+     */
+    pendingTimeoutDays?: pulumi.Input<number | undefined>;
     /**
      * Private token, sent as `Authorization: Token …`. Falls back to the environment variable JUMPSERVER_PRIVATE_TOKEN.
      */

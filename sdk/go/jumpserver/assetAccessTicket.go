@@ -36,6 +36,11 @@ type AssetAccessTicket struct {
 	AssetIds pulumi.StringArrayOutput `pulumi:"assetIds"`
 	// Asset names or ids, all in `orgId`.
 	Assets pulumi.StringArrayOutput `pulumi:"assets"`
+	// An emergency: opened and approved at once by the pipeline under a flow meant for it (`flow`,
+	// v4.10.19+), reported as the first problem until a later change sets `ratified`, and revoked
+	// by the next `up` past `jumpserver:breakGlassRatifyHours`. `reason` is required; both go into
+	// the ticket's comment, so JumpServer's audit trail holds them (docs/access-over-time.md).
+	BreakGlass BreakGlassPtrOutput `pulumi:"breakGlass"`
 	// Why the access is needed; shown to approvers. The provider appends its `[pulumi:…]` marker.
 	Comment pulumi.StringOutput `pulumi:"comment"`
 	// Ids of the users who can act on the current step (empty once the ticket is closed).
@@ -55,8 +60,9 @@ type AssetAccessTicket struct {
 	// The live asset permission, or "deleted"; absent until approved. Drift is this against approvedGrant.
 	Grant pulumi.AnyOutput `pulumi:"grant"`
 	// This ticket's own limits, overriding the stack's `jumpserver:maxAccessDays`,
-	// `jumpserver:requireComment`, `jumpserver:allowedActions` and `jumpserver:forbidSelfApproval`
-	// (checked at preview; see docs/asset-access-ticket.md, "Guardrails").
+	// `jumpserver:requireComment`, `jumpserver:allowedActions`, `jumpserver:forbidSelfApproval` and
+	// `jumpserver:pendingTimeoutDays` (checked at preview; see docs/asset-access-ticket.md,
+	// "Guardrails"). The break-glass limits are the stack's alone.
 	Guardrails TicketGuardrailsPtrOutput `pulumi:"guardrails"`
 	// The `[pulumi:…]` marker in the ticket's comment: the requestId keyed with the identity's credential, so no one else can make a ticket look like this resource's. Used to find the ticket after a lost answer or a killed run. (Secret in the plugin's state: a stack reader can't copy it into a ticket of their own.)
 	Marker pulumi.StringPtrOutput `pulumi:"marker"`
@@ -66,6 +72,8 @@ type AssetAccessTicket struct {
 	NodeIds pulumi.StringArrayOutput `pulumi:"nodeIds"`
 	// Node values ("probe-servers"), full values ("/DEFAULT/probe-servers") or ids.
 	Nodes pulumi.StringArrayOutput `pulumi:"nodes"`
+	// When the ticket was opened (this provider's clock, or the server's if earlier): timeouts and ratify windows count from it.
+	OpenedAt pulumi.StringPtrOutput `pulumi:"openedAt"`
 	// Organization UUID of the assets; default the provider's `jumpserver:orgId`.
 	OrgId pulumi.StringOutput `pulumi:"orgId"`
 	// The org's name, as JumpServer shows it.
@@ -76,12 +84,20 @@ type AssetAccessTicket struct {
 	PermissionId pulumi.StringOutput `pulumi:"permissionId"`
 	// The name of the asset permission an approval creates.
 	PermissionName pulumi.StringOutput `pulumi:"permissionName"`
+	// A renewal in flight: the earlier approved grant this pending ticket keeps alive until it is
+	// approved, or until that grant's own end (never later); revoked with this resource. Absent
+	// otherwise (docs/access-over-time.md).
+	Predecessor PredecessorPtrOutput `pulumi:"predecessor"`
+	// A break-glass grant reviewed after the fact: set by a later change, in place. Default false.
+	Ratified pulumi.BoolPtrOutput `pulumi:"ratified"`
 	// Stable for one resource asking for one ticket (from its name, its ask and the previous one); the marker is derived from it.
 	RequestId pulumi.StringOutput `pulumi:"requestId"`
 	// Names resolved to ids at create, so names and ids compare equal without network.
 	ResolvedIds pulumi.StringMapOutput `pulumi:"resolvedIds"`
 	// On delete, remove the asset permission an approval created. Default true.
 	RevokeOnDelete pulumi.BoolOutput `pulumi:"revokeOnDelete"`
+	// When `up` revoked the break-glass grant because nobody ratified it in time.
+	RevokedAt pulumi.StringPtrOutput `pulumi:"revokedAt"`
 	// The ticket's serial number (as JumpServer's UI shows it).
 	SerialNum pulumi.StringOutput `pulumi:"serialNum"`
 	// pending, approved, rejected or closed.
@@ -90,6 +106,8 @@ type AssetAccessTicket struct {
 	Status pulumi.StringOutput `pulumi:"status"`
 	// The ticket id (also the resource id).
 	TicketId pulumi.StringOutput `pulumi:"ticketId"`
+	// When `up` closed the ticket because nobody approved it within `pendingTimeoutDays`.
+	TimedOutAt pulumi.StringPtrOutput `pulumi:"timedOutAt"`
 	// The ticket's title (at most 256 characters).
 	Title pulumi.StringOutput `pulumi:"title"`
 }
@@ -163,6 +181,11 @@ type assetAccessTicketArgs struct {
 	Approve *bool `pulumi:"approve"`
 	// Asset names or ids, all in `orgId`.
 	Assets []string `pulumi:"assets"`
+	// An emergency: opened and approved at once by the pipeline under a flow meant for it (`flow`,
+	// v4.10.19+), reported as the first problem until a later change sets `ratified`, and revoked
+	// by the next `up` past `jumpserver:breakGlassRatifyHours`. `reason` is required; both go into
+	// the ticket's comment, so JumpServer's audit trail holds them (docs/access-over-time.md).
+	BreakGlass *BreakGlass `pulumi:"breakGlass"`
 	// Why the access is needed; shown to approvers. The provider appends its `[pulumi:…]` marker.
 	Comment *string `pulumi:"comment"`
 	// End of access, later than dateStart.
@@ -172,13 +195,16 @@ type assetAccessTicketArgs struct {
 	// Name or id of the flow to open under, where the org has several (v4.10.19+).
 	Flow *string `pulumi:"flow"`
 	// This ticket's own limits, overriding the stack's `jumpserver:maxAccessDays`,
-	// `jumpserver:requireComment`, `jumpserver:allowedActions` and `jumpserver:forbidSelfApproval`
-	// (checked at preview; see docs/asset-access-ticket.md, "Guardrails").
+	// `jumpserver:requireComment`, `jumpserver:allowedActions`, `jumpserver:forbidSelfApproval` and
+	// `jumpserver:pendingTimeoutDays` (checked at preview; see docs/asset-access-ticket.md,
+	// "Guardrails"). The break-glass limits are the stack's alone.
 	Guardrails *TicketGuardrails `pulumi:"guardrails"`
 	// Node values ("probe-servers"), full values ("/DEFAULT/probe-servers") or ids.
 	Nodes []string `pulumi:"nodes"`
 	// Organization UUID of the assets; default the provider's `jumpserver:orgId`.
 	OrgId *string `pulumi:"orgId"`
+	// A break-glass grant reviewed after the fact: set by a later change, in place. Default false.
+	Ratified *bool `pulumi:"ratified"`
 	// On delete, remove the asset permission an approval created. Default true.
 	RevokeOnDelete *bool `pulumi:"revokeOnDelete"`
 	// The ticket's title (at most 256 characters).
@@ -197,6 +223,11 @@ type AssetAccessTicketArgs struct {
 	Approve pulumi.BoolPtrInput
 	// Asset names or ids, all in `orgId`.
 	Assets pulumi.StringArrayInput
+	// An emergency: opened and approved at once by the pipeline under a flow meant for it (`flow`,
+	// v4.10.19+), reported as the first problem until a later change sets `ratified`, and revoked
+	// by the next `up` past `jumpserver:breakGlassRatifyHours`. `reason` is required; both go into
+	// the ticket's comment, so JumpServer's audit trail holds them (docs/access-over-time.md).
+	BreakGlass BreakGlassPtrInput
 	// Why the access is needed; shown to approvers. The provider appends its `[pulumi:…]` marker.
 	Comment pulumi.StringPtrInput
 	// End of access, later than dateStart.
@@ -206,13 +237,16 @@ type AssetAccessTicketArgs struct {
 	// Name or id of the flow to open under, where the org has several (v4.10.19+).
 	Flow pulumi.StringPtrInput
 	// This ticket's own limits, overriding the stack's `jumpserver:maxAccessDays`,
-	// `jumpserver:requireComment`, `jumpserver:allowedActions` and `jumpserver:forbidSelfApproval`
-	// (checked at preview; see docs/asset-access-ticket.md, "Guardrails").
+	// `jumpserver:requireComment`, `jumpserver:allowedActions`, `jumpserver:forbidSelfApproval` and
+	// `jumpserver:pendingTimeoutDays` (checked at preview; see docs/asset-access-ticket.md,
+	// "Guardrails"). The break-glass limits are the stack's alone.
 	Guardrails TicketGuardrailsPtrInput
 	// Node values ("probe-servers"), full values ("/DEFAULT/probe-servers") or ids.
 	Nodes pulumi.StringArrayInput
 	// Organization UUID of the assets; default the provider's `jumpserver:orgId`.
 	OrgId pulumi.StringPtrInput
+	// A break-glass grant reviewed after the fact: set by a later change, in place. Default false.
+	Ratified pulumi.BoolPtrInput
 	// On delete, remove the asset permission an approval created. Default true.
 	RevokeOnDelete pulumi.BoolPtrInput
 	// The ticket's title (at most 256 characters).
@@ -306,6 +340,14 @@ func (o AssetAccessTicketOutput) Assets() pulumi.StringArrayOutput {
 	return o.ApplyT(func(v *AssetAccessTicket) pulumi.StringArrayOutput { return v.Assets }).(pulumi.StringArrayOutput)
 }
 
+// An emergency: opened and approved at once by the pipeline under a flow meant for it (`flow`,
+// v4.10.19+), reported as the first problem until a later change sets `ratified`, and revoked
+// by the next `up` past `jumpserver:breakGlassRatifyHours`. `reason` is required; both go into
+// the ticket's comment, so JumpServer's audit trail holds them (docs/access-over-time.md).
+func (o AssetAccessTicketOutput) BreakGlass() BreakGlassPtrOutput {
+	return o.ApplyT(func(v *AssetAccessTicket) BreakGlassPtrOutput { return v.BreakGlass }).(BreakGlassPtrOutput)
+}
+
 // Why the access is needed; shown to approvers. The provider appends its `[pulumi:…]` marker.
 func (o AssetAccessTicketOutput) Comment() pulumi.StringOutput {
 	return o.ApplyT(func(v *AssetAccessTicket) pulumi.StringOutput { return v.Comment }).(pulumi.StringOutput)
@@ -352,8 +394,9 @@ func (o AssetAccessTicketOutput) Grant() pulumi.AnyOutput {
 }
 
 // This ticket's own limits, overriding the stack's `jumpserver:maxAccessDays`,
-// `jumpserver:requireComment`, `jumpserver:allowedActions` and `jumpserver:forbidSelfApproval`
-// (checked at preview; see docs/asset-access-ticket.md, "Guardrails").
+// `jumpserver:requireComment`, `jumpserver:allowedActions`, `jumpserver:forbidSelfApproval` and
+// `jumpserver:pendingTimeoutDays` (checked at preview; see docs/asset-access-ticket.md,
+// "Guardrails"). The break-glass limits are the stack's alone.
 func (o AssetAccessTicketOutput) Guardrails() TicketGuardrailsPtrOutput {
 	return o.ApplyT(func(v *AssetAccessTicket) TicketGuardrailsPtrOutput { return v.Guardrails }).(TicketGuardrailsPtrOutput)
 }
@@ -376,6 +419,11 @@ func (o AssetAccessTicketOutput) NodeIds() pulumi.StringArrayOutput {
 // Node values ("probe-servers"), full values ("/DEFAULT/probe-servers") or ids.
 func (o AssetAccessTicketOutput) Nodes() pulumi.StringArrayOutput {
 	return o.ApplyT(func(v *AssetAccessTicket) pulumi.StringArrayOutput { return v.Nodes }).(pulumi.StringArrayOutput)
+}
+
+// When the ticket was opened (this provider's clock, or the server's if earlier): timeouts and ratify windows count from it.
+func (o AssetAccessTicketOutput) OpenedAt() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v *AssetAccessTicket) pulumi.StringPtrOutput { return v.OpenedAt }).(pulumi.StringPtrOutput)
 }
 
 // Organization UUID of the assets; default the provider's `jumpserver:orgId`.
@@ -403,6 +451,18 @@ func (o AssetAccessTicketOutput) PermissionName() pulumi.StringOutput {
 	return o.ApplyT(func(v *AssetAccessTicket) pulumi.StringOutput { return v.PermissionName }).(pulumi.StringOutput)
 }
 
+// A renewal in flight: the earlier approved grant this pending ticket keeps alive until it is
+// approved, or until that grant's own end (never later); revoked with this resource. Absent
+// otherwise (docs/access-over-time.md).
+func (o AssetAccessTicketOutput) Predecessor() PredecessorPtrOutput {
+	return o.ApplyT(func(v *AssetAccessTicket) PredecessorPtrOutput { return v.Predecessor }).(PredecessorPtrOutput)
+}
+
+// A break-glass grant reviewed after the fact: set by a later change, in place. Default false.
+func (o AssetAccessTicketOutput) Ratified() pulumi.BoolPtrOutput {
+	return o.ApplyT(func(v *AssetAccessTicket) pulumi.BoolPtrOutput { return v.Ratified }).(pulumi.BoolPtrOutput)
+}
+
 // Stable for one resource asking for one ticket (from its name, its ask and the previous one); the marker is derived from it.
 func (o AssetAccessTicketOutput) RequestId() pulumi.StringOutput {
 	return o.ApplyT(func(v *AssetAccessTicket) pulumi.StringOutput { return v.RequestId }).(pulumi.StringOutput)
@@ -416,6 +476,11 @@ func (o AssetAccessTicketOutput) ResolvedIds() pulumi.StringMapOutput {
 // On delete, remove the asset permission an approval created. Default true.
 func (o AssetAccessTicketOutput) RevokeOnDelete() pulumi.BoolOutput {
 	return o.ApplyT(func(v *AssetAccessTicket) pulumi.BoolOutput { return v.RevokeOnDelete }).(pulumi.BoolOutput)
+}
+
+// When `up` revoked the break-glass grant because nobody ratified it in time.
+func (o AssetAccessTicketOutput) RevokedAt() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v *AssetAccessTicket) pulumi.StringPtrOutput { return v.RevokedAt }).(pulumi.StringPtrOutput)
 }
 
 // The ticket's serial number (as JumpServer's UI shows it).
@@ -436,6 +501,11 @@ func (o AssetAccessTicketOutput) Status() pulumi.StringOutput {
 // The ticket id (also the resource id).
 func (o AssetAccessTicketOutput) TicketId() pulumi.StringOutput {
 	return o.ApplyT(func(v *AssetAccessTicket) pulumi.StringOutput { return v.TicketId }).(pulumi.StringOutput)
+}
+
+// When `up` closed the ticket because nobody approved it within `pendingTimeoutDays`.
+func (o AssetAccessTicketOutput) TimedOutAt() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v *AssetAccessTicket) pulumi.StringPtrOutput { return v.TimedOutAt }).(pulumi.StringPtrOutput)
 }
 
 // The ticket's title (at most 256 characters).

@@ -51,6 +51,12 @@ type providerArgs struct {
 	AccessKeySecret *string `pulumi:"accessKeySecret"`
 	// Guardrail: The only actions a ticket may ask for. Falls back to the environment variable JUMPSERVER_ALLOWED_ACTIONS.
 	AllowedActions []string `pulumi:"allowedActions"`
+	// Guardrail: The users who may ask for break-glass access (usernames or ids); unset = break-glass is off. Falls back to the environment variable JUMPSERVER_BREAK_GLASS_APPLICANTS.
+	BreakGlassApplicants []string `pulumi:"breakGlassApplicants"`
+	// Guardrail: The longest break-glass access, in hours (default 4). Falls back to the environment variable JUMPSERVER_BREAK_GLASS_MAX_HOURS.
+	BreakGlassMaxHours *float64 `pulumi:"breakGlassMaxHours"`
+	// Guardrail: Hours within which a later reviewed change must ratify a break-glass grant (ratified: true) before `up` revokes it (default 24). Falls back to the environment variable JUMPSERVER_BREAK_GLASS_RATIFY_HOURS.
+	BreakGlassRatifyHours *float64 `pulumi:"breakGlassRatifyHours"`
 	// PEM text of the CA certificate(s) to trust, for a self-signed JumpServer. Falls back to the environment variable JUMPSERVER_CA_CERT.
 	CaCert *string `pulumi:"caCert"`
 	// Guardrail: Never approve a ticket whose applicant is the provider's own identity, and refuse a flow level whose only approver is one user (default true). Falls back to the environment variable JUMPSERVER_FORBID_SELF_APPROVAL.
@@ -67,6 +73,8 @@ type providerArgs struct {
 	OrgId *string `pulumi:"orgId"`
 	// That user's password. Falls back to the environment variable JUMPSERVER_PASSWORD.
 	Password *string `pulumi:"password"`
+	// Guardrail: Close a ticket nobody approved within this many days (the next `up` closes it; per resource in `guardrails` too). Falls back to the environment variable JUMPSERVER_PENDING_TIMEOUT_DAYS.
+	PendingTimeoutDays *float64 `pulumi:"pendingTimeoutDays"`
 	// Private token, sent as `Authorization: Token …`. Falls back to the environment variable JUMPSERVER_PRIVATE_TOKEN.
 	PrivateToken *string `pulumi:"privateToken"`
 	// Client-side request budget over a sliding minute: "auto" (default, learned from 429s), a number, or 0 for none. Falls back to the environment variable JUMPSERVER_REQUESTS_PER_MINUTE.
@@ -91,6 +99,12 @@ type ProviderArgs struct {
 	AccessKeySecret pulumi.StringPtrInput
 	// Guardrail: The only actions a ticket may ask for. Falls back to the environment variable JUMPSERVER_ALLOWED_ACTIONS.
 	AllowedActions pulumi.StringArrayInput
+	// Guardrail: The users who may ask for break-glass access (usernames or ids); unset = break-glass is off. Falls back to the environment variable JUMPSERVER_BREAK_GLASS_APPLICANTS.
+	BreakGlassApplicants pulumi.StringArrayInput
+	// Guardrail: The longest break-glass access, in hours (default 4). Falls back to the environment variable JUMPSERVER_BREAK_GLASS_MAX_HOURS.
+	BreakGlassMaxHours pulumi.Float64PtrInput
+	// Guardrail: Hours within which a later reviewed change must ratify a break-glass grant (ratified: true) before `up` revokes it (default 24). Falls back to the environment variable JUMPSERVER_BREAK_GLASS_RATIFY_HOURS.
+	BreakGlassRatifyHours pulumi.Float64PtrInput
 	// PEM text of the CA certificate(s) to trust, for a self-signed JumpServer. Falls back to the environment variable JUMPSERVER_CA_CERT.
 	CaCert pulumi.StringPtrInput
 	// Guardrail: Never approve a ticket whose applicant is the provider's own identity, and refuse a flow level whose only approver is one user (default true). Falls back to the environment variable JUMPSERVER_FORBID_SELF_APPROVAL.
@@ -107,6 +121,8 @@ type ProviderArgs struct {
 	OrgId pulumi.StringPtrInput
 	// That user's password. Falls back to the environment variable JUMPSERVER_PASSWORD.
 	Password pulumi.StringPtrInput
+	// Guardrail: Close a ticket nobody approved within this many days (the next `up` closes it; per resource in `guardrails` too). Falls back to the environment variable JUMPSERVER_PENDING_TIMEOUT_DAYS.
+	PendingTimeoutDays pulumi.Float64PtrInput
 	// Private token, sent as `Authorization: Token …`. Falls back to the environment variable JUMPSERVER_PRIVATE_TOKEN.
 	PrivateToken pulumi.StringPtrInput
 	// Client-side request budget over a sliding minute: "auto" (default, learned from 429s), a number, or 0 for none. Falls back to the environment variable JUMPSERVER_REQUESTS_PER_MINUTE.

@@ -176,6 +176,154 @@ func (o AttrsArrayOutput) Index(i pulumi.IntInput) AttrsOutput {
 	}).(AttrsOutput)
 }
 
+type BreakGlass struct {
+	Incident *string `pulumi:"incident"`
+	Reason   string  `pulumi:"reason"`
+}
+
+// BreakGlassInput is an input type that accepts BreakGlassArgs and BreakGlassOutput values.
+// You can construct a concrete instance of `BreakGlassInput` via:
+//
+//	BreakGlassArgs{...}
+type BreakGlassInput interface {
+	pulumi.Input
+
+	ToBreakGlassOutput() BreakGlassOutput
+	ToBreakGlassOutputWithContext(context.Context) BreakGlassOutput
+}
+
+type BreakGlassArgs struct {
+	Incident pulumi.StringPtrInput `pulumi:"incident"`
+	Reason   pulumi.StringInput    `pulumi:"reason"`
+}
+
+func (BreakGlassArgs) ElementType() reflect.Type {
+	return reflect.TypeOf((*BreakGlass)(nil)).Elem()
+}
+
+func (i BreakGlassArgs) ToBreakGlassOutput() BreakGlassOutput {
+	return i.ToBreakGlassOutputWithContext(context.Background())
+}
+
+func (i BreakGlassArgs) ToBreakGlassOutputWithContext(ctx context.Context) BreakGlassOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(BreakGlassOutput)
+}
+
+func (i BreakGlassArgs) ToBreakGlassPtrOutput() BreakGlassPtrOutput {
+	return i.ToBreakGlassPtrOutputWithContext(context.Background())
+}
+
+func (i BreakGlassArgs) ToBreakGlassPtrOutputWithContext(ctx context.Context) BreakGlassPtrOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(BreakGlassOutput).ToBreakGlassPtrOutputWithContext(ctx)
+}
+
+// BreakGlassPtrInput is an input type that accepts BreakGlassArgs, BreakGlassPtr and BreakGlassPtrOutput values.
+// You can construct a concrete instance of `BreakGlassPtrInput` via:
+//
+//	        BreakGlassArgs{...}
+//
+//	or:
+//
+//	        nil
+type BreakGlassPtrInput interface {
+	pulumi.Input
+
+	ToBreakGlassPtrOutput() BreakGlassPtrOutput
+	ToBreakGlassPtrOutputWithContext(context.Context) BreakGlassPtrOutput
+}
+
+type breakGlassPtrType BreakGlassArgs
+
+func BreakGlassPtr(v *BreakGlassArgs) BreakGlassPtrInput {
+	return (*breakGlassPtrType)(v)
+}
+
+func (*breakGlassPtrType) ElementType() reflect.Type {
+	return reflect.TypeOf((**BreakGlass)(nil)).Elem()
+}
+
+func (i *breakGlassPtrType) ToBreakGlassPtrOutput() BreakGlassPtrOutput {
+	return i.ToBreakGlassPtrOutputWithContext(context.Background())
+}
+
+func (i *breakGlassPtrType) ToBreakGlassPtrOutputWithContext(ctx context.Context) BreakGlassPtrOutput {
+	return pulumi.ToOutputWithContext(ctx, i).(BreakGlassPtrOutput)
+}
+
+type BreakGlassOutput struct{ *pulumi.OutputState }
+
+func (BreakGlassOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*BreakGlass)(nil)).Elem()
+}
+
+func (o BreakGlassOutput) ToBreakGlassOutput() BreakGlassOutput {
+	return o
+}
+
+func (o BreakGlassOutput) ToBreakGlassOutputWithContext(ctx context.Context) BreakGlassOutput {
+	return o
+}
+
+func (o BreakGlassOutput) ToBreakGlassPtrOutput() BreakGlassPtrOutput {
+	return o.ToBreakGlassPtrOutputWithContext(context.Background())
+}
+
+func (o BreakGlassOutput) ToBreakGlassPtrOutputWithContext(ctx context.Context) BreakGlassPtrOutput {
+	return o.ApplyTWithContext(ctx, func(_ context.Context, v BreakGlass) *BreakGlass {
+		return &v
+	}).(BreakGlassPtrOutput)
+}
+
+func (o BreakGlassOutput) Incident() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v BreakGlass) *string { return v.Incident }).(pulumi.StringPtrOutput)
+}
+
+func (o BreakGlassOutput) Reason() pulumi.StringOutput {
+	return o.ApplyT(func(v BreakGlass) string { return v.Reason }).(pulumi.StringOutput)
+}
+
+type BreakGlassPtrOutput struct{ *pulumi.OutputState }
+
+func (BreakGlassPtrOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((**BreakGlass)(nil)).Elem()
+}
+
+func (o BreakGlassPtrOutput) ToBreakGlassPtrOutput() BreakGlassPtrOutput {
+	return o
+}
+
+func (o BreakGlassPtrOutput) ToBreakGlassPtrOutputWithContext(ctx context.Context) BreakGlassPtrOutput {
+	return o
+}
+
+func (o BreakGlassPtrOutput) Elem() BreakGlassOutput {
+	return o.ApplyT(func(v *BreakGlass) BreakGlass {
+		if v != nil {
+			return *v
+		}
+		var ret BreakGlass
+		return ret
+	}).(BreakGlassOutput)
+}
+
+func (o BreakGlassPtrOutput) Incident() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v *BreakGlass) *string {
+		if v == nil {
+			return nil
+		}
+		return v.Incident
+	}).(pulumi.StringPtrOutput)
+}
+
+func (o BreakGlassPtrOutput) Reason() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v *BreakGlass) *string {
+		if v == nil {
+			return nil
+		}
+		return &v.Reason
+	}).(pulumi.StringPtrOutput)
+}
+
 type FlowGuardrails struct {
 	// No ticket may be approved by its own applicant, nor a flow let it be (default true).
 	ForbidSelfApproval *bool `pulumi:"forbidSelfApproval"`
@@ -629,6 +777,157 @@ func (o GrantPtrOutput) Users() pulumi.StringArrayOutput {
 			return nil
 		}
 		return v.Users
+	}).(pulumi.StringArrayOutput)
+}
+
+type Predecessor struct {
+	// When the kept access ends at the latest: the approved end, or an earlier one read since. Never later.
+	DateExpired string `pulumi:"dateExpired"`
+	// What the earlier approval granted (ids): the yardstick for "only extends or narrows".
+	Grant     Grant  `pulumi:"grant"`
+	OrgId     string `pulumi:"orgId"`
+	SerialNum string `pulumi:"serialNum"`
+	// The earlier ticket's id; its asset permission has the same id.
+	TicketId string `pulumi:"ticketId"`
+	Title    string `pulumi:"title"`
+	// What a read found widened in JumpServer ("active": disabled): the next `up` revokes it.
+	Widened []string `pulumi:"widened"`
+}
+
+type PredecessorOutput struct{ *pulumi.OutputState }
+
+func (PredecessorOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*Predecessor)(nil)).Elem()
+}
+
+func (o PredecessorOutput) ToPredecessorOutput() PredecessorOutput {
+	return o
+}
+
+func (o PredecessorOutput) ToPredecessorOutputWithContext(ctx context.Context) PredecessorOutput {
+	return o
+}
+
+// When the kept access ends at the latest: the approved end, or an earlier one read since. Never later.
+func (o PredecessorOutput) DateExpired() pulumi.StringOutput {
+	return o.ApplyT(func(v Predecessor) string { return v.DateExpired }).(pulumi.StringOutput)
+}
+
+// What the earlier approval granted (ids): the yardstick for "only extends or narrows".
+func (o PredecessorOutput) Grant() GrantOutput {
+	return o.ApplyT(func(v Predecessor) Grant { return v.Grant }).(GrantOutput)
+}
+
+func (o PredecessorOutput) OrgId() pulumi.StringOutput {
+	return o.ApplyT(func(v Predecessor) string { return v.OrgId }).(pulumi.StringOutput)
+}
+
+func (o PredecessorOutput) SerialNum() pulumi.StringOutput {
+	return o.ApplyT(func(v Predecessor) string { return v.SerialNum }).(pulumi.StringOutput)
+}
+
+// The earlier ticket's id; its asset permission has the same id.
+func (o PredecessorOutput) TicketId() pulumi.StringOutput {
+	return o.ApplyT(func(v Predecessor) string { return v.TicketId }).(pulumi.StringOutput)
+}
+
+func (o PredecessorOutput) Title() pulumi.StringOutput {
+	return o.ApplyT(func(v Predecessor) string { return v.Title }).(pulumi.StringOutput)
+}
+
+// What a read found widened in JumpServer ("active": disabled): the next `up` revokes it.
+func (o PredecessorOutput) Widened() pulumi.StringArrayOutput {
+	return o.ApplyT(func(v Predecessor) []string { return v.Widened }).(pulumi.StringArrayOutput)
+}
+
+type PredecessorPtrOutput struct{ *pulumi.OutputState }
+
+func (PredecessorPtrOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((**Predecessor)(nil)).Elem()
+}
+
+func (o PredecessorPtrOutput) ToPredecessorPtrOutput() PredecessorPtrOutput {
+	return o
+}
+
+func (o PredecessorPtrOutput) ToPredecessorPtrOutputWithContext(ctx context.Context) PredecessorPtrOutput {
+	return o
+}
+
+func (o PredecessorPtrOutput) Elem() PredecessorOutput {
+	return o.ApplyT(func(v *Predecessor) Predecessor {
+		if v != nil {
+			return *v
+		}
+		var ret Predecessor
+		return ret
+	}).(PredecessorOutput)
+}
+
+// When the kept access ends at the latest: the approved end, or an earlier one read since. Never later.
+func (o PredecessorPtrOutput) DateExpired() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v *Predecessor) *string {
+		if v == nil {
+			return nil
+		}
+		return &v.DateExpired
+	}).(pulumi.StringPtrOutput)
+}
+
+// What the earlier approval granted (ids): the yardstick for "only extends or narrows".
+func (o PredecessorPtrOutput) Grant() GrantPtrOutput {
+	return o.ApplyT(func(v *Predecessor) *Grant {
+		if v == nil {
+			return nil
+		}
+		return &v.Grant
+	}).(GrantPtrOutput)
+}
+
+func (o PredecessorPtrOutput) OrgId() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v *Predecessor) *string {
+		if v == nil {
+			return nil
+		}
+		return &v.OrgId
+	}).(pulumi.StringPtrOutput)
+}
+
+func (o PredecessorPtrOutput) SerialNum() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v *Predecessor) *string {
+		if v == nil {
+			return nil
+		}
+		return &v.SerialNum
+	}).(pulumi.StringPtrOutput)
+}
+
+// The earlier ticket's id; its asset permission has the same id.
+func (o PredecessorPtrOutput) TicketId() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v *Predecessor) *string {
+		if v == nil {
+			return nil
+		}
+		return &v.TicketId
+	}).(pulumi.StringPtrOutput)
+}
+
+func (o PredecessorPtrOutput) Title() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v *Predecessor) *string {
+		if v == nil {
+			return nil
+		}
+		return &v.Title
+	}).(pulumi.StringPtrOutput)
+}
+
+// What a read found widened in JumpServer ("active": disabled): the next `up` revokes it.
+func (o PredecessorPtrOutput) Widened() pulumi.StringArrayOutput {
+	return o.ApplyT(func(v *Predecessor) []string {
+		if v == nil {
+			return nil
+		}
+		return v.Widened
 	}).(pulumi.StringArrayOutput)
 }
 
@@ -1203,6 +1502,8 @@ type TicketGuardrails struct {
 	ForbidSelfApproval *bool `pulumi:"forbidSelfApproval"`
 	// The longest access a ticket may ask for: `dateExpired − dateStart`, in days.
 	MaxAccessDays *float64 `pulumi:"maxAccessDays"`
+	// A ticket nobody approved within this many days of its opening is closed by the next `up`.
+	PendingTimeoutDays *float64 `pulumi:"pendingTimeoutDays"`
 	// A ticket must say why (a non-empty `comment`).
 	RequireComment *bool `pulumi:"requireComment"`
 }
@@ -1225,6 +1526,8 @@ type TicketGuardrailsArgs struct {
 	ForbidSelfApproval pulumi.BoolPtrInput `pulumi:"forbidSelfApproval"`
 	// The longest access a ticket may ask for: `dateExpired − dateStart`, in days.
 	MaxAccessDays pulumi.Float64PtrInput `pulumi:"maxAccessDays"`
+	// A ticket nobody approved within this many days of its opening is closed by the next `up`.
+	PendingTimeoutDays pulumi.Float64PtrInput `pulumi:"pendingTimeoutDays"`
 	// A ticket must say why (a non-empty `comment`).
 	RequireComment pulumi.BoolPtrInput `pulumi:"requireComment"`
 }
@@ -1321,6 +1624,11 @@ func (o TicketGuardrailsOutput) MaxAccessDays() pulumi.Float64PtrOutput {
 	return o.ApplyT(func(v TicketGuardrails) *float64 { return v.MaxAccessDays }).(pulumi.Float64PtrOutput)
 }
 
+// A ticket nobody approved within this many days of its opening is closed by the next `up`.
+func (o TicketGuardrailsOutput) PendingTimeoutDays() pulumi.Float64PtrOutput {
+	return o.ApplyT(func(v TicketGuardrails) *float64 { return v.PendingTimeoutDays }).(pulumi.Float64PtrOutput)
+}
+
 // A ticket must say why (a non-empty `comment`).
 func (o TicketGuardrailsOutput) RequireComment() pulumi.BoolPtrOutput {
 	return o.ApplyT(func(v TicketGuardrails) *bool { return v.RequireComment }).(pulumi.BoolPtrOutput)
@@ -1377,6 +1685,16 @@ func (o TicketGuardrailsPtrOutput) MaxAccessDays() pulumi.Float64PtrOutput {
 			return nil
 		}
 		return v.MaxAccessDays
+	}).(pulumi.Float64PtrOutput)
+}
+
+// A ticket nobody approved within this many days of its opening is closed by the next `up`.
+func (o TicketGuardrailsPtrOutput) PendingTimeoutDays() pulumi.Float64PtrOutput {
+	return o.ApplyT(func(v *TicketGuardrails) *float64 {
+		if v == nil {
+			return nil
+		}
+		return v.PendingTimeoutDays
 	}).(pulumi.Float64PtrOutput)
 }
 
@@ -1445,6 +1763,8 @@ func (o WireRuleArrayOutput) Index(i pulumi.IntInput) WireRuleOutput {
 func init() {
 	pulumi.RegisterInputType(reflect.TypeOf((*AttrsInput)(nil)).Elem(), AttrsArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*AttrsArrayInput)(nil)).Elem(), AttrsArray{})
+	pulumi.RegisterInputType(reflect.TypeOf((*BreakGlassInput)(nil)).Elem(), BreakGlassArgs{})
+	pulumi.RegisterInputType(reflect.TypeOf((*BreakGlassPtrInput)(nil)).Elem(), BreakGlassArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*FlowGuardrailsInput)(nil)).Elem(), FlowGuardrailsArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*FlowGuardrailsPtrInput)(nil)).Elem(), FlowGuardrailsArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*FlowRuleInput)(nil)).Elem(), FlowRuleArgs{})
@@ -1460,12 +1780,16 @@ func init() {
 	pulumi.RegisterOutputType(AskedOutput{})
 	pulumi.RegisterOutputType(AttrsOutput{})
 	pulumi.RegisterOutputType(AttrsArrayOutput{})
+	pulumi.RegisterOutputType(BreakGlassOutput{})
+	pulumi.RegisterOutputType(BreakGlassPtrOutput{})
 	pulumi.RegisterOutputType(FlowGuardrailsOutput{})
 	pulumi.RegisterOutputType(FlowGuardrailsPtrOutput{})
 	pulumi.RegisterOutputType(FlowRuleOutput{})
 	pulumi.RegisterOutputType(FlowRuleArrayOutput{})
 	pulumi.RegisterOutputType(GrantOutput{})
 	pulumi.RegisterOutputType(GrantPtrOutput{})
+	pulumi.RegisterOutputType(PredecessorOutput{})
+	pulumi.RegisterOutputType(PredecessorPtrOutput{})
 	pulumi.RegisterOutputType(ReviewedOutput{})
 	pulumi.RegisterOutputType(ReviewedPtrOutput{})
 	pulumi.RegisterOutputType(SelectorOutput{})

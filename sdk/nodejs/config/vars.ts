@@ -41,6 +41,39 @@ Object.defineProperty(exports, "allowedActions", {
 });
 
 /**
+ * Guardrail: The users who may ask for break-glass access (usernames or ids); unset = break-glass is off. Falls back to the environment variable JUMPSERVER_BREAK_GLASS_APPLICANTS.
+ */
+export declare const breakGlassApplicants: string[] | undefined;
+Object.defineProperty(exports, "breakGlassApplicants", {
+    get() {
+        return __config.getObject<string[]>("breakGlassApplicants");
+    },
+    enumerable: true,
+});
+
+/**
+ * Guardrail: The longest break-glass access, in hours (default 4). Falls back to the environment variable JUMPSERVER_BREAK_GLASS_MAX_HOURS.
+ */
+export declare const breakGlassMaxHours: number | undefined;
+Object.defineProperty(exports, "breakGlassMaxHours", {
+    get() {
+        return __config.getObject<number>("breakGlassMaxHours");
+    },
+    enumerable: true,
+});
+
+/**
+ * Guardrail: Hours within which a later reviewed change must ratify a break-glass grant (ratified: true) before `up` revokes it (default 24). Falls back to the environment variable JUMPSERVER_BREAK_GLASS_RATIFY_HOURS.
+ */
+export declare const breakGlassRatifyHours: number | undefined;
+Object.defineProperty(exports, "breakGlassRatifyHours", {
+    get() {
+        return __config.getObject<number>("breakGlassRatifyHours");
+    },
+    enumerable: true,
+});
+
+/**
  * PEM text of the CA certificate(s) to trust, for a self-signed JumpServer. Falls back to the environment variable JUMPSERVER_CA_CERT.
  */
 export declare const caCert: string | undefined;
@@ -124,6 +157,17 @@ export declare const password: string | undefined;
 Object.defineProperty(exports, "password", {
     get() {
         return __config.get("password");
+    },
+    enumerable: true,
+});
+
+/**
+ * Guardrail: Close a ticket nobody approved within this many days (the next `up` closes it; per resource in `guardrails` too). Falls back to the environment variable JUMPSERVER_PENDING_TIMEOUT_DAYS.
+ */
+export declare const pendingTimeoutDays: number | undefined;
+Object.defineProperty(exports, "pendingTimeoutDays", {
+    get() {
+        return __config.getObject<number>("pendingTimeoutDays");
     },
     enumerable: true,
 });

@@ -11,6 +11,11 @@ export interface AttrsArgs {
     value: any;
 }
 
+export interface BreakGlassArgs {
+    incident?: pulumi.Input<string | undefined>;
+    reason: pulumi.Input<string>;
+}
+
 export interface FlowGuardrailsArgs {
     /**
      * No ticket may be approved by its own applicant, nor a flow let it be (default true).
@@ -74,6 +79,10 @@ export interface TicketGuardrailsArgs {
      * The longest access a ticket may ask for: `dateExpired − dateStart`, in days.
      */
     maxAccessDays?: pulumi.Input<number | undefined>;
+    /**
+     * A ticket nobody approved within this many days of its opening is closed by the next `up`.
+     */
+    pendingTimeoutDays?: pulumi.Input<number | undefined>;
     /**
      * A ticket must say why (a non-empty `comment`).
      */

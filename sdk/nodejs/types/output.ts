@@ -22,6 +22,11 @@ export interface Attrs {
     value: any;
 }
 
+export interface BreakGlass {
+    incident?: string;
+    reason: string;
+}
+
 export interface FlowGuardrails {
     /**
      * No ticket may be approved by its own applicant, nor a flow let it be (default true).
@@ -73,6 +78,28 @@ export interface Grant {
     users: string[];
 }
 
+export interface Predecessor {
+    /**
+     * When the kept access ends at the latest: the approved end, or an earlier one read since. Never later.
+     */
+    dateExpired: string;
+    /**
+     * What the earlier approval granted (ids): the yardstick for "only extends or narrows".
+     */
+    grant: outputs.Grant;
+    orgId: string;
+    serialNum: string;
+    /**
+     * The earlier ticket's id; its asset permission has the same id.
+     */
+    ticketId: string;
+    title: string;
+    /**
+     * What a read found widened in JumpServer ("active": disabled): the next `up` revokes it.
+     */
+    widened?: string[];
+}
+
 export interface Reviewed {
     accounts?: string[];
     actions?: string[];
@@ -109,6 +136,10 @@ export interface TicketGuardrails {
      * The longest access a ticket may ask for: `dateExpired − dateStart`, in days.
      */
     maxAccessDays?: number;
+    /**
+     * A ticket nobody approved within this many days of its opening is closed by the next `up`.
+     */
+    pendingTimeoutDays?: number;
     /**
      * A ticket must say why (a non-empty `comment`).
      */

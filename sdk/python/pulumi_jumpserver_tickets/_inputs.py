@@ -17,6 +17,8 @@ from . import _utilities
 __all__ = [
     'AttrsArgs',
     'AttrsArgsDict',
+    'BreakGlassArgs',
+    'BreakGlassArgsDict',
     'FlowGuardrailsArgs',
     'FlowGuardrailsArgsDict',
     'FlowRuleArgs',
@@ -72,6 +74,38 @@ class AttrsArgs:
     @value.setter
     def value(self, value: Any):
         pulumi.set(self, "value", value)
+
+
+class BreakGlassArgsDict(TypedDict):
+    reason: pulumi.Input[_builtins.str]
+    incident: NotRequired[pulumi.Input[Optional[_builtins.str]]]
+
+@pulumi.input_type
+class BreakGlassArgs:
+    def __init__(__self__, *,
+                 reason: pulumi.Input[_builtins.str],
+                 incident: pulumi.Input[Optional[_builtins.str]] = None):
+        pulumi.set(__self__, "reason", reason)
+        if incident is not None:
+            pulumi.set(__self__, "incident", incident)
+
+    @_builtins.property
+    @pulumi.getter
+    def reason(self) -> pulumi.Input[_builtins.str]:
+        return pulumi.get(self, "reason")
+
+    @reason.setter
+    def reason(self, value: pulumi.Input[_builtins.str]):
+        pulumi.set(self, "reason", value)
+
+    @_builtins.property
+    @pulumi.getter
+    def incident(self) -> pulumi.Input[Optional[_builtins.str]]:
+        return pulumi.get(self, "incident")
+
+    @incident.setter
+    def incident(self, value: pulumi.Input[Optional[_builtins.str]]):
+        pulumi.set(self, "incident", value)
 
 
 class FlowGuardrailsArgsDict(TypedDict):
@@ -420,6 +454,10 @@ class TicketGuardrailsArgsDict(TypedDict):
     """
     The longest access a ticket may ask for: `dateExpired − dateStart`, in days.
     """
+    pending_timeout_days: NotRequired[pulumi.Input[Optional[_builtins.float]]]
+    """
+    A ticket nobody approved within this many days of its opening is closed by the next `up`.
+    """
     require_comment: NotRequired[pulumi.Input[Optional[_builtins.bool]]]
     """
     A ticket must say why (a non-empty `comment`).
@@ -431,11 +469,13 @@ class TicketGuardrailsArgs:
                  allowed_actions: pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]] = None,
                  forbid_self_approval: pulumi.Input[Optional[_builtins.bool]] = None,
                  max_access_days: pulumi.Input[Optional[_builtins.float]] = None,
+                 pending_timeout_days: pulumi.Input[Optional[_builtins.float]] = None,
                  require_comment: pulumi.Input[Optional[_builtins.bool]] = None):
         """
         :param pulumi.Input[Sequence[pulumi.Input[_builtins.str]]] allowed_actions: The only actions a ticket may ask for.
         :param pulumi.Input[_builtins.bool] forbid_self_approval: No ticket may be approved by its own applicant, nor a flow let it be (default true).
         :param pulumi.Input[_builtins.float] max_access_days: The longest access a ticket may ask for: `dateExpired − dateStart`, in days.
+        :param pulumi.Input[_builtins.float] pending_timeout_days: A ticket nobody approved within this many days of its opening is closed by the next `up`.
         :param pulumi.Input[_builtins.bool] require_comment: A ticket must say why (a non-empty `comment`).
         """
         if allowed_actions is not None:
@@ -444,6 +484,8 @@ class TicketGuardrailsArgs:
             pulumi.set(__self__, "forbid_self_approval", forbid_self_approval)
         if max_access_days is not None:
             pulumi.set(__self__, "max_access_days", max_access_days)
+        if pending_timeout_days is not None:
+            pulumi.set(__self__, "pending_timeout_days", pending_timeout_days)
         if require_comment is not None:
             pulumi.set(__self__, "require_comment", require_comment)
 
@@ -482,6 +524,18 @@ class TicketGuardrailsArgs:
     @max_access_days.setter
     def max_access_days(self, value: pulumi.Input[Optional[_builtins.float]]):
         pulumi.set(self, "max_access_days", value)
+
+    @_builtins.property
+    @pulumi.getter(name="pendingTimeoutDays")
+    def pending_timeout_days(self) -> pulumi.Input[Optional[_builtins.float]]:
+        """
+        A ticket nobody approved within this many days of its opening is closed by the next `up`.
+        """
+        return pulumi.get(self, "pending_timeout_days")
+
+    @pending_timeout_days.setter
+    def pending_timeout_days(self, value: pulumi.Input[Optional[_builtins.float]]):
+        pulumi.set(self, "pending_timeout_days", value)
 
     @_builtins.property
     @pulumi.getter(name="requireComment")

@@ -29,11 +29,13 @@ class AssetAccessTicketArgs:
                  applicant: pulumi.Input[Optional[_builtins.str]] = None,
                  approve: pulumi.Input[Optional[_builtins.bool]] = None,
                  assets: pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]] = None,
+                 break_glass: pulumi.Input[Optional['BreakGlassArgs']] = None,
                  comment: pulumi.Input[Optional[_builtins.str]] = None,
                  flow: pulumi.Input[Optional[_builtins.str]] = None,
                  guardrails: pulumi.Input[Optional['TicketGuardrailsArgs']] = None,
                  nodes: pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]] = None,
                  org_id: pulumi.Input[Optional[_builtins.str]] = None,
+                 ratified: pulumi.Input[Optional[_builtins.bool]] = None,
                  revoke_on_delete: pulumi.Input[Optional[_builtins.bool]] = None):
         """
         The set of arguments for constructing a AssetAccessTicket resource.
@@ -46,13 +48,19 @@ class AssetAccessTicketArgs:
         :param pulumi.Input[_builtins.str] applicant: Username or id to open the ticket on behalf of (needs a system admin identity); default the identity itself.
         :param pulumi.Input[_builtins.bool] approve: Approve every level at which this identity is an approver. Default false.
         :param pulumi.Input[Sequence[pulumi.Input[_builtins.str]]] assets: Asset names or ids, all in `orgId`.
+        :param pulumi.Input['BreakGlassArgs'] break_glass: An emergency: opened and approved at once by the pipeline under a flow meant for it (`flow`,
+               v4.10.19+), reported as the first problem until a later change sets `ratified`, and revoked
+               by the next `up` past `jumpserver:breakGlassRatifyHours`. `reason` is required; both go into
+               the ticket's comment, so JumpServer's audit trail holds them (docs/access-over-time.md).
         :param pulumi.Input[_builtins.str] comment: Why the access is needed; shown to approvers. The provider appends its `[pulumi:…]` marker.
         :param pulumi.Input[_builtins.str] flow: Name or id of the flow to open under, where the org has several (v4.10.19+).
         :param pulumi.Input['TicketGuardrailsArgs'] guardrails: This ticket's own limits, overriding the stack's `jumpserver:maxAccessDays`,
-               `jumpserver:requireComment`, `jumpserver:allowedActions` and `jumpserver:forbidSelfApproval`
-               (checked at preview; see docs/asset-access-ticket.md, "Guardrails").
+               `jumpserver:requireComment`, `jumpserver:allowedActions`, `jumpserver:forbidSelfApproval` and
+               `jumpserver:pendingTimeoutDays` (checked at preview; see docs/asset-access-ticket.md,
+               "Guardrails"). The break-glass limits are the stack's alone.
         :param pulumi.Input[Sequence[pulumi.Input[_builtins.str]]] nodes: Node values ("probe-servers"), full values ("/DEFAULT/probe-servers") or ids.
         :param pulumi.Input[_builtins.str] org_id: Organization UUID of the assets; default the provider's `jumpserver:orgId`.
+        :param pulumi.Input[_builtins.bool] ratified: A break-glass grant reviewed after the fact: set by a later change, in place. Default false.
         :param pulumi.Input[_builtins.bool] revoke_on_delete: On delete, remove the asset permission an approval created. Default true.
         """
         pulumi.set(__self__, "date_expired", date_expired)
@@ -68,6 +76,8 @@ class AssetAccessTicketArgs:
             pulumi.set(__self__, "approve", approve)
         if assets is not None:
             pulumi.set(__self__, "assets", assets)
+        if break_glass is not None:
+            pulumi.set(__self__, "break_glass", break_glass)
         if comment is not None:
             pulumi.set(__self__, "comment", comment)
         if flow is not None:
@@ -78,6 +88,8 @@ class AssetAccessTicketArgs:
             pulumi.set(__self__, "nodes", nodes)
         if org_id is not None:
             pulumi.set(__self__, "org_id", org_id)
+        if ratified is not None:
+            pulumi.set(__self__, "ratified", ratified)
         if revoke_on_delete is not None:
             pulumi.set(__self__, "revoke_on_delete", revoke_on_delete)
 
@@ -178,6 +190,21 @@ class AssetAccessTicketArgs:
         pulumi.set(self, "assets", value)
 
     @_builtins.property
+    @pulumi.getter(name="breakGlass")
+    def break_glass(self) -> pulumi.Input[Optional['BreakGlassArgs']]:
+        """
+        An emergency: opened and approved at once by the pipeline under a flow meant for it (`flow`,
+        v4.10.19+), reported as the first problem until a later change sets `ratified`, and revoked
+        by the next `up` past `jumpserver:breakGlassRatifyHours`. `reason` is required; both go into
+        the ticket's comment, so JumpServer's audit trail holds them (docs/access-over-time.md).
+        """
+        return pulumi.get(self, "break_glass")
+
+    @break_glass.setter
+    def break_glass(self, value: pulumi.Input[Optional['BreakGlassArgs']]):
+        pulumi.set(self, "break_glass", value)
+
+    @_builtins.property
     @pulumi.getter
     def comment(self) -> pulumi.Input[Optional[_builtins.str]]:
         """
@@ -206,8 +233,9 @@ class AssetAccessTicketArgs:
     def guardrails(self) -> pulumi.Input[Optional['TicketGuardrailsArgs']]:
         """
         This ticket's own limits, overriding the stack's `jumpserver:maxAccessDays`,
-        `jumpserver:requireComment`, `jumpserver:allowedActions` and `jumpserver:forbidSelfApproval`
-        (checked at preview; see docs/asset-access-ticket.md, "Guardrails").
+        `jumpserver:requireComment`, `jumpserver:allowedActions`, `jumpserver:forbidSelfApproval` and
+        `jumpserver:pendingTimeoutDays` (checked at preview; see docs/asset-access-ticket.md,
+        "Guardrails"). The break-glass limits are the stack's alone.
         """
         return pulumi.get(self, "guardrails")
 
@@ -240,6 +268,18 @@ class AssetAccessTicketArgs:
         pulumi.set(self, "org_id", value)
 
     @_builtins.property
+    @pulumi.getter
+    def ratified(self) -> pulumi.Input[Optional[_builtins.bool]]:
+        """
+        A break-glass grant reviewed after the fact: set by a later change, in place. Default false.
+        """
+        return pulumi.get(self, "ratified")
+
+    @ratified.setter
+    def ratified(self, value: pulumi.Input[Optional[_builtins.bool]]):
+        pulumi.set(self, "ratified", value)
+
+    @_builtins.property
     @pulumi.getter(name="revokeOnDelete")
     def revoke_on_delete(self) -> pulumi.Input[Optional[_builtins.bool]]:
         """
@@ -263,6 +303,7 @@ class AssetAccessTicket(pulumi.CustomResource):
                  applicant: pulumi.Input[Optional[_builtins.str]] = None,
                  approve: pulumi.Input[Optional[_builtins.bool]] = None,
                  assets: pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]] = None,
+                 break_glass: pulumi.Input[Optional[Union['BreakGlassArgs', 'BreakGlassArgsDict', 'outputs.BreakGlass']]] = None,
                  comment: pulumi.Input[Optional[_builtins.str]] = None,
                  date_expired: pulumi.Input[Optional[_builtins.str]] = None,
                  date_start: pulumi.Input[Optional[_builtins.str]] = None,
@@ -270,6 +311,7 @@ class AssetAccessTicket(pulumi.CustomResource):
                  guardrails: pulumi.Input[Optional[Union['TicketGuardrailsArgs', 'TicketGuardrailsArgsDict', 'outputs.TicketGuardrails']]] = None,
                  nodes: pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]] = None,
                  org_id: pulumi.Input[Optional[_builtins.str]] = None,
+                 ratified: pulumi.Input[Optional[_builtins.bool]] = None,
                  revoke_on_delete: pulumi.Input[Optional[_builtins.bool]] = None,
                  title: pulumi.Input[Optional[_builtins.str]] = None,
                  __props__=None):
@@ -283,15 +325,21 @@ class AssetAccessTicket(pulumi.CustomResource):
         :param pulumi.Input[_builtins.str] applicant: Username or id to open the ticket on behalf of (needs a system admin identity); default the identity itself.
         :param pulumi.Input[_builtins.bool] approve: Approve every level at which this identity is an approver. Default false.
         :param pulumi.Input[Sequence[pulumi.Input[_builtins.str]]] assets: Asset names or ids, all in `orgId`.
+        :param pulumi.Input[Union['BreakGlassArgs', 'BreakGlassArgsDict', 'outputs.BreakGlass']] break_glass: An emergency: opened and approved at once by the pipeline under a flow meant for it (`flow`,
+               v4.10.19+), reported as the first problem until a later change sets `ratified`, and revoked
+               by the next `up` past `jumpserver:breakGlassRatifyHours`. `reason` is required; both go into
+               the ticket's comment, so JumpServer's audit trail holds them (docs/access-over-time.md).
         :param pulumi.Input[_builtins.str] comment: Why the access is needed; shown to approvers. The provider appends its `[pulumi:…]` marker.
         :param pulumi.Input[_builtins.str] date_expired: End of access, later than dateStart.
         :param pulumi.Input[_builtins.str] date_start: Start of access: ISO-8601 (no zone = UTC) or "YYYY/MM/DD HH:MM:SS +ZZZZ".
         :param pulumi.Input[_builtins.str] flow: Name or id of the flow to open under, where the org has several (v4.10.19+).
         :param pulumi.Input[Union['TicketGuardrailsArgs', 'TicketGuardrailsArgsDict', 'outputs.TicketGuardrails']] guardrails: This ticket's own limits, overriding the stack's `jumpserver:maxAccessDays`,
-               `jumpserver:requireComment`, `jumpserver:allowedActions` and `jumpserver:forbidSelfApproval`
-               (checked at preview; see docs/asset-access-ticket.md, "Guardrails").
+               `jumpserver:requireComment`, `jumpserver:allowedActions`, `jumpserver:forbidSelfApproval` and
+               `jumpserver:pendingTimeoutDays` (checked at preview; see docs/asset-access-ticket.md,
+               "Guardrails"). The break-glass limits are the stack's alone.
         :param pulumi.Input[Sequence[pulumi.Input[_builtins.str]]] nodes: Node values ("probe-servers"), full values ("/DEFAULT/probe-servers") or ids.
         :param pulumi.Input[_builtins.str] org_id: Organization UUID of the assets; default the provider's `jumpserver:orgId`.
+        :param pulumi.Input[_builtins.bool] ratified: A break-glass grant reviewed after the fact: set by a later change, in place. Default false.
         :param pulumi.Input[_builtins.bool] revoke_on_delete: On delete, remove the asset permission an approval created. Default true.
         :param pulumi.Input[_builtins.str] title: The ticket's title (at most 256 characters).
         """
@@ -324,6 +372,7 @@ class AssetAccessTicket(pulumi.CustomResource):
                  applicant: pulumi.Input[Optional[_builtins.str]] = None,
                  approve: pulumi.Input[Optional[_builtins.bool]] = None,
                  assets: pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]] = None,
+                 break_glass: pulumi.Input[Optional[Union['BreakGlassArgs', 'BreakGlassArgsDict', 'outputs.BreakGlass']]] = None,
                  comment: pulumi.Input[Optional[_builtins.str]] = None,
                  date_expired: pulumi.Input[Optional[_builtins.str]] = None,
                  date_start: pulumi.Input[Optional[_builtins.str]] = None,
@@ -331,6 +380,7 @@ class AssetAccessTicket(pulumi.CustomResource):
                  guardrails: pulumi.Input[Optional[Union['TicketGuardrailsArgs', 'TicketGuardrailsArgsDict', 'outputs.TicketGuardrails']]] = None,
                  nodes: pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]] = None,
                  org_id: pulumi.Input[Optional[_builtins.str]] = None,
+                 ratified: pulumi.Input[Optional[_builtins.bool]] = None,
                  revoke_on_delete: pulumi.Input[Optional[_builtins.bool]] = None,
                  title: pulumi.Input[Optional[_builtins.str]] = None,
                  __props__=None):
@@ -347,6 +397,7 @@ class AssetAccessTicket(pulumi.CustomResource):
             __props__.__dict__["applicant"] = applicant
             __props__.__dict__["approve"] = approve
             __props__.__dict__["assets"] = assets
+            __props__.__dict__["break_glass"] = break_glass
             __props__.__dict__["comment"] = comment
             if date_expired is None and not opts.urn:
                 raise TypeError("Missing required property 'date_expired'")
@@ -358,6 +409,7 @@ class AssetAccessTicket(pulumi.CustomResource):
             __props__.__dict__["guardrails"] = guardrails
             __props__.__dict__["nodes"] = nodes
             __props__.__dict__["org_id"] = org_id
+            __props__.__dict__["ratified"] = ratified
             __props__.__dict__["revoke_on_delete"] = revoke_on_delete
             if title is None and not opts.urn:
                 raise TypeError("Missing required property 'title'")
@@ -375,16 +427,20 @@ class AssetAccessTicket(pulumi.CustomResource):
             __props__.__dict__["marker"] = None
             __props__.__dict__["mismatch"] = None
             __props__.__dict__["node_ids"] = None
+            __props__.__dict__["opened_at"] = None
             __props__.__dict__["org_name"] = None
             __props__.__dict__["pending_action"] = None
             __props__.__dict__["permission_id"] = None
             __props__.__dict__["permission_name"] = None
+            __props__.__dict__["predecessor"] = None
             __props__.__dict__["request_id"] = None
             __props__.__dict__["resolved_ids"] = None
+            __props__.__dict__["revoked_at"] = None
             __props__.__dict__["serial_num"] = None
             __props__.__dict__["state"] = None
             __props__.__dict__["status"] = None
             __props__.__dict__["ticket_id"] = None
+            __props__.__dict__["timed_out_at"] = None
         secret_opts = pulumi.ResourceOptions(additional_secret_outputs=["marker"])
         opts = pulumi.ResourceOptions.merge(opts, secret_opts)
         super(AssetAccessTicket, __self__).__init__(
@@ -419,6 +475,7 @@ class AssetAccessTicket(pulumi.CustomResource):
         __props__.__dict__["approved_grant"] = None
         __props__.__dict__["asset_ids"] = None
         __props__.__dict__["assets"] = None
+        __props__.__dict__["break_glass"] = None
         __props__.__dict__["comment"] = None
         __props__.__dict__["current_approvers"] = None
         __props__.__dict__["date_expired"] = None
@@ -433,18 +490,23 @@ class AssetAccessTicket(pulumi.CustomResource):
         __props__.__dict__["mismatch"] = None
         __props__.__dict__["node_ids"] = None
         __props__.__dict__["nodes"] = None
+        __props__.__dict__["opened_at"] = None
         __props__.__dict__["org_id"] = None
         __props__.__dict__["org_name"] = None
         __props__.__dict__["pending_action"] = None
         __props__.__dict__["permission_id"] = None
         __props__.__dict__["permission_name"] = None
+        __props__.__dict__["predecessor"] = None
+        __props__.__dict__["ratified"] = None
         __props__.__dict__["request_id"] = None
         __props__.__dict__["resolved_ids"] = None
         __props__.__dict__["revoke_on_delete"] = None
+        __props__.__dict__["revoked_at"] = None
         __props__.__dict__["serial_num"] = None
         __props__.__dict__["state"] = None
         __props__.__dict__["status"] = None
         __props__.__dict__["ticket_id"] = None
+        __props__.__dict__["timed_out_at"] = None
         __props__.__dict__["title"] = None
         return AssetAccessTicket(resource_name, opts=opts, __props__=__props__)
 
@@ -535,6 +597,17 @@ class AssetAccessTicket(pulumi.CustomResource):
         return pulumi.get(self, "assets")
 
     @_builtins.property
+    @pulumi.getter(name="breakGlass")
+    def break_glass(self) -> pulumi.Output[Optional['outputs.BreakGlass']]:
+        """
+        An emergency: opened and approved at once by the pipeline under a flow meant for it (`flow`,
+        v4.10.19+), reported as the first problem until a later change sets `ratified`, and revoked
+        by the next `up` past `jumpserver:breakGlassRatifyHours`. `reason` is required; both go into
+        the ticket's comment, so JumpServer's audit trail holds them (docs/access-over-time.md).
+        """
+        return pulumi.get(self, "break_glass")
+
+    @_builtins.property
     @pulumi.getter
     def comment(self) -> pulumi.Output[_builtins.str]:
         """
@@ -611,8 +684,9 @@ class AssetAccessTicket(pulumi.CustomResource):
     def guardrails(self) -> pulumi.Output[Optional['outputs.TicketGuardrails']]:
         """
         This ticket's own limits, overriding the stack's `jumpserver:maxAccessDays`,
-        `jumpserver:requireComment`, `jumpserver:allowedActions` and `jumpserver:forbidSelfApproval`
-        (checked at preview; see docs/asset-access-ticket.md, "Guardrails").
+        `jumpserver:requireComment`, `jumpserver:allowedActions`, `jumpserver:forbidSelfApproval` and
+        `jumpserver:pendingTimeoutDays` (checked at preview; see docs/asset-access-ticket.md,
+        "Guardrails"). The break-glass limits are the stack's alone.
         """
         return pulumi.get(self, "guardrails")
 
@@ -647,6 +721,14 @@ class AssetAccessTicket(pulumi.CustomResource):
         Node values ("probe-servers"), full values ("/DEFAULT/probe-servers") or ids.
         """
         return pulumi.get(self, "nodes")
+
+    @_builtins.property
+    @pulumi.getter(name="openedAt")
+    def opened_at(self) -> pulumi.Output[Optional[_builtins.str]]:
+        """
+        When the ticket was opened (this provider's clock, or the server's if earlier): timeouts and ratify windows count from it.
+        """
+        return pulumi.get(self, "opened_at")
 
     @_builtins.property
     @pulumi.getter(name="orgId")
@@ -689,6 +771,24 @@ class AssetAccessTicket(pulumi.CustomResource):
         return pulumi.get(self, "permission_name")
 
     @_builtins.property
+    @pulumi.getter
+    def predecessor(self) -> pulumi.Output[Optional['outputs.Predecessor']]:
+        """
+        A renewal in flight: the earlier approved grant this pending ticket keeps alive until it is
+        approved, or until that grant's own end (never later); revoked with this resource. Absent
+        otherwise (docs/access-over-time.md).
+        """
+        return pulumi.get(self, "predecessor")
+
+    @_builtins.property
+    @pulumi.getter
+    def ratified(self) -> pulumi.Output[Optional[_builtins.bool]]:
+        """
+        A break-glass grant reviewed after the fact: set by a later change, in place. Default false.
+        """
+        return pulumi.get(self, "ratified")
+
+    @_builtins.property
     @pulumi.getter(name="requestId")
     def request_id(self) -> pulumi.Output[_builtins.str]:
         """
@@ -711,6 +811,14 @@ class AssetAccessTicket(pulumi.CustomResource):
         On delete, remove the asset permission an approval created. Default true.
         """
         return pulumi.get(self, "revoke_on_delete")
+
+    @_builtins.property
+    @pulumi.getter(name="revokedAt")
+    def revoked_at(self) -> pulumi.Output[Optional[_builtins.str]]:
+        """
+        When `up` revoked the break-glass grant because nobody ratified it in time.
+        """
+        return pulumi.get(self, "revoked_at")
 
     @_builtins.property
     @pulumi.getter(name="serialNum")
@@ -743,6 +851,14 @@ class AssetAccessTicket(pulumi.CustomResource):
         The ticket id (also the resource id).
         """
         return pulumi.get(self, "ticket_id")
+
+    @_builtins.property
+    @pulumi.getter(name="timedOutAt")
+    def timed_out_at(self) -> pulumi.Output[Optional[_builtins.str]]:
+        """
+        When `up` closed the ticket because nobody approved it within `pendingTimeoutDays`.
+        """
+        return pulumi.get(self, "timed_out_at")
 
     @_builtins.property
     @pulumi.getter

@@ -18,9 +18,11 @@ from . import outputs
 __all__ = [
     'Asked',
     'Attrs',
+    'BreakGlass',
     'FlowGuardrails',
     'FlowRule',
     'Grant',
+    'Predecessor',
     'Reviewed',
     'Selector',
     'TicketApprovalGrant',
@@ -136,6 +138,26 @@ class Attrs(dict):
     @pulumi.getter
     def value(self) -> Any:
         return pulumi.get(self, "value")
+
+
+@pulumi.output_type
+class BreakGlass(dict):
+    def __init__(__self__, *,
+                 reason: _builtins.str,
+                 incident: Optional[_builtins.str] = None):
+        pulumi.set(__self__, "reason", reason)
+        if incident is not None:
+            pulumi.set(__self__, "incident", incident)
+
+    @_builtins.property
+    @pulumi.getter
+    def reason(self) -> _builtins.str:
+        return pulumi.get(self, "reason")
+
+    @_builtins.property
+    @pulumi.getter
+    def incident(self) -> Optional[_builtins.str]:
+        return pulumi.get(self, "incident")
 
 
 @pulumi.output_type
@@ -364,6 +386,102 @@ class Grant(dict):
 
 
 @pulumi.output_type
+class Predecessor(dict):
+    @staticmethod
+    def __key_warning(key: str):
+        suggest = None
+        if key == "dateExpired":
+            suggest = "date_expired"
+        elif key == "orgId":
+            suggest = "org_id"
+        elif key == "serialNum":
+            suggest = "serial_num"
+        elif key == "ticketId":
+            suggest = "ticket_id"
+
+        if suggest:
+            pulumi.log.warn(f"Key '{key}' not found in Predecessor. Access the value via the '{suggest}' property getter instead.")
+
+    def __getitem__(self, key: str) -> Any:
+        Predecessor.__key_warning(key)
+        return super().__getitem__(key)
+
+    def get(self, key: str, default = None) -> Any:
+        Predecessor.__key_warning(key)
+        return super().get(key, default)
+
+    def __init__(__self__, *,
+                 date_expired: _builtins.str,
+                 grant: 'outputs.Grant',
+                 org_id: _builtins.str,
+                 serial_num: _builtins.str,
+                 ticket_id: _builtins.str,
+                 title: _builtins.str,
+                 widened: Optional[Sequence[_builtins.str]] = None):
+        """
+        :param _builtins.str date_expired: When the kept access ends at the latest: the approved end, or an earlier one read since. Never later.
+        :param 'Grant' grant: What the earlier approval granted (ids): the yardstick for "only extends or narrows".
+        :param _builtins.str ticket_id: The earlier ticket's id; its asset permission has the same id.
+        :param Sequence[_builtins.str] widened: What a read found widened in JumpServer ("active": disabled): the next `up` revokes it.
+        """
+        pulumi.set(__self__, "date_expired", date_expired)
+        pulumi.set(__self__, "grant", grant)
+        pulumi.set(__self__, "org_id", org_id)
+        pulumi.set(__self__, "serial_num", serial_num)
+        pulumi.set(__self__, "ticket_id", ticket_id)
+        pulumi.set(__self__, "title", title)
+        if widened is not None:
+            pulumi.set(__self__, "widened", widened)
+
+    @_builtins.property
+    @pulumi.getter(name="dateExpired")
+    def date_expired(self) -> _builtins.str:
+        """
+        When the kept access ends at the latest: the approved end, or an earlier one read since. Never later.
+        """
+        return pulumi.get(self, "date_expired")
+
+    @_builtins.property
+    @pulumi.getter
+    def grant(self) -> 'outputs.Grant':
+        """
+        What the earlier approval granted (ids): the yardstick for "only extends or narrows".
+        """
+        return pulumi.get(self, "grant")
+
+    @_builtins.property
+    @pulumi.getter(name="orgId")
+    def org_id(self) -> _builtins.str:
+        return pulumi.get(self, "org_id")
+
+    @_builtins.property
+    @pulumi.getter(name="serialNum")
+    def serial_num(self) -> _builtins.str:
+        return pulumi.get(self, "serial_num")
+
+    @_builtins.property
+    @pulumi.getter(name="ticketId")
+    def ticket_id(self) -> _builtins.str:
+        """
+        The earlier ticket's id; its asset permission has the same id.
+        """
+        return pulumi.get(self, "ticket_id")
+
+    @_builtins.property
+    @pulumi.getter
+    def title(self) -> _builtins.str:
+        return pulumi.get(self, "title")
+
+    @_builtins.property
+    @pulumi.getter
+    def widened(self) -> Optional[Sequence[_builtins.str]]:
+        """
+        What a read found widened in JumpServer ("active": disabled): the next `up` revokes it.
+        """
+        return pulumi.get(self, "widened")
+
+
+@pulumi.output_type
 class Reviewed(dict):
     @staticmethod
     def __key_warning(key: str):
@@ -536,6 +654,8 @@ class TicketGuardrails(dict):
             suggest = "forbid_self_approval"
         elif key == "maxAccessDays":
             suggest = "max_access_days"
+        elif key == "pendingTimeoutDays":
+            suggest = "pending_timeout_days"
         elif key == "requireComment":
             suggest = "require_comment"
 
@@ -554,11 +674,13 @@ class TicketGuardrails(dict):
                  allowed_actions: Optional[Sequence[_builtins.str]] = None,
                  forbid_self_approval: Optional[_builtins.bool] = None,
                  max_access_days: Optional[_builtins.float] = None,
+                 pending_timeout_days: Optional[_builtins.float] = None,
                  require_comment: Optional[_builtins.bool] = None):
         """
         :param Sequence[_builtins.str] allowed_actions: The only actions a ticket may ask for.
         :param _builtins.bool forbid_self_approval: No ticket may be approved by its own applicant, nor a flow let it be (default true).
         :param _builtins.float max_access_days: The longest access a ticket may ask for: `dateExpired − dateStart`, in days.
+        :param _builtins.float pending_timeout_days: A ticket nobody approved within this many days of its opening is closed by the next `up`.
         :param _builtins.bool require_comment: A ticket must say why (a non-empty `comment`).
         """
         if allowed_actions is not None:
@@ -567,6 +689,8 @@ class TicketGuardrails(dict):
             pulumi.set(__self__, "forbid_self_approval", forbid_self_approval)
         if max_access_days is not None:
             pulumi.set(__self__, "max_access_days", max_access_days)
+        if pending_timeout_days is not None:
+            pulumi.set(__self__, "pending_timeout_days", pending_timeout_days)
         if require_comment is not None:
             pulumi.set(__self__, "require_comment", require_comment)
 
@@ -593,6 +717,14 @@ class TicketGuardrails(dict):
         The longest access a ticket may ask for: `dateExpired − dateStart`, in days.
         """
         return pulumi.get(self, "max_access_days")
+
+    @_builtins.property
+    @pulumi.getter(name="pendingTimeoutDays")
+    def pending_timeout_days(self) -> Optional[_builtins.float]:
+        """
+        A ticket nobody approved within this many days of its opening is closed by the next `up`.
+        """
+        return pulumi.get(self, "pending_timeout_days")
 
     @_builtins.property
     @pulumi.getter(name="requireComment")

@@ -22,6 +22,9 @@ class ProviderArgs:
                  access_key_id: pulumi.Input[Optional[_builtins.str]] = None,
                  access_key_secret: pulumi.Input[Optional[_builtins.str]] = None,
                  allowed_actions: pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]] = None,
+                 break_glass_applicants: pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]] = None,
+                 break_glass_max_hours: pulumi.Input[Optional[_builtins.float]] = None,
+                 break_glass_ratify_hours: pulumi.Input[Optional[_builtins.float]] = None,
                  ca_cert: pulumi.Input[Optional[_builtins.str]] = None,
                  forbid_self_approval: pulumi.Input[Optional[_builtins.bool]] = None,
                  insecure: pulumi.Input[Optional[_builtins.bool]] = None,
@@ -30,6 +33,7 @@ class ProviderArgs:
                  min_approval_levels: pulumi.Input[Optional[_builtins.int]] = None,
                  org_id: pulumi.Input[Optional[_builtins.str]] = None,
                  password: pulumi.Input[Optional[_builtins.str]] = None,
+                 pending_timeout_days: pulumi.Input[Optional[_builtins.float]] = None,
                  private_token: pulumi.Input[Optional[_builtins.str]] = None,
                  requests_per_minute: pulumi.Input[Optional[_builtins.str]] = None,
                  require_comment: pulumi.Input[Optional[_builtins.bool]] = None,
@@ -43,6 +47,9 @@ class ProviderArgs:
         :param pulumi.Input[_builtins.str] access_key_id: Access key id (HTTP signature, preferred); goes with accessKeySecret. Falls back to the environment variable JUMPSERVER_ACCESS_KEY_ID.
         :param pulumi.Input[_builtins.str] access_key_secret: Access key secret; goes with accessKeyId. Falls back to the environment variable JUMPSERVER_ACCESS_KEY_SECRET.
         :param pulumi.Input[Sequence[pulumi.Input[_builtins.str]]] allowed_actions: Guardrail: The only actions a ticket may ask for. Falls back to the environment variable JUMPSERVER_ALLOWED_ACTIONS.
+        :param pulumi.Input[Sequence[pulumi.Input[_builtins.str]]] break_glass_applicants: Guardrail: The users who may ask for break-glass access (usernames or ids); unset = break-glass is off. Falls back to the environment variable JUMPSERVER_BREAK_GLASS_APPLICANTS.
+        :param pulumi.Input[_builtins.float] break_glass_max_hours: Guardrail: The longest break-glass access, in hours (default 4). Falls back to the environment variable JUMPSERVER_BREAK_GLASS_MAX_HOURS.
+        :param pulumi.Input[_builtins.float] break_glass_ratify_hours: Guardrail: Hours within which a later reviewed change must ratify a break-glass grant (ratified: true) before `up` revokes it (default 24). Falls back to the environment variable JUMPSERVER_BREAK_GLASS_RATIFY_HOURS.
         :param pulumi.Input[_builtins.str] ca_cert: PEM text of the CA certificate(s) to trust, for a self-signed JumpServer. Falls back to the environment variable JUMPSERVER_CA_CERT.
         :param pulumi.Input[_builtins.bool] forbid_self_approval: Guardrail: Never approve a ticket whose applicant is the provider's own identity, and refuse a flow level whose only approver is one user (default true). Falls back to the environment variable JUMPSERVER_FORBID_SELF_APPROVAL.
         :param pulumi.Input[_builtins.bool] insecure: Skip TLS certificate verification (default false). Falls back to the environment variable JUMPSERVER_INSECURE.
@@ -51,6 +58,7 @@ class ProviderArgs:
         :param pulumi.Input[_builtins.int] min_approval_levels: Guardrail: The fewest approval levels a TicketFlow may have (1 to 5). Falls back to the environment variable JUMPSERVER_MIN_APPROVAL_LEVELS.
         :param pulumi.Input[_builtins.str] org_id: Org of every resource that gives no orgId (default the Default org, 00000000-0000-0000-0000-000000000002). Falls back to the environment variable JUMPSERVER_ORG_ID.
         :param pulumi.Input[_builtins.str] password: That user's password. Falls back to the environment variable JUMPSERVER_PASSWORD.
+        :param pulumi.Input[_builtins.float] pending_timeout_days: Guardrail: Close a ticket nobody approved within this many days (the next `up` closes it; per resource in `guardrails` too). Falls back to the environment variable JUMPSERVER_PENDING_TIMEOUT_DAYS.
         :param pulumi.Input[_builtins.str] private_token: Private token, sent as `Authorization: Token …`. Falls back to the environment variable JUMPSERVER_PRIVATE_TOKEN.
         :param pulumi.Input[_builtins.str] requests_per_minute: Client-side request budget over a sliding minute: "auto" (default, learned from 429s), a number, or 0 for none. Falls back to the environment variable JUMPSERVER_REQUESTS_PER_MINUTE.
         :param pulumi.Input[_builtins.bool] require_comment: Guardrail: A ticket must say why: a non-empty comment. Falls back to the environment variable JUMPSERVER_REQUIRE_COMMENT.
@@ -65,6 +73,12 @@ class ProviderArgs:
             pulumi.set(__self__, "access_key_secret", access_key_secret)
         if allowed_actions is not None:
             pulumi.set(__self__, "allowed_actions", allowed_actions)
+        if break_glass_applicants is not None:
+            pulumi.set(__self__, "break_glass_applicants", break_glass_applicants)
+        if break_glass_max_hours is not None:
+            pulumi.set(__self__, "break_glass_max_hours", break_glass_max_hours)
+        if break_glass_ratify_hours is not None:
+            pulumi.set(__self__, "break_glass_ratify_hours", break_glass_ratify_hours)
         if ca_cert is not None:
             pulumi.set(__self__, "ca_cert", ca_cert)
         if forbid_self_approval is not None:
@@ -81,6 +95,8 @@ class ProviderArgs:
             pulumi.set(__self__, "org_id", org_id)
         if password is not None:
             pulumi.set(__self__, "password", password)
+        if pending_timeout_days is not None:
+            pulumi.set(__self__, "pending_timeout_days", pending_timeout_days)
         if private_token is not None:
             pulumi.set(__self__, "private_token", private_token)
         if requests_per_minute is not None:
@@ -131,6 +147,42 @@ class ProviderArgs:
     @allowed_actions.setter
     def allowed_actions(self, value: pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]]):
         pulumi.set(self, "allowed_actions", value)
+
+    @_builtins.property
+    @pulumi.getter(name="breakGlassApplicants")
+    def break_glass_applicants(self) -> pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]]:
+        """
+        Guardrail: The users who may ask for break-glass access (usernames or ids); unset = break-glass is off. Falls back to the environment variable JUMPSERVER_BREAK_GLASS_APPLICANTS.
+        """
+        return pulumi.get(self, "break_glass_applicants")
+
+    @break_glass_applicants.setter
+    def break_glass_applicants(self, value: pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]]):
+        pulumi.set(self, "break_glass_applicants", value)
+
+    @_builtins.property
+    @pulumi.getter(name="breakGlassMaxHours")
+    def break_glass_max_hours(self) -> pulumi.Input[Optional[_builtins.float]]:
+        """
+        Guardrail: The longest break-glass access, in hours (default 4). Falls back to the environment variable JUMPSERVER_BREAK_GLASS_MAX_HOURS.
+        """
+        return pulumi.get(self, "break_glass_max_hours")
+
+    @break_glass_max_hours.setter
+    def break_glass_max_hours(self, value: pulumi.Input[Optional[_builtins.float]]):
+        pulumi.set(self, "break_glass_max_hours", value)
+
+    @_builtins.property
+    @pulumi.getter(name="breakGlassRatifyHours")
+    def break_glass_ratify_hours(self) -> pulumi.Input[Optional[_builtins.float]]:
+        """
+        Guardrail: Hours within which a later reviewed change must ratify a break-glass grant (ratified: true) before `up` revokes it (default 24). Falls back to the environment variable JUMPSERVER_BREAK_GLASS_RATIFY_HOURS.
+        """
+        return pulumi.get(self, "break_glass_ratify_hours")
+
+    @break_glass_ratify_hours.setter
+    def break_glass_ratify_hours(self, value: pulumi.Input[Optional[_builtins.float]]):
+        pulumi.set(self, "break_glass_ratify_hours", value)
 
     @_builtins.property
     @pulumi.getter(name="caCert")
@@ -229,6 +281,18 @@ class ProviderArgs:
         pulumi.set(self, "password", value)
 
     @_builtins.property
+    @pulumi.getter(name="pendingTimeoutDays")
+    def pending_timeout_days(self) -> pulumi.Input[Optional[_builtins.float]]:
+        """
+        Guardrail: Close a ticket nobody approved within this many days (the next `up` closes it; per resource in `guardrails` too). Falls back to the environment variable JUMPSERVER_PENDING_TIMEOUT_DAYS.
+        """
+        return pulumi.get(self, "pending_timeout_days")
+
+    @pending_timeout_days.setter
+    def pending_timeout_days(self, value: pulumi.Input[Optional[_builtins.float]]):
+        pulumi.set(self, "pending_timeout_days", value)
+
+    @_builtins.property
     @pulumi.getter(name="privateToken")
     def private_token(self) -> pulumi.Input[Optional[_builtins.str]]:
         """
@@ -322,6 +386,9 @@ class Provider(pulumi.ProviderResource):
                  access_key_id: pulumi.Input[Optional[_builtins.str]] = None,
                  access_key_secret: pulumi.Input[Optional[_builtins.str]] = None,
                  allowed_actions: pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]] = None,
+                 break_glass_applicants: pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]] = None,
+                 break_glass_max_hours: pulumi.Input[Optional[_builtins.float]] = None,
+                 break_glass_ratify_hours: pulumi.Input[Optional[_builtins.float]] = None,
                  ca_cert: pulumi.Input[Optional[_builtins.str]] = None,
                  forbid_self_approval: pulumi.Input[Optional[_builtins.bool]] = None,
                  insecure: pulumi.Input[Optional[_builtins.bool]] = None,
@@ -330,6 +397,7 @@ class Provider(pulumi.ProviderResource):
                  min_approval_levels: pulumi.Input[Optional[_builtins.int]] = None,
                  org_id: pulumi.Input[Optional[_builtins.str]] = None,
                  password: pulumi.Input[Optional[_builtins.str]] = None,
+                 pending_timeout_days: pulumi.Input[Optional[_builtins.float]] = None,
                  private_token: pulumi.Input[Optional[_builtins.str]] = None,
                  requests_per_minute: pulumi.Input[Optional[_builtins.str]] = None,
                  require_comment: pulumi.Input[Optional[_builtins.bool]] = None,
@@ -346,6 +414,9 @@ class Provider(pulumi.ProviderResource):
         :param pulumi.Input[_builtins.str] access_key_id: Access key id (HTTP signature, preferred); goes with accessKeySecret. Falls back to the environment variable JUMPSERVER_ACCESS_KEY_ID.
         :param pulumi.Input[_builtins.str] access_key_secret: Access key secret; goes with accessKeyId. Falls back to the environment variable JUMPSERVER_ACCESS_KEY_SECRET.
         :param pulumi.Input[Sequence[pulumi.Input[_builtins.str]]] allowed_actions: Guardrail: The only actions a ticket may ask for. Falls back to the environment variable JUMPSERVER_ALLOWED_ACTIONS.
+        :param pulumi.Input[Sequence[pulumi.Input[_builtins.str]]] break_glass_applicants: Guardrail: The users who may ask for break-glass access (usernames or ids); unset = break-glass is off. Falls back to the environment variable JUMPSERVER_BREAK_GLASS_APPLICANTS.
+        :param pulumi.Input[_builtins.float] break_glass_max_hours: Guardrail: The longest break-glass access, in hours (default 4). Falls back to the environment variable JUMPSERVER_BREAK_GLASS_MAX_HOURS.
+        :param pulumi.Input[_builtins.float] break_glass_ratify_hours: Guardrail: Hours within which a later reviewed change must ratify a break-glass grant (ratified: true) before `up` revokes it (default 24). Falls back to the environment variable JUMPSERVER_BREAK_GLASS_RATIFY_HOURS.
         :param pulumi.Input[_builtins.str] ca_cert: PEM text of the CA certificate(s) to trust, for a self-signed JumpServer. Falls back to the environment variable JUMPSERVER_CA_CERT.
         :param pulumi.Input[_builtins.bool] forbid_self_approval: Guardrail: Never approve a ticket whose applicant is the provider's own identity, and refuse a flow level whose only approver is one user (default true). Falls back to the environment variable JUMPSERVER_FORBID_SELF_APPROVAL.
         :param pulumi.Input[_builtins.bool] insecure: Skip TLS certificate verification (default false). Falls back to the environment variable JUMPSERVER_INSECURE.
@@ -354,6 +425,7 @@ class Provider(pulumi.ProviderResource):
         :param pulumi.Input[_builtins.int] min_approval_levels: Guardrail: The fewest approval levels a TicketFlow may have (1 to 5). Falls back to the environment variable JUMPSERVER_MIN_APPROVAL_LEVELS.
         :param pulumi.Input[_builtins.str] org_id: Org of every resource that gives no orgId (default the Default org, 00000000-0000-0000-0000-000000000002). Falls back to the environment variable JUMPSERVER_ORG_ID.
         :param pulumi.Input[_builtins.str] password: That user's password. Falls back to the environment variable JUMPSERVER_PASSWORD.
+        :param pulumi.Input[_builtins.float] pending_timeout_days: Guardrail: Close a ticket nobody approved within this many days (the next `up` closes it; per resource in `guardrails` too). Falls back to the environment variable JUMPSERVER_PENDING_TIMEOUT_DAYS.
         :param pulumi.Input[_builtins.str] private_token: Private token, sent as `Authorization: Token …`. Falls back to the environment variable JUMPSERVER_PRIVATE_TOKEN.
         :param pulumi.Input[_builtins.str] requests_per_minute: Client-side request budget over a sliding minute: "auto" (default, learned from 429s), a number, or 0 for none. Falls back to the environment variable JUMPSERVER_REQUESTS_PER_MINUTE.
         :param pulumi.Input[_builtins.bool] require_comment: Guardrail: A ticket must say why: a non-empty comment. Falls back to the environment variable JUMPSERVER_REQUIRE_COMMENT.
@@ -389,6 +461,9 @@ class Provider(pulumi.ProviderResource):
                  access_key_id: pulumi.Input[Optional[_builtins.str]] = None,
                  access_key_secret: pulumi.Input[Optional[_builtins.str]] = None,
                  allowed_actions: pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]] = None,
+                 break_glass_applicants: pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]] = None,
+                 break_glass_max_hours: pulumi.Input[Optional[_builtins.float]] = None,
+                 break_glass_ratify_hours: pulumi.Input[Optional[_builtins.float]] = None,
                  ca_cert: pulumi.Input[Optional[_builtins.str]] = None,
                  forbid_self_approval: pulumi.Input[Optional[_builtins.bool]] = None,
                  insecure: pulumi.Input[Optional[_builtins.bool]] = None,
@@ -397,6 +472,7 @@ class Provider(pulumi.ProviderResource):
                  min_approval_levels: pulumi.Input[Optional[_builtins.int]] = None,
                  org_id: pulumi.Input[Optional[_builtins.str]] = None,
                  password: pulumi.Input[Optional[_builtins.str]] = None,
+                 pending_timeout_days: pulumi.Input[Optional[_builtins.float]] = None,
                  private_token: pulumi.Input[Optional[_builtins.str]] = None,
                  requests_per_minute: pulumi.Input[Optional[_builtins.str]] = None,
                  require_comment: pulumi.Input[Optional[_builtins.bool]] = None,
@@ -416,6 +492,9 @@ class Provider(pulumi.ProviderResource):
             __props__.__dict__["access_key_id"] = access_key_id
             __props__.__dict__["access_key_secret"] = None if access_key_secret is None else pulumi.Output.secret(access_key_secret)
             __props__.__dict__["allowed_actions"] = pulumi.Output.from_input(allowed_actions).apply(pulumi.runtime.to_json) if allowed_actions is not None else None
+            __props__.__dict__["break_glass_applicants"] = pulumi.Output.from_input(break_glass_applicants).apply(pulumi.runtime.to_json) if break_glass_applicants is not None else None
+            __props__.__dict__["break_glass_max_hours"] = pulumi.Output.from_input(break_glass_max_hours).apply(pulumi.runtime.to_json) if break_glass_max_hours is not None else None
+            __props__.__dict__["break_glass_ratify_hours"] = pulumi.Output.from_input(break_glass_ratify_hours).apply(pulumi.runtime.to_json) if break_glass_ratify_hours is not None else None
             __props__.__dict__["ca_cert"] = ca_cert
             __props__.__dict__["forbid_self_approval"] = pulumi.Output.from_input(forbid_self_approval).apply(pulumi.runtime.to_json) if forbid_self_approval is not None else None
             __props__.__dict__["insecure"] = pulumi.Output.from_input(insecure).apply(pulumi.runtime.to_json) if insecure is not None else None
@@ -424,6 +503,7 @@ class Provider(pulumi.ProviderResource):
             __props__.__dict__["min_approval_levels"] = pulumi.Output.from_input(min_approval_levels).apply(pulumi.runtime.to_json) if min_approval_levels is not None else None
             __props__.__dict__["org_id"] = org_id
             __props__.__dict__["password"] = None if password is None else pulumi.Output.secret(password)
+            __props__.__dict__["pending_timeout_days"] = pulumi.Output.from_input(pending_timeout_days).apply(pulumi.runtime.to_json) if pending_timeout_days is not None else None
             __props__.__dict__["private_token"] = None if private_token is None else pulumi.Output.secret(private_token)
             __props__.__dict__["requests_per_minute"] = requests_per_minute
             __props__.__dict__["require_comment"] = pulumi.Output.from_input(require_comment).apply(pulumi.runtime.to_json) if require_comment is not None else None

@@ -26,6 +26,21 @@ func GetAllowedActions(ctx *pulumi.Context) string {
 	return config.Get(ctx, "jumpserver:allowedActions")
 }
 
+// Guardrail: The users who may ask for break-glass access (usernames or ids); unset = break-glass is off. Falls back to the environment variable JUMPSERVER_BREAK_GLASS_APPLICANTS.
+func GetBreakGlassApplicants(ctx *pulumi.Context) string {
+	return config.Get(ctx, "jumpserver:breakGlassApplicants")
+}
+
+// Guardrail: The longest break-glass access, in hours (default 4). Falls back to the environment variable JUMPSERVER_BREAK_GLASS_MAX_HOURS.
+func GetBreakGlassMaxHours(ctx *pulumi.Context) float64 {
+	return config.GetFloat64(ctx, "jumpserver:breakGlassMaxHours")
+}
+
+// Guardrail: Hours within which a later reviewed change must ratify a break-glass grant (ratified: true) before `up` revokes it (default 24). Falls back to the environment variable JUMPSERVER_BREAK_GLASS_RATIFY_HOURS.
+func GetBreakGlassRatifyHours(ctx *pulumi.Context) float64 {
+	return config.GetFloat64(ctx, "jumpserver:breakGlassRatifyHours")
+}
+
 // PEM text of the CA certificate(s) to trust, for a self-signed JumpServer. Falls back to the environment variable JUMPSERVER_CA_CERT.
 func GetCaCert(ctx *pulumi.Context) string {
 	return config.Get(ctx, "jumpserver:caCert")
@@ -64,6 +79,11 @@ func GetOrgId(ctx *pulumi.Context) string {
 // That user's password. Falls back to the environment variable JUMPSERVER_PASSWORD.
 func GetPassword(ctx *pulumi.Context) string {
 	return config.Get(ctx, "jumpserver:password")
+}
+
+// Guardrail: Close a ticket nobody approved within this many days (the next `up` closes it; per resource in `guardrails` too). Falls back to the environment variable JUMPSERVER_PENDING_TIMEOUT_DAYS.
+func GetPendingTimeoutDays(ctx *pulumi.Context) float64 {
+	return config.GetFloat64(ctx, "jumpserver:pendingTimeoutDays")
 }
 
 // Private token, sent as `Authorization: Token …`. Falls back to the environment variable JUMPSERVER_PRIVATE_TOKEN.

@@ -29,6 +29,21 @@ allowedActions: Optional[str]
 Guardrail: The only actions a ticket may ask for. Falls back to the environment variable JUMPSERVER_ALLOWED_ACTIONS.
 """
 
+breakGlassApplicants: Optional[str]
+"""
+Guardrail: The users who may ask for break-glass access (usernames or ids); unset = break-glass is off. Falls back to the environment variable JUMPSERVER_BREAK_GLASS_APPLICANTS.
+"""
+
+breakGlassMaxHours: Optional[float]
+"""
+Guardrail: The longest break-glass access, in hours (default 4). Falls back to the environment variable JUMPSERVER_BREAK_GLASS_MAX_HOURS.
+"""
+
+breakGlassRatifyHours: Optional[float]
+"""
+Guardrail: Hours within which a later reviewed change must ratify a break-glass grant (ratified: true) before `up` revokes it (default 24). Falls back to the environment variable JUMPSERVER_BREAK_GLASS_RATIFY_HOURS.
+"""
+
 caCert: Optional[str]
 """
 PEM text of the CA certificate(s) to trust, for a self-signed JumpServer. Falls back to the environment variable JUMPSERVER_CA_CERT.
@@ -67,6 +82,11 @@ Org of every resource that gives no orgId (default the Default org, 00000000-000
 password: Optional[str]
 """
 That user's password. Falls back to the environment variable JUMPSERVER_PASSWORD.
+"""
+
+pendingTimeoutDays: Optional[float]
+"""
+Guardrail: Close a ticket nobody approved within this many days (the next `up` closes it; per resource in `guardrails` too). Falls back to the environment variable JUMPSERVER_PENDING_TIMEOUT_DAYS.
 """
 
 privateToken: Optional[str]

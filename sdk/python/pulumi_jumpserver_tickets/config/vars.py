@@ -42,6 +42,27 @@ class _ExportableConfig(types.ModuleType):
         return __config__.get('allowedActions')
 
     @_builtins.property
+    def break_glass_applicants(self) -> Optional[str]:
+        """
+        Guardrail: The users who may ask for break-glass access (usernames or ids); unset = break-glass is off. Falls back to the environment variable JUMPSERVER_BREAK_GLASS_APPLICANTS.
+        """
+        return __config__.get('breakGlassApplicants')
+
+    @_builtins.property
+    def break_glass_max_hours(self) -> Optional[float]:
+        """
+        Guardrail: The longest break-glass access, in hours (default 4). Falls back to the environment variable JUMPSERVER_BREAK_GLASS_MAX_HOURS.
+        """
+        return __config__.get_float('breakGlassMaxHours')
+
+    @_builtins.property
+    def break_glass_ratify_hours(self) -> Optional[float]:
+        """
+        Guardrail: Hours within which a later reviewed change must ratify a break-glass grant (ratified: true) before `up` revokes it (default 24). Falls back to the environment variable JUMPSERVER_BREAK_GLASS_RATIFY_HOURS.
+        """
+        return __config__.get_float('breakGlassRatifyHours')
+
+    @_builtins.property
     def ca_cert(self) -> Optional[str]:
         """
         PEM text of the CA certificate(s) to trust, for a self-signed JumpServer. Falls back to the environment variable JUMPSERVER_CA_CERT.
@@ -96,6 +117,13 @@ class _ExportableConfig(types.ModuleType):
         That user's password. Falls back to the environment variable JUMPSERVER_PASSWORD.
         """
         return __config__.get('password')
+
+    @_builtins.property
+    def pending_timeout_days(self) -> Optional[float]:
+        """
+        Guardrail: Close a ticket nobody approved within this many days (the next `up` closes it; per resource in `guardrails` too). Falls back to the environment variable JUMPSERVER_PENDING_TIMEOUT_DAYS.
+        """
+        return __config__.get_float('pendingTimeoutDays')
 
     @_builtins.property
     def private_token(self) -> Optional[str]:
