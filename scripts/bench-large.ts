@@ -29,7 +29,7 @@ export const FLOWS = 20;
 // 20 named flows of Default (once an org has named flows, an open must name one); ticket i is
 // opened under flow i % 20. With
 // `trivial`, every resource is a do-nothing dynamic resource of the same names and dependencies.
-const PROGRAM = `import * as pulumi from "@pulumi/pulumi";
+export const PROGRAM = `import * as pulumi from "@pulumi/pulumi";
 import { AssetAccessTicket, FlowRuleArgs, TicketFlow } from "pulumi-jumpserver-tickets";
 
 const config = new pulumi.Config();
@@ -105,7 +105,9 @@ async function runOperation(stack: Stack, op: Operation): Promise<void> {
     const r = await stack.up();
     if (r.summary.result !== "succeeded") throw new Error(`${op} ended ${r.summary.result}`);
     if (op === "no-op up" && Object.keys(r.summary.resourceChanges ?? {}).some((k) => k !== "same"))
-      throw new Error(`the no-op up changed something: ${JSON.stringify(r.summary.resourceChanges)}`);
+      throw new Error(
+        `the no-op up changed something: ${JSON.stringify(r.summary.resourceChanges)}`,
+      );
   } else if (op === "preview --refresh") {
     await stack.preview({ refresh: true });
   } else {
@@ -121,7 +123,10 @@ async function timedOperations(
   trivial: boolean,
   prefix: string,
 ): Promise<
-  Map<Operation, { seconds: number; requests: number; provider: ProcessCost; routes: Record<string, number> }>
+  Map<
+    Operation,
+    { seconds: number; requests: number; provider: ProcessCost; routes: Record<string, number> }
+  >
 > {
   const project = await createScratchProject({ program: PROGRAM, name: "jms-large" });
   const out = new Map<
@@ -147,11 +152,17 @@ async function timedOperations(
       sb.resetStats();
       const watch = watchProviderProcesses();
       const t0 = Date.now();
-      await runOperation(stack, op);
+      let provider: ProcessCost;
+      try {
+        await runOperation(stack, op);
+      } finally {
+        provider = watch.stop();
+      }
       const seconds = (Date.now() - t0) / 1000;
-      const provider = watch.stop();
       const stats = sb.stats();
-      console.error(`    [large ${n}${trivial ? " engine floor" : ""}] ${op}: ${seconds.toFixed(1)} s`);
+      console.error(
+        `    [large ${n}${trivial ? " engine floor" : ""}] ${op}: ${seconds.toFixed(1)} s`,
+      );
       out.set(op, { seconds, requests: stats.total, provider, routes: stats.byRoute });
     }
   } finally {
@@ -165,6 +176,7 @@ async function httpFloor(
   sb: Sandbox,
   n: number,
   refreshRoutes: Record<string, number>,
+  flowPrefix: string,
 ): Promise<Partial<Record<Operation, number>>> {
   const admin = sb.seed.users.find((u) => u.username === "admin")!;
   const requester = sb.seed.users.find((u) => u.username === "requester")!;
@@ -202,6 +214,16 @@ async function httpFloor(
     apply_date_start: daysFromNow(30),
     apply_date_expired: daysFromNow(37),
   });
+  // The named flows the stack made (JumpServer keeps a flow once made): each open names one.
+  const listed = (await send(
+    "GET",
+    "/api/v1/tickets/flows/?type=apply_asset",
+  )) as unknown as Array<{
+    id: string;
+    name?: string;
+  }>;
+  const flowIds = listed.filter((f) => f.name?.startsWith(flowPrefix)).map((f) => f.id);
+  if (flowIds.length === 0) throw new Error(`no flow named ${flowPrefix}…`);
   // up: the opens one at a time (they would collide), the approves at the CLI's parallelism.
   let t0 = Date.now();
   const opened: Array<{ id: string; i: number }> = [];
@@ -210,6 +232,7 @@ async function httpFloor(
       title: `floor ${i}`,
       applicant: requester.id,
       comment: "[pulumi:floor]",
+      flow_id: flowIds[i % flowIds.length],
       ...grant(i),
     });
     opened.push({ id, i });
@@ -242,7 +265,10 @@ export async function largeStack(binDir: string, n: number): Promise<LargeStackR
     const real = await timedOperations(binDir, sb, n, false, `large ${run}`);
     const engine = await timedOperations(binDir, sb, n, true, `trivial ${run}`);
     const refreshRoutes = real.get("preview --refresh")!.routes;
-    const floor = await httpFloor(sb, n, refreshRoutes);
+    const floor = await httpFloor(sb, n, refreshRoutes, `large ${run} flow `).catch((e: Error) => {
+      console.error(`    [large ${n}] the HTTP floor failed: ${e.message}`);
+      return {} as Partial<Record<Operation, number>>;
+    });
     return {
       tickets: n,
       flows: FLOWS,

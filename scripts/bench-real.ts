@@ -13,7 +13,10 @@ import * as https from "node:https";
 import { promisify } from "node:util";
 import axios from "axios";
 import { signatureHeader } from "../provider/client/signing";
-import { findPulumiCli } from "../tests/e2e/pulumiCli";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { findPulumiCli, setAllConfig } from "../tests/e2e/pulumiCli";
+import { PROGRAM as LARGE_PROGRAM } from "./bench-large";
 import { pool } from "../tests/reliability/apply";
 import { usersRule } from "../tests/real/support";
 import { realStack } from "../tests/real/stack";
@@ -39,6 +42,8 @@ export interface RealBenchResult {
   upSeconds: number;
   floorSeconds: number;
   ratio: number;
+  /** The same `up` of as many do-nothing dynamic resources, in the same run. */
+  engineFloorSeconds: number;
 }
 
 export async function benchReal(o: RealBenchOptions): Promise<RealBenchResult> {
@@ -63,6 +68,17 @@ export async function benchReal(o: RealBenchOptions): Promise<RealBenchResult> {
     if (up.summary.result !== "succeeded") throw new Error(`up ended ${up.summary.result}`);
     await real.stack.destroy();
     const floorSeconds = await floor(ready, o.tickets, `pjt-bench ${run} floor`, !target.reset);
+    // The engine floor: the same stack with as many do-nothing resources (what the CLI itself
+    // costs on this machine now, whatever the provider does).
+    fs.writeFileSync(path.join(real.dir, "index.ts"), LARGE_PROGRAM);
+    await setAllConfig(real.stack, {
+      count: { value: String(o.tickets) },
+      flows: { value: "1" },
+      trivial: { value: "true" },
+    });
+    const t1 = Date.now();
+    await real.stack.up();
+    const engineFloorSeconds = (Date.now() - t1) / 1000;
     return {
       server: target.label,
       tickets: o.tickets,
@@ -70,6 +86,7 @@ export async function benchReal(o: RealBenchOptions): Promise<RealBenchResult> {
       upSeconds: +upSeconds.toFixed(1),
       floorSeconds: +floorSeconds.toFixed(1),
       ratio: +(upSeconds / floorSeconds).toFixed(2),
+      engineFloorSeconds: +engineFloorSeconds.toFixed(1),
     };
   } finally {
     await real.dispose();
@@ -213,7 +230,7 @@ export async function mainReal(argv: string[]): Promise<void> {
     for (const rpm of rpms) {
       const r = await benchReal({ readyFile, tickets, rpm });
       console.log(
-        `  ${r.server}: requestsPerMinute ${r.requestsPerMinute}: pulumi up ${r.upSeconds} s, floor ${r.floorSeconds} s (opens one at a time, approves at ${CLI_PARALLELISM}), ratio ${r.ratio}×`,
+        `  ${r.server}: requestsPerMinute ${r.requestsPerMinute}: pulumi up ${r.upSeconds} s, floor ${r.floorSeconds} s (opens one at a time, approves at ${CLI_PARALLELISM}), ratio ${r.ratio}×; engine floor (the same up of ${r.tickets + 1} do-nothing resources) ${r.engineFloorSeconds} s`,
       );
     }
   }

@@ -13,6 +13,8 @@ import * as path from "node:path";
 import { realStack, RealStack } from "../tests/real/stack";
 import { usersRule } from "../tests/real/support";
 import { ReadyFile, userOf } from "../tests/real/targets";
+import { setAllConfig } from "../tests/e2e/pulumiCli";
+import { PROGRAM as LARGE_PROGRAM } from "./bench-large";
 import { floor, signedSender } from "./bench-real";
 
 export const STACKS = 4;
@@ -30,6 +32,11 @@ export interface SideBySideResult {
   distinct: number;
   floorSeconds: number;
   ratio: number;
+  /**
+   * The engine floor: the same four stacks side by side with do-nothing dynamic resources instead
+   * (what four Pulumi CLIs cost on this machine, whatever the provider does).
+   */
+  engineFloorSeconds: number;
 }
 
 /**
@@ -73,6 +80,7 @@ export async function sideBySide(
     const titles = (await ticketTitles(ready())).filter((t) =>
       t.startsWith(`pjt-sbs ${run} stack-`),
     );
+    const engineFloorSeconds = await engineFloor(stacks, run);
     return {
       stacks: STACKS,
       perStack: PER_STACK,
@@ -82,12 +90,30 @@ export async function sideBySide(
       distinct: new Set(titles).size,
       floorSeconds: +floorSeconds.toFixed(1),
       ratio: +(seconds / floorSeconds).toFixed(2),
+      engineFloorSeconds: +engineFloorSeconds.toFixed(1),
     };
   } finally {
     for (const real of stacks) await real.dispose();
     fs.rmSync(home, { recursive: true, force: true });
     await reset?.();
   }
+}
+
+/** The same stacks, emptied, then given as many do-nothing resources and brought up together. */
+async function engineFloor(stacks: RealStack[], run: string): Promise<number> {
+  for (const [s, real] of stacks.entries()) {
+    await real.stack.destroy();
+    fs.writeFileSync(path.join(real.dir, "index.ts"), LARGE_PROGRAM);
+    await setAllConfig(real.stack, {
+      count: { value: String(PER_STACK) },
+      flows: { value: "1" },
+      prefix: { value: `pjt-sbs ${run} trivial-${s}` },
+      trivial: { value: "true" },
+    });
+  }
+  const t0 = Date.now();
+  await Promise.all(stacks.map((real) => real.stack.up()));
+  return (Date.now() - t0) / 1000;
 }
 
 /** Every apply-asset ticket's title on the server, read page by page as the admin. */
@@ -106,6 +132,6 @@ async function ticketTitles(ready: ReadyFile): Promise<string[]> {
 
 export function printSideBySide(server: string, r: SideBySideResult): void {
   console.log(
-    `  ${server}: ${r.stacks} pulumi up side by side, ${r.perStack} approved tickets each: ${r.seconds} s; results ${r.results.join(", ")}; ${r.tickets} tickets opened, ${r.distinct} distinct (of ${r.stacks * r.perStack} resources); floor (the same ${r.stacks * r.perStack} opens one at a time, then the approves) ${r.floorSeconds} s; ratio ${r.ratio}×`,
+    `  ${server}: ${r.stacks} pulumi up side by side, ${r.perStack} approved tickets each: ${r.seconds} s; results ${r.results.join(", ")}; ${r.tickets} tickets opened, ${r.distinct} distinct (of ${r.stacks * r.perStack} resources); floor (the same ${r.stacks * r.perStack} opens one at a time, then the approves) ${r.floorSeconds} s; ratio ${r.ratio}×; engine floor (the four stacks side by side with as many do-nothing resources) ${r.engineFloorSeconds} s`,
   );
 }
