@@ -161,7 +161,7 @@ async function timedOperations(
       const seconds = (Date.now() - t0) / 1000;
       const stats = sb.stats();
       console.error(
-        `    [large ${n}${trivial ? " engine floor" : ""}] ${op}: ${seconds.toFixed(1)} s`,
+        `    [large ${n}${trivial ? " engine floor" : ""}] ${op}: ${seconds.toFixed(1)} s, ${stats.total} requests, provider CPU ${provider.cpuSeconds} s, peak ${provider.peakMb} MB`,
       );
       out.set(op, { seconds, requests: stats.total, provider, routes: stats.byRoute });
     }
