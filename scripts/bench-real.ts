@@ -1,32 +1,37 @@
-// `npm run bench -- --real <ready-file> [--tickets N] [--rpm N]`: the first `pulumi up` of N
+// `npm run bench -- --real <ready-file> [--tickets N] [--rpm N] [--side-by-side | --both]`: the first `pulumi up` of N
 // approved tickets (default 100) against a real JumpServer, through the real CLI at its default
 // parallelism, next to a floor measured in the same run on the same server: the same opens sent one
 // at a time with axios (concurrent opens collide on JumpServer's serial number), then the approves
 // at the same concurrency as the CLI (8). Prints both wall times and their ratio; asserts nothing.
 // Both sides wait out a 429 (v4.10.16 allows 180 requests a minute per user).
 // Before and after, a kit server is reset; on any other server the floor's grants are revoked and
-// the stack is destroyed.
+// the stack is destroyed. `--side-by-side` measures four stacks side by side instead
+// (bench-side-by-side.ts), `--both` the first `up` and then them.
 import { execFile } from "node:child_process";
 import * as http from "node:http";
 import * as https from "node:https";
 import { promisify } from "node:util";
 import axios from "axios";
 import { signatureHeader } from "../provider/client/signing";
-import { findPulumiCli } from "../tests/e2e/pulumiCli";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { findPulumiCli, setAllConfig } from "../tests/e2e/pulumiCli";
+import { PROGRAM as LARGE_PROGRAM } from "./bench-large";
 import { pool } from "../tests/reliability/apply";
 import { usersRule } from "../tests/real/support";
 import { realStack } from "../tests/real/stack";
 import { ReadyFile, targetSpecs, TARGETS_ENV, userOf } from "../tests/real/targets";
+import { printSideBySide, sideBySide } from "./bench-side-by-side";
 
 const DEFAULT_ORG = "00000000-0000-0000-0000-000000000002";
 const APPLY = "/api/v1/tickets/apply-asset-tickets/";
 /** The Pulumi CLI's default `--parallel` on this 2-core machine (4 × CPUs). */
-const CLI_PARALLELISM = 8;
+export const CLI_PARALLELISM = 8;
 
 export interface RealBenchOptions {
   readyFile: string;
   tickets: number;
-  /** `jumpserver:requestsPerMinute` for the provider; undefined = its default (170). */
+  /** `jumpserver:requestsPerMinute` for the provider; undefined = its default ("auto"). */
   rpm?: string;
 }
 
@@ -37,6 +42,8 @@ export interface RealBenchResult {
   upSeconds: number;
   floorSeconds: number;
   ratio: number;
+  /** The same `up` of as many do-nothing dynamic resources, in the same run. */
+  engineFloorSeconds: number;
 }
 
 export async function benchReal(o: RealBenchOptions): Promise<RealBenchResult> {
@@ -61,13 +68,25 @@ export async function benchReal(o: RealBenchOptions): Promise<RealBenchResult> {
     if (up.summary.result !== "succeeded") throw new Error(`up ended ${up.summary.result}`);
     await real.stack.destroy();
     const floorSeconds = await floor(ready, o.tickets, `pjt-bench ${run} floor`, !target.reset);
+    // The engine floor: the same stack with as many do-nothing resources (what the CLI itself
+    // costs on this machine now, whatever the provider does).
+    fs.writeFileSync(path.join(real.dir, "index.ts"), LARGE_PROGRAM);
+    await setAllConfig(real.stack, {
+      count: { value: String(o.tickets) },
+      flows: { value: "1" },
+      trivial: { value: "true" },
+    });
+    const t1 = Date.now();
+    await real.stack.up();
+    const engineFloorSeconds = (Date.now() - t1) / 1000;
     return {
       server: target.label,
       tickets: o.tickets,
-      requestsPerMinute: o.rpm ?? "170 (default)",
+      requestsPerMinute: o.rpm ?? "auto (the default)",
       upSeconds: +upSeconds.toFixed(1),
       floorSeconds: +floorSeconds.toFixed(1),
       ratio: +(upSeconds / floorSeconds).toFixed(2),
+      engineFloorSeconds: +engineFloorSeconds.toFixed(1),
     };
   } finally {
     await real.dispose();
@@ -82,7 +101,7 @@ export async function benchReal(o: RealBenchOptions): Promise<RealBenchResult> {
  * flow the `up` adopted was put back by its destroy, so the floor first gives Default the same
  * one-level flow with one PATCH.
  */
-async function floor(
+export async function floor(
   ready: ReadyFile,
   n: number,
   prefix: string,
@@ -157,7 +176,7 @@ function toWrite(r: LiveRule): unknown {
   return { users: r.users };
 }
 
-function signedSender(url: string, user: ReadyFile["users"][number]) {
+export function signedSender(url: string, user: ReadyFile["users"][number]) {
   const ax = axios.create({
     baseURL: url,
     httpAgent: new http.Agent({ keepAlive: true }),
@@ -205,10 +224,27 @@ export async function mainReal(argv: string[]): Promise<void> {
   console.log(
     `real-server bench: ${tickets} approved tickets, ${readyFile}, ${nproc.trim()} CPUs, Node ${process.version}`,
   );
-  for (const rpm of rpms) {
-    const r = await benchReal({ readyFile, tickets, rpm });
-    console.log(
-      `  ${r.server}: requestsPerMinute ${r.requestsPerMinute}: pulumi up ${r.upSeconds} s, floor ${r.floorSeconds} s (opens one at a time, approves at ${CLI_PARALLELISM}), ratio ${r.ratio}×`,
-    );
+  // `--side-by-side`: only the four stacks side by side; `--both`: the first `up`, then them.
+  const sbs = argv.includes("--side-by-side") || argv.includes("--both");
+  if (!argv.includes("--side-by-side")) {
+    for (const rpm of rpms) {
+      const r = await benchReal({ readyFile, tickets, rpm });
+      console.log(
+        `  ${r.server}: requestsPerMinute ${r.requestsPerMinute}: pulumi up ${r.upSeconds} s, floor ${r.floorSeconds} s (opens one at a time, approves at ${CLI_PARALLELISM}), ratio ${r.ratio}×; engine floor (the same up of ${r.tickets + 1} do-nothing resources) ${r.engineFloorSeconds} s`,
+      );
+    }
+  }
+  if (sbs) {
+    const cli = findPulumiCli();
+    if ("reason" in cli) throw new Error(`no Pulumi CLI: ${cli.reason}`);
+    process.env[TARGETS_ENV] = JSON.stringify([readyFile]);
+    const target = await targetSpecs()[0].open();
+    try {
+      await target.reset?.();
+      const r = await sideBySide(cli.binDir, () => target.ready, target.reset);
+      printSideBySide(`${target.label}, requestsPerMinute auto (the default)`, r);
+    } finally {
+      await target.close();
+    }
   }
 }

@@ -8,7 +8,11 @@
 //  3. wall time to apply N tickets (open + approve) through the provider host at parallelism 10,
 //     against a raw-HTTP floor (the same requests sent straight with axios at the same concurrency);
 //  4. sandbox throughput on loopback for signed GETs and ticket opens;
-//  5. a refresh of 500 approved tickets on a throttled sandbox, against its floor (bench-refresh.ts).
+//  5. a refresh of 500 approved tickets on a throttled sandbox, against its floor (bench-refresh.ts);
+//  6. four `pulumi up` side by side, 25 approved tickets each, against the floor of their 100
+//     opens sent one at a time (bench-side-by-side.ts);
+//  7. a large stack, 2,000 approved tickets and 20 flows, through the real CLI: first `up`, no-op
+//     `up`, `preview --refresh`, `destroy`, each beside its floors (bench-large.ts).
 import { execFile } from "child_process";
 import * as fs from "fs";
 import * as http from "http";
@@ -25,6 +29,9 @@ import { ProviderHost } from "../tests/support/providerHost";
 import { stackConfig } from "../tests/support/sandbox";
 import { mainReal } from "./bench-real";
 import { refreshTimes } from "./bench-refresh";
+import { largeStack, printLargeStack } from "./bench-large";
+import { printSideBySide, sideBySide } from "./bench-side-by-side";
+import { findPulumiCli } from "../tests/e2e/pulumiCli";
 import { serializedSize, withInstalledProvider } from "./lib/serializedSize";
 import { table } from "./lib/table";
 
@@ -259,6 +266,44 @@ async function sandboxThroughput(): Promise<void> {
   );
 }
 
+function pulumiBinDir(): string {
+  const cli = findPulumiCli();
+  if ("reason" in cli) throw new Error(`no Pulumi CLI: ${cli.reason}`);
+  return cli.binDir;
+}
+
+/** Issue #23: 2,000 tickets and 20 flows through the real CLI (`--large N` for another size). */
+async function large(): Promise<void> {
+  const arg = process.argv.indexOf("--large");
+  const sizes = arg >= 0 ? process.argv[arg + 1].split(",").map(Number) : [quick ? 500 : 2000];
+  const all = [];
+  for (const n of sizes) {
+    const r = await largeStack(pulumiBinDir(), n);
+    printLargeStack(r);
+    all.push(r);
+  }
+  results.largeStack = all;
+}
+
+/** Issue #23: four `pulumi up` side by side on the sandbox (its open race on). */
+async function stacksSideBySide(): Promise<void> {
+  let sb = await startSandbox({ dialect: "selector", errors: "conflict", rateLimit: "off" });
+  try {
+    const r = await sideBySide(
+      pulumiBinDir(),
+      () => sb.seed,
+      async () => {
+        await sb.close();
+        sb = await startSandbox({ dialect: "selector", errors: "conflict", rateLimit: "off" });
+      },
+    );
+    printSideBySide(`sandbox ${sb.seed.version} (open race on, no throttle)`, r);
+    results.sideBySide = { server: `sandbox ${sb.seed.version}`, ...r };
+  } finally {
+    await sb.close();
+  }
+}
+
 async function main(): Promise<void> {
   if (process.argv.includes("--real")) return mainReal(process.argv);
   const started = Date.now();
@@ -271,7 +316,8 @@ async function main(): Promise<void> {
     date: new Date().toISOString(),
   };
   console.log(`pulumi-jumpserver-tickets bench on ${JSON.stringify(results.machine)}`);
-  // `--only <part>` measures one part (requests, serialized, apply, sandbox, refresh).
+  // `--only <part>` measures one part (requests, serialized, apply, sandbox, refresh,
+  // side-by-side, large).
   const only = process.argv.includes("--only")
     ? process.argv[process.argv.indexOf("--only") + 1]
     : undefined;
@@ -281,6 +327,8 @@ async function main(): Promise<void> {
     ["apply", applyTimes],
     ["sandbox", sandboxThroughput],
     ["refresh", () => withInstalledProvider((p) => refreshTimes(results, quick, p))],
+    ["side-by-side", stacksSideBySide],
+    ["large", large],
   ];
   for (const [name, measure] of parts) if (!only || only === name) await measure();
   results.totalSeconds = Math.round((Date.now() - started) / 1000);

@@ -104,7 +104,14 @@ export async function check(
   }
   if (typeof instanceKey === "string" && instanceKey !== "") {
     out.instanceKey = instanceKey;
-    out.requestId = requestIdFor(instanceKey, inputs, chainFor(instanceKey, olds ?? {}));
+    const previous = chainFor(instanceKey, olds ?? {});
+    // The same resource asking for the same ticket keeps its requestId. A new one on every run
+    // changed the inputs of every unchanged ticket, and the engine then saves its whole
+    // checkpoint again for each one: a no-op `up` grew with the square of the stack. A
+    // replacement is checked again with no old inputs, and that check still chains to a new one.
+    const kept =
+      typeof olds.requestId === "string" && olds.instanceKey === instanceKey && sameAsk(olds, out);
+    out.requestId = kept ? olds.requestId : requestIdFor(instanceKey, inputs, previous);
   }
   return { inputs: out };
 }

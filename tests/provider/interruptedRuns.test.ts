@@ -6,6 +6,7 @@ import { strict as assert } from "assert";
 import { Sandbox } from "../../sandbox";
 import { assetAccessTicketProvider } from "../../provider/resources/assetAccessTicket";
 import { requestIdFor } from "../../provider/lifecycle/recovery";
+import { check } from "../../provider/lifecycle/assetAccessTicket";
 import { ProviderHost, Props } from "../support/providerHost";
 import { SERVER_MODES, client, sandbox, stackConfig } from "../support/sandbox";
 import { daysFromNow } from "../support/clock";
@@ -38,6 +39,33 @@ describe("the marker a ticket is opened with", () => {
     assert.notEqual(a, requestIdFor("p/s/other", asks, undefined));
     assert.notEqual(a, requestIdFor("p/s/r", { ...asks, title: "u" }, undefined));
     assert.notEqual(a, requestIdFor("p/s/r", asks, a), "a forced replacement chains from it");
+  });
+});
+
+describe("a run that changes nothing", () => {
+  const asked = (): Props => ({
+    title: "unchanged",
+    instanceKey: "proj/stack/unchanged",
+    orgId: DEFAULT,
+    applicant: "requester",
+    assets: ["web-01"],
+    dateStart: daysFromNow(30),
+    dateExpired: daysFromNow(31),
+  });
+  it("checks to the very inputs it had (the engine then saves no checkpoint for the resource)", async () => {
+    const first = (await check({}, asked())).inputs!;
+    let olds = first;
+    for (let run = 0; run < 3; run++) {
+      const again = (await check(olds, asked())).inputs!;
+      assert.deepEqual(again, first);
+      olds = again;
+    }
+  });
+  it("a replacement, checked again with no old inputs, still gets another requestId", async () => {
+    const first = (await check({}, asked())).inputs!;
+    await check(first, { ...asked(), approve: true });
+    const replacement = (await check({}, { ...asked(), approve: true })).inputs!;
+    assert.notEqual(replacement.requestId, first.requestId);
   });
 });
 

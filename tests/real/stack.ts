@@ -58,11 +58,15 @@ const rules: pulumi.Input<FlowRuleArgs>[] = later
   : config.requireObject<FlowRuleArgs[]>("rules");
 // The suites' flows name one approver at a level (the pipeline's identity, or \`approver\`), as
 // their checks expect: the self-approval guardrail that refuses such a level is waived here.
-const flow = new TicketFlow("flow", {
-  orgId: DEFAULT_ORG,
-  rules,
-  guardrails: { forbidSelfApproval: false },
-});
+// \`flow: false\`: the org's flow is managed elsewhere (stacks run side by side share one).
+const flow =
+  config.getBoolean("flow") === false
+    ? undefined
+    : new TicketFlow("flow", {
+        orgId: DEFAULT_ORG,
+        rules,
+        guardrails: { forbidSelfApproval: false },
+      });
 // Resource names are \`<names>-<i>\`; \`aliasOf\` renames them from \`<aliasOf>-<i>\`.
 const names = config.get("names") || "access";
 const aliasOf = config.get("aliasOf");
@@ -83,11 +87,11 @@ for (let i = 0; i < config.requireNumber("count"); i++) {
         approve: true,
         comment,
       },
-      { dependsOn: [flow], aliases: aliasOf ? [{ name: \`\${aliasOf}-\${i}\` }] : [] },
+      { dependsOn: flow ? [flow] : [], aliases: aliasOf ? [{ name: \`\${aliasOf}-\${i}\` }] : [] },
     ),
   );
 }
-export const flowId = flow.flowId;
+export const flowId = flow?.flowId;
 export const states = tickets.map((t) => t.state);
 export const steps = tickets.map((t) => t.approvalStep);
 export const ticketIds = tickets.map((t) => t.id);
@@ -108,6 +112,8 @@ export interface StackShape {
   aliasOf?: string;
   /** A comment for every ticket, set as a secret. */
   secretComment?: string;
+  /** No TicketFlow in the stack (the org's flow is set by someone else). Default: one. */
+  withoutFlow?: boolean;
   /** Use the admin's private token instead of its access key. */
   privateToken?: boolean;
   /** The org of the flow and the tickets (default Default), the assets they ask for, the applicant. */
@@ -157,6 +163,7 @@ export async function realStack(binDir: string, ready: ReadyFile, url: string): 
         ...Object.fromEntries(
           Object.entries(shape.providerConfig ?? {}).map(([k, value]) => [k, { value }]),
         ),
+        flow: { value: String(!shape.withoutFlow) },
         rules: { value: JSON.stringify(shape.rules) },
         count: { value: String(shape.count) },
         prefix: { value: shape.prefix },
