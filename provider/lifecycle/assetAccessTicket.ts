@@ -109,9 +109,9 @@ export async function check(
     // changed the inputs of every unchanged ticket, and the engine then saves its whole
     // checkpoint again for each one: a no-op `up` grew with the square of the stack. A
     // replacement is checked again with no old inputs, and that check still chains to a new one.
-    const kept =
+    const sameTicket =
       typeof olds.requestId === "string" && olds.instanceKey === instanceKey && sameAsk(olds, out);
-    out.requestId = kept ? olds.requestId : requestIdFor(instanceKey, inputs, previous);
+    out.requestId = sameTicket ? olds.requestId : requestIdFor(instanceKey, inputs, previous);
   }
   return { inputs: out };
 }

@@ -152,8 +152,7 @@ export function parseStackExport(text: string, allowEmpty = false): StackState {
   }
   const configuredHours = recorded("jumpserver:expiryWarningHours");
   const first = raw.find((r) => isObj(r) && typeof r.urn === "string") as
-    | { urn: string }
-    | undefined;
+    { urn: string } | undefined;
   const { stack, project } = urnParts(first?.urn ?? "");
   return {
     stack: first ? `${project}/${stack}` : "(empty stack)",
