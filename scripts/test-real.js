@@ -34,7 +34,8 @@ const suites = {
   programs: "tests/real/programs.test.ts",
   approvals: "tests/real/approvals.test.ts",
   adversary: "tests/real/adversary.test.ts",
-  plugin: "tests/real/plugin.test.ts",
+  // The YAML program, then the Python and TypeScript programs through the generated SDKs.
+  plugin: ["tests/real/plugin.test.ts", "tests/real/pluginSdks.test.ts"],
   renewal: "tests/real/renewal.test.ts",
   overTime: "tests/real/overTime.test.ts",
 };
@@ -86,7 +87,7 @@ const result = spawnSync(
     "ts-node/register/transpile-only",
     "--timeout",
     "900000",
-    only ? suites[only] : "tests/real/**/*.test.ts",
+    ...(only ? [suites[only]].flat() : ["tests/real/**/*.test.ts"]),
   ],
   { cwd: root, env, stdio: "inherit" },
 );

@@ -89,6 +89,13 @@ export class LanguageProject {
     for (const [k, v] of extra) await this.expect(0, "config", "set", k, v);
   }
 
+  /** `stack init` and any config (the keys in `secret` as secrets), e.g. a real server's (tests/real/targets.ts configFor). */
+  async init(stack: string, config: Record<string, string>, secret: string[] = []): Promise<void> {
+    await this.expect(0, "stack", "init", stack);
+    for (const [k, v] of Object.entries(config))
+      await this.expect(0, "config", "set", ...(secret.includes(k) ? ["--secret"] : []), k, v);
+  }
+
   cleanup(): void {
     fs.rmSync(this.dir, { recursive: true, force: true });
   }

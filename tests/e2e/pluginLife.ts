@@ -26,6 +26,39 @@ export const lifeProgramShape = {
   title: (language: string) => `${language}: requester on web-01`,
 };
 
+/**
+ * The program's facts, which each language writes in its own words (pythonProject.ts,
+ * nodeSdkProject.ts): here the sandbox's; the real layer (tests/real/pluginSdks.test.ts) gives
+ * its own title, approvers and asset, and the server's rule dialect.
+ */
+export interface LifeProgram {
+  orgId: string;
+  /** The server's rule dialect: "selector" (v4.1+ `users`) or "strategy" (v3 `custom_user`). */
+  dialect: string;
+  approvers: string[];
+  /** guardrails.forbidSelfApproval waived (the sandbox's one approver is the pipeline's admin). */
+  waiveSelfApproval: boolean;
+  title: string;
+  applicant: string;
+  assets: string[];
+  dateStart: string;
+  dateExpired: string;
+}
+
+export function sandboxLifeProgram(language: string): LifeProgram {
+  return {
+    orgId: DEFAULT_ORG,
+    dialect: "selector",
+    approvers: ["admin"],
+    waiveSelfApproval: true,
+    title: lifeProgramShape.title(language),
+    applicant: "requester",
+    assets: ["web-01"],
+    dateStart: lifeProgramShape.dateStart,
+    dateExpired: lifeProgramShape.dateExpired,
+  };
+}
+
 /** The project, made in the suite's `before` (it may skip, saying why). */
 export type MakeProject = (
   context: Mocha.Context,

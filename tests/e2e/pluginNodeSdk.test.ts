@@ -1,109 +1,14 @@
 // The provider plugin from a TypeScript program through the generated Node.js SDK, installed as a
-// user installs a provider (docs/sdks.md): the SDK's npm tarball (`npm run release` builds it) with
-// npm, and the plugin with `pulumi plugin install resource jumpserver <version> --file <tarball>`
-// into the project's PULUMI_HOME: no `plugins:` entry, nothing on PATH. Then the life of
-// tests/e2e/pluginLife.ts.
-import * as assert from "node:assert/strict";
-import * as fs from "node:fs";
-import * as os from "node:os";
-import * as path from "node:path";
-import { PLUGIN_NAME, VERSION, buildPluginTarball, packNodeSdk } from "../../scripts/release";
-import { LanguageProject } from "./languageProject";
-import { DEFAULT_ORG, describePluginLife, lifeProgramShape } from "./pluginLife";
-import { packThisPackage } from "./scratchProject";
+// user installs a provider (tests/e2e/nodeSdkProject.ts: the SDK's tarball with npm, the plugin
+// with `pulumi plugin install --file`): the life of tests/e2e/pluginLife.ts against the sandbox.
+import { makeNodeSdkProject, nodeSdkProgram } from "./nodeSdkProject";
+import { describePluginLife, sandboxLifeProgram } from "./pluginLife";
 
-// Shared with `npm start`: npm's cache first, the registry only for what it lacks.
-const { npmInstall } = require("../../scripts/lib/scratch.js") as {
-  npmInstall(dir: string): Promise<"offline" | "prefer-offline">;
-};
-
-const REPO_ROOT = path.resolve(__dirname, "..", "..");
-const { dateStart, dateExpired, title } = lifeProgramShape;
-
-const PROGRAM = `import * as jumpserver from "@pulumi-jumpserver-tickets/sdk";
-
-const flow = new jumpserver.TicketFlow("flow", {
-  orgId: "${DEFAULT_ORG}",
-  rules: [{ users: { type: "ids", ids: ["admin"] } }],
-  guardrails: { forbidSelfApproval: false },
-});
-const access = new jumpserver.AssetAccessTicket(
-  "access",
-  {
-    title: "${title("nodejs")}",
-    orgId: "${DEFAULT_ORG}",
-    applicant: "requester",
-    assets: ["web-01"],
-    actions: ["connect"],
-    dateStart: "${dateStart}",
-    dateExpired: "${dateExpired}",
-    approve: true,
-  },
-  { dependsOn: [flow] },
+describePluginLife("TypeScript (Node.js SDK)", (context, binDir) =>
+  makeNodeSdkProject(
+    context,
+    binDir,
+    "e2e plugin (Node.js SDK)",
+    nodeSdkProgram(sandboxLifeProgram("nodejs")),
+  ),
 );
-export const flowId = flow.flowId;
-export const ticketId = access.id;
-export const state = access.state;
-`;
-
-function pinned(name: string): string {
-  const pkg = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, "package.json"), "utf8"));
-  return pkg.devDependencies[name] ?? pkg.dependencies[name];
-}
-
-describePluginLife("TypeScript (Node.js SDK)", async (_context, binDir) => {
-  const project = new LanguageProject(binDir, "nodesdk");
-  const artifacts = fs.mkdtempSync(path.join(os.tmpdir(), "pjt-artifacts-"));
-  try {
-    const plugin = await buildPluginTarball(await packThisPackage(), artifacts);
-    const sdk = await packNodeSdk(artifacts);
-    const sdkTarball = path.join(project.dir, path.basename(sdk));
-    fs.copyFileSync(sdk, sdkTarball);
-    project.write({
-      "Pulumi.yaml": "name: jms-nodesdk\nruntime: nodejs\n",
-      "package.json": JSON.stringify(
-        {
-          name: "jms-nodesdk",
-          private: true,
-          main: "index.ts",
-          dependencies: {
-            "@pulumi/pulumi": pinned("@pulumi/pulumi"),
-            "@pulumi-jumpserver-tickets/sdk": `file:./${path.basename(sdkTarball)}`,
-          },
-          devDependencies: {
-            "@types/node": pinned("@types/node"),
-            "ts-node": pinned("ts-node"),
-            typescript: pinned("typescript"),
-          },
-        },
-        null,
-        2,
-      ),
-      "tsconfig.json": JSON.stringify({
-        compilerOptions: { strict: true, target: "ES2022", module: "commonjs" },
-      }),
-      "index.ts": PROGRAM,
-    });
-    await npmInstall(project.dir);
-    await project.expect(
-      0,
-      "plugin",
-      "install",
-      "resource",
-      PLUGIN_NAME,
-      VERSION,
-      "--file",
-      plugin,
-    );
-    const listed = await project.expect(0, "plugin", "ls", "--json");
-    assert.ok(
-      (JSON.parse(listed.stdout) as { name: string; version: string }[]).some(
-        (p) => p.name === PLUGIN_NAME && p.version === VERSION,
-      ),
-      `the plugin is not in the project's plugin cache: ${listed.stdout}`,
-    );
-    return project;
-  } finally {
-    fs.rmSync(artifacts, { recursive: true, force: true });
-  }
-});

@@ -49,6 +49,8 @@ export interface Target {
 
 export interface TargetSpec {
   label: string;
+  /** Known before opening, so that suites can run some tests on real servers only. */
+  kind: Target["kind"];
   /** Known before opening (the ready file's `multiOrg`), so that suites can declare per-org tests. */
   multiOrg: boolean;
   open(): Promise<Target>;
@@ -62,6 +64,7 @@ export function targetSpecs(): TargetSpec[] {
   if (files) return (JSON.parse(files) as string[]).map(realTarget);
   return SERVER_MODES.map((mode) => ({
     label: `sandbox ${mode.label}`,
+    kind: "sandbox" as const,
     multiOrg: false,
     async open(): Promise<Target> {
       let sb = await sandbox(mode.options);
@@ -93,6 +96,7 @@ function realTarget(file: string): TargetSpec {
   const label = `real ${tag ?? "JumpServer"}${multiOrg ? " multi-org" : ""} from ${abs}`;
   return {
     label,
+    kind: "real",
     multiOrg,
     async open(): Promise<Target> {
       const ready = JSON.parse(fs.readFileSync(abs, "utf8")) as ReadyFile;
