@@ -95,21 +95,17 @@ function toValue(
   };
 }
 
-/** The set fields of `raw`, in the schema's order; a field the schema lacks is an error. */
+/**
+ * The set fields of `raw` the schema declares as inputs, in the schema's order. The rest are
+ * left out, as the code `pulumi import` prints leaves them: the plugin records state of its own
+ * beside the inputs (an imported ticket's `approvedGrant`), which is no argument of the SDKs.
+ */
 function knownFields(
   raw: Record<string, unknown>,
   props: Record<string, PropertySpec>,
   schema: PluginSchema,
   where: string,
 ): [string, Value][] {
-  for (const key of Object.keys(raw)) {
-    if (key.startsWith("__")) continue; // the engine's own (`__defaults`)
-    if (!(key in props)) {
-      throw new StateInputError(
-        `${where} has "${key}", which the plugin's schema doesn't declare (is the package older than the state?)`,
-      );
-    }
-  }
   return Object.entries(props)
     .filter(([key]) => raw[key] !== undefined && raw[key] !== null)
     .map(([key, spec]) => [key, toValue(raw[key], spec, schema, `${where}.${key}`)]);

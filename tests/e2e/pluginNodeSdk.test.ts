@@ -7,17 +7,11 @@ import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { PLUGIN_NAME, VERSION, buildPluginTarball, packNodeSdk } from "../../scripts/release";
-import { LanguageProject } from "./languageProject";
+import { PLUGIN_NAME, VERSION, buildPluginTarball } from "../../scripts/release";
 import { DEFAULT_ORG, describePluginLife, lifeProgramShape } from "./pluginLife";
 import { packThisPackage } from "./scratchProject";
+import { nodeSdkProject } from "./sdkProjects";
 
-// Shared with `npm start`: npm's cache first, the registry only for what it lacks.
-const { npmInstall } = require("../../scripts/lib/scratch.js") as {
-  npmInstall(dir: string): Promise<"offline" | "prefer-offline">;
-};
-
-const REPO_ROOT = path.resolve(__dirname, "..", "..");
 const { dateStart, dateExpired, title } = lifeProgramShape;
 
 const PROGRAM = `import * as jumpserver from "@pulumi-jumpserver-tickets/sdk";
@@ -46,45 +40,11 @@ export const ticketId = access.id;
 export const state = access.state;
 `;
 
-function pinned(name: string): string {
-  const pkg = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, "package.json"), "utf8"));
-  return pkg.devDependencies[name] ?? pkg.dependencies[name];
-}
-
 describePluginLife("TypeScript (Node.js SDK)", async (_context, binDir) => {
-  const project = new LanguageProject(binDir, "nodesdk");
+  const project = await nodeSdkProject(binDir, "jms-nodesdk", PROGRAM, false);
   const artifacts = fs.mkdtempSync(path.join(os.tmpdir(), "pjt-artifacts-"));
   try {
     const plugin = await buildPluginTarball(await packThisPackage(), artifacts);
-    const sdk = await packNodeSdk(artifacts);
-    const sdkTarball = path.join(project.dir, path.basename(sdk));
-    fs.copyFileSync(sdk, sdkTarball);
-    project.write({
-      "Pulumi.yaml": "name: jms-nodesdk\nruntime: nodejs\n",
-      "package.json": JSON.stringify(
-        {
-          name: "jms-nodesdk",
-          private: true,
-          main: "index.ts",
-          dependencies: {
-            "@pulumi/pulumi": pinned("@pulumi/pulumi"),
-            "@pulumi-jumpserver-tickets/sdk": `file:./${path.basename(sdkTarball)}`,
-          },
-          devDependencies: {
-            "@types/node": pinned("@types/node"),
-            "ts-node": pinned("ts-node"),
-            typescript: pinned("typescript"),
-          },
-        },
-        null,
-        2,
-      ),
-      "tsconfig.json": JSON.stringify({
-        compilerOptions: { strict: true, target: "ES2022", module: "commonjs" },
-      }),
-      "index.ts": PROGRAM,
-    });
-    await npmInstall(project.dir);
     await project.expect(
       0,
       "plugin",

@@ -2,17 +2,9 @@
 // with pip as a wheel), the offline Python host (sdk/v3 v3.68.0) and PyPI pulumi 3.272.0: the
 // life of tests/e2e/pluginLife.ts. The program's venv comes first on PATH (that host ignores
 // `virtualenv:`); the plugin is found through the project's `plugins: providers:` path.
-import { execFile } from "node:child_process";
-import * as fs from "node:fs";
-import * as path from "node:path";
-import { promisify } from "node:util";
-import { buildPythonWheel } from "../../scripts/release";
-import { LanguageProject } from "./languageProject";
 import { DEFAULT_ORG, describePluginLife, lifeProgramShape } from "./pluginLife";
-import { requireTools } from "./pulumiTools";
+import { pythonSdkProject } from "./sdkProjects";
 
-const run = promisify(execFile);
-const REPO_ROOT = path.resolve(__dirname, "..", "..");
 const { dateStart, dateExpired, title } = lifeProgramShape;
 
 const PROGRAM = `import pulumi
@@ -41,48 +33,6 @@ pulumi.export("ticketId", access.id)
 pulumi.export("state", access.state)
 `;
 
-async function python(file: string, args: string[]): Promise<string> {
-  const { stdout } = await run(file, args, { maxBuffer: 16 * 1024 * 1024 });
-  return stdout.trim();
-}
-
-describePluginLife("Python", async (context, binDir) => {
-  const tools = requireTools(context, "e2e plugin (Python)", ["python", "venv"]);
-  const project = new LanguageProject(binDir, "python");
-  const runtime = path.join(tools.venv, "python");
-  // The program's own venv, as a user makes one; PyPI pulumi comes from the cached venv (a .pth
-  // line), so nothing is downloaded per run.
-  const venv = path.join(project.dir, "venv");
-  await python(runtime, ["-m", "venv", venv]);
-  const sitePackages = (py: string) =>
-    python(py, ["-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"]);
-  fs.writeFileSync(
-    path.join(await sitePackages(path.join(venv, "bin", "python")), "pulumi-runtime.pth"),
-    (await sitePackages(runtime)) + "\n",
-  );
-  const wheel = await buildPythonWheel(project.dir, runtime);
-  await python(path.join(venv, "bin", "python"), [
-    "-m",
-    "pip",
-    "install",
-    "--no-deps",
-    "--no-input",
-    "--disable-pip-version-check",
-    wheel,
-  ]);
-  project.prependPath(path.join(venv, "bin"));
-  project.write({
-    "Pulumi.yaml": [
-      "name: jms-python",
-      "runtime: python",
-      "plugins:",
-      "  providers:",
-      `    - { name: jumpserver, path: ${JSON.stringify(path.join(REPO_ROOT, "bin"))} }`,
-      "  languages:",
-      `    - { name: python, path: ${JSON.stringify(tools.python)} }`,
-      "",
-    ].join("\n"),
-    "__main__.py": PROGRAM,
-  });
-  return project;
-});
+describePluginLife("Python", (context, binDir) =>
+  pythonSdkProject(context, "e2e plugin (Python)", binDir, "jms-python", PROGRAM),
+);

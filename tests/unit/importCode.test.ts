@@ -247,7 +247,7 @@ const defaultFlow = new jumpserver.TicketFlow(
     );
   });
 
-  it("--urn narrows by URN or name; unknown names, unknown fields and empty stacks are refused", function () {
+  it("--urn narrows by URN or name; recorded state is left out; unknown names and empty stacks are refused", function () {
     const both = declarations([FLOW, TICKET], ["web-01-access"]);
     assert.deepEqual(
       both.map((d) => d.name),
@@ -264,8 +264,12 @@ const defaultFlow = new jumpserver.TicketFlow(
       () => declarations([]),
       /no jumpserver:index:\* resources: `pulumi import` them first/,
     );
-    const odd = { ...FLOW, inputs: { ...FLOW.inputs, guardrails: { maxAccessDays: 1 } } };
-    assert.throws(() => declarations([odd]), /default-flow\.guardrails has "maxAccessDays"/);
+    // What the plugin records beside the inputs is no argument: left out, as `pulumi import` does.
+    const recorded = { ...TICKET, inputs: { ...TICKET.inputs, approvedGrant: { assets: ["x"] } } };
+    assert.deepEqual(
+      declarations([recorded])[0].args.map(([k]) => k),
+      declarations([TICKET])[0].args.map(([k]) => k),
+    );
   });
 
   it("notes a resource on an explicit provider (the code can't name it)", function () {
