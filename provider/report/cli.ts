@@ -3,6 +3,7 @@
 // stack's state and the live JumpServer (settings from the environment) and writes one report.
 // Exit codes: 0 written; 1 written and --fail-on-problems found some; 2 bad arguments or state;
 // 3 JumpServer could not be read (settings, network, authentication). Errors are one line.
+// `jms-tickets import-code` (provider/importcode/) prints program code from the state alone.
 import * as fs from "node:fs";
 import { parseArgs as parseCommandLine } from "node:util";
 import { buildReport } from "./live";
