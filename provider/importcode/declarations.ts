@@ -66,7 +66,13 @@ function toValue(
         `${where} is a secret the export holds encrypted: export with \`pulumi stack export --show-secrets\``,
       );
     }
-    return { kind: "secret", value: toValue(JSON.parse(raw.plaintext), spec, schema, where) };
+    let plain: unknown;
+    try {
+      plain = JSON.parse(raw.plaintext);
+    } catch {
+      throw new StateInputError(`${where}: the secret's plaintext in the export is not JSON`);
+    }
+    return { kind: "secret", value: toValue(plain, spec, schema, where) };
   }
   if (raw === null || raw === undefined) return { kind: "null" };
   if (typeof raw === "string") return { kind: "string", value: raw };

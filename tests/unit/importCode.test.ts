@@ -245,6 +245,11 @@ const defaultFlow = new jumpserver.TicketFlow(
       () => declarations([sealed]),
       /web-01-access\.comment is a secret .*--show-secrets/,
     );
+    const garbled = {
+      ...TICKET,
+      inputs: { ...TICKET.inputs, comment: { [SECRET_SIG]: "x", plaintext: "{not json" } },
+    };
+    assert.throws(() => declarations([garbled]), /web-01-access\.comment: the secret's plaintext/);
   });
 
   it("--urn narrows by URN or name; recorded state is left out; unknown names and empty stacks are refused", function () {
