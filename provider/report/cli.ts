@@ -3,6 +3,7 @@
 // stack's state and the live JumpServer (settings from the environment) and writes one report.
 // Exit codes: 0 written; 1 written and --fail-on-problems found some; 2 bad arguments or state;
 // 3 JumpServer could not be read (settings, network, authentication). Errors are one line.
+// `jms-tickets import-code` (provider/importcode/) prints program code from the state alone.
 import * as fs from "node:fs";
 import { parseArgs as parseCommandLine } from "node:util";
 import { buildReport } from "./live";
@@ -10,6 +11,14 @@ import { renderMarkdown } from "./markdown";
 import { StateInputError, parseStackExport } from "./state";
 import { AdoptionRefused, importDocument } from "./inventory";
 import { warningWindowDays } from "../model/expiryWindow";
+import {
+  IMPORT_CODE_USAGE,
+  ImportCodeUsageError,
+  importCode,
+  parseImportCodeArgs,
+} from "../importcode/cli";
+import type { PluginSchema } from "../importcode/declarations";
+import { pluginSchema } from "../plugin/schema";
 
 const USAGE = `Usage: pulumi stack export | jms-tickets report [--format markdown|json] [--fail-on-problems]
        jms-tickets report [options] STATE.json
@@ -29,7 +38,9 @@ Exit codes: 0 report written; 1 report written and --fail-on-problems found prob
 --all also lists every asset permission of the server (every org the identity can see), each
 managed by this stack, made by a ticket but not managed, standing access made by hand, or expired.
 --adopt ticket|ID|SERIAL[,...] --import-file PATH (with --all) writes a \`pulumi import --file\`
-document for the chosen ticket-made permissions; then run \`pulumi import --file PATH\`.`;
+document for the chosen ticket-made permissions; then run \`pulumi import --file PATH\`.
+
+${IMPORT_CODE_USAGE}`;
 
 const OPTIONS = {
   help: { type: "boolean", short: "h" },
@@ -137,8 +148,8 @@ export function parseArgs(argv: string[]): ReportArgs {
   if (command !== "report") {
     throw new UsageError(
       command === undefined
-        ? "no command: try `jms-tickets report`"
-        : `unknown command "${command}": try \`jms-tickets report\``,
+        ? "no command: try `jms-tickets report` or `jms-tickets import-code`"
+        : `unknown command "${command}": try \`jms-tickets report\` or \`jms-tickets import-code\``,
     );
   }
   if (extra.length > 0)
@@ -212,6 +223,24 @@ export async function main(
     err(`jms-tickets: ${message.replace(/\s+/g, " ").trim()}\n`);
     return code;
   };
+  if (argv[0] === "import-code") {
+    try {
+      const args = parseImportCodeArgs(argv.slice(1));
+      if (args.help) {
+        out(`${IMPORT_CODE_USAGE}\n`);
+        return 0;
+      }
+      const schema = JSON.parse(pluginSchema()) as PluginSchema;
+      const { code, notes } = importCode(await readState(args.file), schema, args);
+      for (const note of notes) err(`jms-tickets: note: ${note}\n`);
+      out(code);
+      return 0;
+    } catch (e) {
+      if (e instanceof ImportCodeUsageError || e instanceof StateInputError)
+        return fail(2, e.message);
+      throw e;
+    }
+  }
   let args: ReportArgs;
   let state;
   let days: number;

@@ -75,17 +75,19 @@ const kindOf = (type: unknown): StateResource["kind"] | undefined =>
   type === FLOW_TYPE ? "TicketFlow" : type === TICKET_TYPE ? "AssetAccessTicket" : undefined;
 
 /** `urn:pulumi:<stack>::<project>::<type>::<name>` → its parts. */
-function urnParts(urn: string): { stack: string; project: string; name: string } {
+export function urnParts(urn: string): { stack: string; project: string; name: string } {
   const [head = "", project = "", , ...rest] = urn.split("::");
   return { stack: head.replace(/^urn:pulumi:/, ""), project, name: rest.join("::") };
 }
 
 /**
- * Parses the export's text; throws StateInputError with one clear line when it isn't one.
- * `allowEmpty`: a stack without any of our resources is fine (`report --all` on a stack that is
- * about to adopt its first ones).
+ * The export's `deployment` and its resource list; throws StateInputError with one clear line
+ * when the text isn't a stack export.
  */
-export function parseStackExport(text: string, allowEmpty = false): StackState {
+export function readDeployment(text: string): {
+  deployment: Record<string, unknown>;
+  raw: unknown[];
+} {
   const hint = "pipe `pulumi stack export` into it";
   if (text.trim() === "") throw new StateInputError(`no state on stdin: ${hint}`);
   let doc: unknown;
@@ -106,6 +108,16 @@ export function parseStackExport(text: string, allowEmpty = false): StackState {
       "the state is not a Pulumi stack export: deployment.resources is not a list",
     );
   }
+  return { deployment, raw };
+}
+
+/**
+ * Parses the export's text; throws StateInputError with one clear line when it isn't one.
+ * `allowEmpty`: a stack without any of our resources is fine (`report --all` on a stack that is
+ * about to adopt its first ones).
+ */
+export function parseStackExport(text: string, allowEmpty = false): StackState {
+  const { deployment, raw } = readDeployment(text);
   const resources: StateResource[] = [];
   const managed = new Map<string, string>();
   const names = new Set<string>();

@@ -68,6 +68,8 @@ export async function makeNodeSdkProject(
   binDir: string,
   layer: string,
   program: string,
+  /** "tarball": `pulumi plugin install --file` (a user's way; ~70 s to build); "path": `plugins:`. */
+  plugin: "tarball" | "path" = "tarball",
 ): Promise<LanguageProject> {
   if (!fs.existsSync(path.join(binDir, "pulumi-language-nodejs"))) {
     console.log(`SKIP ${layer}: no pulumi-language-nodejs next to the Pulumi CLI in ${binDir}`);
@@ -76,12 +78,17 @@ export async function makeNodeSdkProject(
   const project = new LanguageProject(binDir, "nodesdk");
   const artifacts = fs.mkdtempSync(path.join(os.tmpdir(), "pjt-artifacts-"));
   try {
-    const plugin = await buildPluginTarball(await packThisPackage(), artifacts);
+    const tarball =
+      plugin === "tarball" ? await buildPluginTarball(await packThisPackage(), artifacts) : "";
     const sdk = await packNodeSdk(artifacts);
     const sdkTarball = path.join(project.dir, path.basename(sdk));
     fs.copyFileSync(sdk, sdkTarball);
     project.write({
-      "Pulumi.yaml": "name: jms-nodesdk\nruntime: nodejs\n",
+      "Pulumi.yaml":
+        "name: jms-nodesdk\nruntime: nodejs\n" +
+        (plugin === "path"
+          ? `plugins:\n  providers:\n    - { name: ${PLUGIN_NAME}, path: ${JSON.stringify(path.join(REPO_ROOT, "bin"))} }\n`
+          : ""),
       "package.json": JSON.stringify(
         {
           name: "jms-nodesdk",
@@ -106,6 +113,7 @@ export async function makeNodeSdkProject(
       "index.ts": program,
     });
     await npmInstall(project.dir);
+    if (plugin === "path") return project;
     await project.expect(
       0,
       "plugin",
@@ -114,7 +122,7 @@ export async function makeNodeSdkProject(
       PLUGIN_NAME,
       VERSION,
       "--file",
-      plugin,
+      tarball,
     );
     const listed = await project.expect(0, "plugin", "ls", "--json");
     assert.ok(
