@@ -1,17 +1,13 @@
 // A Pulumi project of any language run through the real CLI offline (the same environment as
 // every e2e suite: tests/e2e/pulumiCli.ts), with extra folders first on PATH: a Python program's
 // venv, since the offline Python host ignores `virtualenv:` (docs/sdks.md).
-import { execFile } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { promisify } from "node:util";
 import type { Sandbox } from "../../sandbox";
 import { user } from "../support/sandbox";
 import { offlineEnv } from "./pulumiCli";
-import type { CliResult } from "./yamlProject";
-
-const run = promisify(execFile);
+import { type CliResult, expectExit, runPulumi } from "./yamlProject";
 
 export class LanguageProject {
   readonly dir: string;
@@ -45,31 +41,12 @@ export class LanguageProject {
 
   /** Runs `pulumi <args>` in the project; never throws on a non-zero exit. */
   async pulumi(...args: string[]): Promise<CliResult> {
-    try {
-      const { stdout, stderr } = await run(path.join(this.binDir, "pulumi"), args, {
-        cwd: this.dir,
-        env: this.env(),
-        maxBuffer: 64 * 1024 * 1024,
-      });
-      return { code: 0, stdout, stderr };
-    } catch (e) {
-      const err = e as { code?: number; stdout?: string; stderr?: string };
-      return {
-        code: typeof err.code === "number" ? err.code : -1,
-        stdout: err.stdout ?? "",
-        stderr: err.stderr ?? "",
-      };
-    }
+    return runPulumi(this.binDir, this.dir, this.env(), args);
   }
 
   /** Like `pulumi`, but fails with the CLI's output when the exit code is not `want`. */
   async expect(want: number, ...args: string[]): Promise<CliResult> {
-    const r = await this.pulumi(...args);
-    if (r.code !== want)
-      throw new Error(
-        `pulumi ${args.join(" ")} exited ${r.code}, expected ${want}:\n${r.stdout}\n${r.stderr}`,
-      );
-    return r;
+    return expectExit(await this.pulumi(...args), want, args);
   }
 
   /** `stack init` and the sandbox admin's config (the secret half as a secret), as a pipeline's stack. */

@@ -70,31 +70,17 @@ export class YamlProject {
 
   /** Runs `pulumi <args>` in the project; never throws on a non-zero exit. */
   async pulumi(...args: string[]): Promise<CliResult> {
-    try {
-      const { stdout, stderr } = await run(path.join(this.binDir, "pulumi"), args, {
-        cwd: this.dir,
-        env: { ...process.env, ...offlineEnv(this.dir, this.binDir) },
-        maxBuffer: 64 * 1024 * 1024,
-      });
-      return { code: 0, stdout, stderr };
-    } catch (e) {
-      const err = e as { code?: number; stdout?: string; stderr?: string };
-      return {
-        code: typeof err.code === "number" ? err.code : -1,
-        stdout: err.stdout ?? "",
-        stderr: err.stderr ?? "",
-      };
-    }
+    return runPulumi(
+      this.binDir,
+      this.dir,
+      { ...process.env, ...offlineEnv(this.dir, this.binDir) },
+      args,
+    );
   }
 
   /** Like `pulumi`, but fails with the CLI's output when the exit code is not `want`. */
   async expect(want: number, ...args: string[]): Promise<CliResult> {
-    const r = await this.pulumi(...args);
-    if (r.code !== want)
-      throw new Error(
-        `pulumi ${args.join(" ")} exited ${r.code}, expected ${want}:\n${r.stdout}\n${r.stderr}`,
-      );
-    return r;
+    return expectExit(await this.pulumi(...args), want, args);
   }
 
   /**
@@ -127,4 +113,37 @@ export class YamlProject {
   cleanup(): void {
     fs.rmSync(this.dir, { recursive: true, force: true });
   }
+}
+
+/** Runs `pulumi <args>` in `dir`; never throws on a non-zero exit. */
+export async function runPulumi(
+  binDir: string,
+  dir: string,
+  env: NodeJS.ProcessEnv,
+  args: string[],
+): Promise<CliResult> {
+  try {
+    const { stdout, stderr } = await run(path.join(binDir, "pulumi"), args, {
+      cwd: dir,
+      env,
+      maxBuffer: 64 * 1024 * 1024,
+    });
+    return { code: 0, stdout, stderr };
+  } catch (e) {
+    const err = e as { code?: number; stdout?: string; stderr?: string };
+    return {
+      code: typeof err.code === "number" ? err.code : -1,
+      stdout: err.stdout ?? "",
+      stderr: err.stderr ?? "",
+    };
+  }
+}
+
+/** `r`, or an error with the CLI's output when its exit code is not `want`. */
+export function expectExit(r: CliResult, want: number, args: string[]): CliResult {
+  if (r.code !== want)
+    throw new Error(
+      `pulumi ${args.join(" ")} exited ${r.code}, expected ${want}:\n${r.stdout}\n${r.stderr}`,
+    );
+  return r;
 }
