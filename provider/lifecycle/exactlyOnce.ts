@@ -54,8 +54,13 @@ export const TICKET_OPEN: Policy = {
   resendPauseMs: (send) => jitter(Math.min(2000, 100 * 2 ** send)),
 };
 
-/** The copy-on-write PATCH of the global flow (each one that lands makes another copy). */
-export const FLOW_COPY: Policy = {
+/**
+ * A flow's write that makes an object: the copy-on-write PATCH of the global flow (each one that
+ * lands makes another copy), and a named flow's POST (v4.10.19+). Each resend follows a lookup
+ * that found nothing, so resending is as safe as the lookup, and a flaky server gets the client's
+ * retry budget (two sends were too few: two 503s in a row failed a create).
+ */
+export const FLOW_WRITE: Policy = {
   ambiguous: (e) => e instanceof JumpServerError && e.ambiguous,
   sends: (maxRetries) => 2 * maxRetries + 1,
   lookups: 3,
@@ -64,8 +69,6 @@ export const FLOW_COPY: Policy = {
   resendPauseMs: () => 0,
 };
 
-/** A named flow's POST (v4.10.19+). */
-export const NAMED_FLOW_CREATE: Policy = { ...FLOW_COPY, sends: () => 2, lookups: 1 };
 
 export async function exactlyOnce<T>(
   client: JumpServerClient,

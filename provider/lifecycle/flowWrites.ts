@@ -18,7 +18,7 @@ import type { TicketFlowInputs } from "../model/flowInputs";
 import { Dialect, WireRule } from "../model/wireRules";
 import { ROOT_ORG_ID } from "../settings";
 import { Adoption, FlowKey, recordAdoption } from "./adoptions";
-import { FLOW_COPY, NAMED_FLOW_CREATE, exactlyOnce } from "./exactlyOnce";
+import { FLOW_WRITE, exactlyOnce } from "./exactlyOnce";
 import { patiently } from "./patience";
 import type { TicketFlowOutputs } from "./ticketFlow";
 
@@ -76,7 +76,7 @@ export function copyOnWrite(
   write: { rules: WireRule[]; ccUsers?: string[] },
   keep: (e: unknown, flow: LiveFlow) => Error,
 ): Promise<LiveFlow> {
-  return exactlyOnce(client, FLOW_COPY, {
+  return exactlyOnce(client, FLOW_WRITE, {
     send: () => patchFlow(client, global.id, orgId, write, false),
     // Looking is a read: asked again after a transient failure, so a lost answer costs no run.
     find: async () =>
@@ -100,7 +100,7 @@ export function createNamedFlow(
   write: { rules: WireRule[]; ccUsers?: string[]; name: string },
 ): Promise<LiveFlow> {
   const name = write.name.toLowerCase();
-  return exactlyOnce(client, NAMED_FLOW_CREATE, {
+  return exactlyOnce(client, FLOW_WRITE, {
     send: () => createFlow(client, orgId, write),
     find: async () =>
       (await patiently(() => listFlows(client, orgId))).find(
