@@ -59,9 +59,25 @@ export interface TargetSpec {
 /** Set by scripts/test-real.js: a JSON array of ready-file paths. */
 export const TARGETS_ENV = "JMS_REAL_TARGETS";
 
+/**
+ * `0`: no sandbox targets (CI's second `npm test`, under Node 22: the real-layer section after it
+ * runs these suites under the same Node against real servers, so a sandbox pass there adds time,
+ * not coverage).
+ */
+export const ON_SANDBOX_ENV = "JMS_REAL_ON_SANDBOX";
+let skipSaid = false;
+
 export function targetSpecs(): TargetSpec[] {
   const files = process.env[TARGETS_ENV];
   if (files) return (JSON.parse(files) as string[]).map(realTarget);
+  if (process.env[ON_SANDBOX_ENV] === "0") {
+    if (!skipSaid)
+      console.log(
+        `SKIP real layer on the sandbox: ${ON_SANDBOX_ENV}=0 (the suites run against real servers: npm run test:real)`,
+      );
+    skipSaid = true;
+    return [];
+  }
   return SERVER_MODES.map((mode) => ({
     label: `sandbox ${mode.label}`,
     kind: "sandbox" as const,
