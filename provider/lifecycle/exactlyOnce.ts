@@ -69,7 +69,6 @@ export const FLOW_WRITE: Policy = {
   resendPauseMs: () => 0,
 };
 
-
 export async function exactlyOnce<T>(
   client: JumpServerClient,
   policy: Policy,
