@@ -7,8 +7,17 @@
 // this process's requests the server accepted in the trailing window (DRF's per-user history is a
 // sliding window too: v4.10.16 180/min, v4.10.19 4096/min, v3.10.23 none), and the process paces
 // itself by it from then on. Answers still in flight at that 429 raise it to what the server
-// accepted; a later 429 (another process spending the same user's budget) lowers it. An explicit
-// `requestsPerMinute` is a fixed cap; 0 turns pacing off.
+// accepted. An explicit `requestsPerMinute` is a fixed cap; 0 turns pacing off.
+//
+// Stacks run side by side often sign in as one user, so their processes spend one budget and each
+// sees only its own requests. A 429 then says the budget is spent, not what it is: a 429 that
+// meets less than the learned limit of ours in the window (or none) lowers nothing and is only
+// waited out; a process that learned its share at the first 429 stays below what the server
+// allows once the others are done. So once a whole window has passed without a 429, a process
+// held back by its limit lets one request more go: accepted, it raises the limit (and the next
+// may go too); answered 429, it costs that one answer, whose Retry-After is about the wait the
+// window would have made anyway, and the next probe waits twice as long (up to 8 windows), so a
+// process alone at the server's limit sees a 429 at the first, third, seventh... window.
 
 export class SlidingWindow {
   private readonly sent: number[] = [];
@@ -16,12 +25,17 @@ export class SlidingWindow {
   private readonly served: number[] = [];
   private queue: Promise<void> = Promise.resolve();
   private learned: number | undefined;
+  /** When the last 429 came, and how long after it a probe may go (see the top). */
+  private lastThrottled = -Infinity;
+  private probeAfterMs: number;
 
   constructor(
     /** The cap: a number of requests per window, "auto" (learned from 429s), or 0 (none). */
     readonly cap: number | "auto",
     readonly windowMs: number = 60_000,
-  ) {}
+  ) {
+    this.probeAfterMs = windowMs;
+  }
 
   /** The requests allowed per window now (Infinity while none is known). */
   get limit(): number {
@@ -39,14 +53,24 @@ export class SlidingWindow {
     while (i > 0 && this.served[i - 1] > sentAt) i--;
     this.served.splice(i, 0, sentAt);
     const accepted = this.acceptedSince(now);
-    if (this.learned !== undefined && accepted > this.learned) this.learned = accepted;
+    if (this.learned !== undefined && accepted > this.learned) {
+      this.learned = accepted;
+      this.probeAfterMs = this.windowMs;
+    }
   }
 
-  /** A 429: in "auto", what the server accepted in the trailing window is its limit. */
+  /**
+   * A 429: in "auto", what the server accepted of ours in the trailing window is its limit, unless
+   * fewer than that (or none) were ours: then others spend this budget too, and it teaches nothing.
+   */
   learnFromThrottle(now = Date.now()): void {
     if (this.cap !== "auto") return;
-    const accepted = Math.max(1, this.acceptedSince(now));
-    this.learned = Math.min(this.learned ?? Infinity, accepted);
+    // After a quiet spell this 429 answered a probe, or others started spending: probe less often.
+    if (this.learned !== undefined && now - this.lastThrottled >= this.probeAfterMs)
+      this.probeAfterMs = Math.min(this.probeAfterMs * 2, this.windowMs * 8);
+    this.lastThrottled = now;
+    const accepted = this.acceptedSince(now);
+    if (accepted > (this.learned ?? 0)) this.learned = accepted;
   }
 
   private acceptedSince(now: number): number {
@@ -88,15 +112,31 @@ export class SlidingWindow {
       const now = Date.now();
       const leftAt = now - this.windowMs - this.margin;
       while (this.sent.length > 0 && this.sent[0] <= leftAt) this.sent.shift();
-      if (this.sent.length < this.limit) {
+      if (this.sent.length < this.limit || this.mayProbe(now)) {
         this.sent.push(now);
         return now;
       }
-      // The oldest request leaves the window first; with a learned limit lowered below what is in
-      // the window, wait for as many as must leave.
+      // The oldest request leaves the window first; wait for as many as must leave.
       const leave = this.sent.length - this.limit;
-      await sleep(this.sent[leave] + this.windowMs + this.margin - now + 1);
+      const untilProbe = this.lastThrottled + this.probeAfterMs - now;
+      await sleep(
+        Math.min(
+          this.sent[leave] + this.windowMs + this.margin - now + 1,
+          // ...or until a probe may go, or (one in flight) its answer may have raised the limit.
+          this.learned === undefined ? Infinity : untilProbe > 0 ? untilProbe + 1 : 100,
+        ),
+      );
     }
+  }
+
+  /** A learned limit may be a share of a budget others have stopped spending: see the top. */
+  private mayProbe(now: number): boolean {
+    return (
+      this.cap === "auto" &&
+      this.learned !== undefined &&
+      now - this.lastThrottled >= this.probeAfterMs &&
+      this.sent.length <= this.limit
+    );
   }
 }
 

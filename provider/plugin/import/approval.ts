@@ -1,26 +1,11 @@
 // `pulumi import jumpserver:index:TicketApproval <name> <ticket id | serial>`: a decided ticket
 // (approved or rejected) as the TicketApproval that decided it. Read only. Deleting the imported
 // resource revokes an approved ticket's grant, as deleting any approval does (revokeOnDelete).
-import { JumpServerError } from "../../client/errors";
-import { LiveTicket, findBySerial, getTicket } from "../../api/tickets";
-import { currentClient } from "../../lifecycle/context";
 import { ApprovalOutputs, askedOf, read } from "../../lifecycle/ticketApproval";
-import { parseTicketRef } from "./ids";
+import { findTicket } from "./ticket";
 
 export async function importApproval(id: string) {
-  const ref = parseTicketRef(id, "the ticket");
-  const client = currentClient();
-  let t: LiveTicket | undefined;
-  if (/^\d+$/.test(ref)) t = await findBySerial(client, ref);
-  else {
-    try {
-      t = await getTicket(client, ref);
-    } catch (e) {
-      if (!(e instanceof JumpServerError && e.isNotFound)) throw e;
-    }
-  }
-  if (!t)
-    throw new Error(`import id ${id}: no apply-asset ticket ${ref} is visible to this identity`);
+  const t = await findTicket(id);
   if (t.state !== "approved" && t.state !== "rejected")
     throw new Error(
       `import id ${id}: ticket ${t.serialNum} is ${t.state}; only an approved or rejected ticket is a decision to import (declare a TicketApproval to decide a pending one)`,

@@ -13,7 +13,7 @@ import { UUID } from "../../settings";
 import { parseTicketRef } from "./ids";
 
 export async function importTicket(id: string) {
-  const t = await findTicket(parseTicketRef(id, "the ticket"), id);
+  const t = await findTicket(id);
   if (t.state !== "pending" && t.state !== "approved")
     throw new Error(
       `import id ${id}: ticket ${t.serialNum} is ${t.state}; only a pending or approved ticket asks for or holds access`,
@@ -72,7 +72,9 @@ export async function importTicket(id: string) {
   };
 }
 
-async function findTicket(ref: string, id: string): Promise<LiveTicket> {
+/** The apply-asset ticket an import id (ticket id or serial) names, as this identity sees it. */
+export async function findTicket(id: string): Promise<LiveTicket> {
+  const ref = parseTicketRef(id, "the ticket");
   const client = currentClient();
   let t: LiveTicket | undefined;
   if (/^\d+$/.test(ref)) t = await findBySerial(client, ref);
