@@ -1,7 +1,7 @@
 // Apply-asset tickets and the asset permission their final approval creates. Opening, approving
 // and closing are never resent blindly (each would act twice); callers resolve a lost answer by
 // reading the ticket back.
-import { JumpServerClient } from "../client/client";
+import { JumpServerClient, RequestOptions } from "../client/client";
 import { actionsFromServer } from "../model/actions";
 import { isoSeconds, parseDate } from "../model/dates";
 import type { GrantAsk } from "../model/approvalBody";
@@ -108,11 +108,16 @@ export interface OpenBody extends GrantBody {
 }
 
 /** Opens a ticket. Never resent: a lost answer is a JumpServerError with `ambiguous`. */
-export async function openTicket(client: JumpServerClient, body: OpenBody): Promise<LiveTicket> {
+export async function openTicket(
+  client: JumpServerClient,
+  body: OpenBody,
+  eachSend?: RequestOptions["eachSend"],
+): Promise<LiveTicket> {
   const raw = await client.request<Record<string, unknown>>("POST", `${APPLY_ASSET}open/`, {
     body,
     org: inOrg(body.org_id),
     retry: "never",
+    eachSend,
   });
   return parseTicket(raw);
 }

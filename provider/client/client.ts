@@ -41,6 +41,11 @@ export interface RequestOptions {
   org: OrgOption;
   /** "safe" = may be resent after a lost answer or 502/503/504. Default: safe for GET only. */
   retry?: "safe" | "never";
+  /**
+   * Wraps each time the request goes out (not the waits between: a 429's Retry-After): a ticket
+   * open holds the machine's open lock only while it is on the wire.
+   */
+  eachSend?: (send: () => Promise<AxiosResponse>) => Promise<AxiosResponse>;
 }
 
 export interface ClientHooks {
@@ -205,7 +210,7 @@ export class JumpServerClient {
       headers["Content-Type"] = "application/json";
       body = JSON.stringify(options.body);
     }
-    const attempt = () =>
+    const request = () =>
       this.http.request({
         method: upper,
         url,
@@ -213,6 +218,8 @@ export class JumpServerClient {
         data: body,
         ...retryState(safe),
       } as never) as Promise<AxiosResponse>;
+    const eachSend = options.eachSend;
+    const attempt = eachSend ? () => eachSend(request) : request;
     let res: AxiosResponse;
     try {
       res = await waitOutThrottle(attempt, this.budget, MAX_THROTTLED_WAITS);

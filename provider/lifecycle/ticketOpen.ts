@@ -38,10 +38,11 @@ export async function openExactlyOnce(
 ): Promise<LiveTicket> {
   let visible: boolean | undefined;
   return exactlyOnce(client, TICKET_OPEN, {
-    // One open at a time per server: in this process, and across the processes of this machine.
+    // One open at a time per server: in this process, and across the processes of this machine
+    // (the lock only while the open is on the wire: a 429's wait would hold every stack's opens).
     send: () =>
       client.exclusive("ticket-open", () =>
-        withOpenLock(client.settings.url, () => openTicket(client, body)),
+        openTicket(client, body, (send) => withOpenLock(client.settings.url, send)),
       ),
     // Looking is a read: asked again after a transient failure, so a lost answer costs no run.
     find: () => patiently(() => findByMarker(client, ctx)),
