@@ -6,9 +6,24 @@ import { strict as assert } from "assert";
 import { Sandbox } from "../../sandbox";
 import { SlidingWindow } from "../../provider/client/throttle";
 import { processState } from "../../provider/client/processState";
+import type { JumpServerClient } from "../../provider/client/client";
 import { client, sandbox } from "../support/sandbox";
 
 const PROFILE = "/api/v1/users/profile/";
+
+/** A client at the default pacing ("auto"), its window shortened to the server's 2 s. */
+const autoClient = (sb: Sandbox) =>
+  client(
+    sb,
+    "approver",
+    "accessKey",
+    { "jumpserver:requestsPerMinute": "auto" },
+    {
+      throttleWindowMs: 2000,
+    },
+  );
+const burstOf = (c: JumpServerClient, n: number) =>
+  Promise.all(Array.from({ length: n }, () => c.get(PROFILE, { org: null })));
 
 describe("learned pacing: the client finds the server's limit from its 429s", function () {
   this.timeout(60_000);
@@ -17,17 +32,8 @@ describe("learned pacing: the client finds the server's limit from its 429s", fu
   after(async () => sb?.close());
 
   it("learns the limit at the first 429 and paces by it, probing above it ever more rarely", async () => {
-    const c = client(
-      sb,
-      "approver",
-      "accessKey",
-      { "jumpserver:requestsPerMinute": "auto" },
-      {
-        throttleWindowMs: 2000,
-      },
-    );
-    const burst = (n: number) =>
-      Promise.all(Array.from({ length: n }, () => c.get(PROFILE, { org: null })));
+    const c = autoClient(sb);
+    const burst = (n: number) => burstOf(c, n);
     sb.resetStats();
     // A burst larger than the server allows: every request succeeds (the 429s are waited out).
     await burst(30);
@@ -85,36 +91,26 @@ describe("learned pacing when other processes spend the same user's budget", fun
   after(async () => sb?.close());
 
   /** A client with a budget of its own, as a separate provider process has. */
-  function processOf(): { c: ReturnType<typeof client>; budget: SlidingWindow } {
+  function processOf(): { c: JumpServerClient; budget: SlidingWindow } {
     processState().budgets.clear();
-    const c = client(
-      sb,
-      "approver",
-      "accessKey",
-      { "jumpserver:requestsPerMinute": "auto" },
-      {
-        throttleWindowMs: 2000,
-      },
-    );
+    const c = autoClient(sb);
     const budget = [...processState().budgets.values()][0];
     processState().budgets.clear();
     return { c, budget };
   }
-  const burst = (c: ReturnType<typeof client>, n: number) =>
-    Promise.all(Array.from({ length: n }, () => c.get(PROFILE, { org: null })));
 
   it("a process that starts when another has spent the budget is not paced by the 429 it meets first", async () => {
     const a = processOf();
     const b = processOf();
-    await burst(a.c, 20); // the server's whole window
+    await burstOf(a.c, 20); // the server's whole window
     sb.resetStats();
-    await burst(b.c, 10);
+    await burstOf(b.c, 10);
     assert.ok((sb.stats().byStatus["429"] ?? 0) > 0, "b met a spent budget");
     // b was throttled with nothing of its own accepted: that teaches no limit. It waited for the
     // window, then the server took its 10 at once; a limit learned from that 429 would be 1.
     assert.ok(b.budget.limit >= 10, `b paces at ${b.budget.limit} requests a window`);
     const started = Date.now();
-    await burst(b.c, 10);
+    await burstOf(b.c, 10);
     // Once a's requests are gone, b is paced by what the server takes, not by its share.
     assert.ok(Date.now() - started < 6_000, `${Date.now() - started} ms for 10 requests`);
   });
@@ -124,14 +120,14 @@ describe("learned pacing when other processes spend the same user's budget", fun
     const a = processOf();
     const b = processOf();
     // Both at once: each learns about its share.
-    await Promise.all([burst(a.c, 30), burst(b.c, 30)]);
+    await Promise.all([burstOf(a.c, 30), burstOf(b.c, 30)]);
     const share = b.budget.limit;
     assert.ok(share >= 1 && share < 20, `b learned its share: ${share}`);
     // a is done; b alone sends 60 more. The server takes 20 every 2 s, so about 6 s; paced by its
     // share it would take 60 / share windows.
     sb.resetStats();
     const started = Date.now();
-    await burst(b.c, 60);
+    await burstOf(b.c, 60);
     const took = Date.now() - started;
     assert.equal(sb.stats().byStatus["200"], 60);
     assert.ok(b.budget.limit > share, `b's limit grew from ${share} to ${b.budget.limit}`);
